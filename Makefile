@@ -1,0 +1,38 @@
+# The two commands of the README are `make run` and `make test`; each installs
+# what is missing, configures, builds and runs.
+SHELL := /bin/bash
+JOBS ?= 2
+LISTEN ?= 127.0.0.1:8080
+DATA ?= ./data
+
+.PHONY: all deps build dev run test asan bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j$(JOBS)
+
+dev: deps
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev -j$(JOBS)
+
+run: build
+	build/release/msgcenterd --listen $(LISTEN) --data $(DATA) --demo
+
+test: dev
+	ctest --preset dev -j$(JOBS)
+
+asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j$(JOBS)
+
+bench: build
+	build/release/bench_shares --server-binary build/release/msgcenterd
+
+clean:
+	rm -rf build

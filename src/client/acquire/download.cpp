@@ -1,0 +1,108 @@
+#include "client/acquire/download.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "client/acquire/catalog.hpp"
+#include "core/sha256.hpp"
+
+namespace mc::client {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The filename a server suggests, reduced to a safe base name.
+std::string safe_filename(const std::string& name, const std::string& fallback) {
+  std::string base = fs::path(name).filename().string();
+  if (base.empty() || base == "." || base == "..") return fallback;
+  return base;
+}
+
+}  // namespace
+
+Result<DownloadResult> download_resource(Connection& conn, const std::string& resource_id, std::string out_path,
+                                         const ProgressFn& progress) {
+  auto meta = describe_resource(conn, resource_id);
+  if (!meta) return meta.error();
+  const std::string sha = std::string(meta->at("sha256").as_string());
+  const auto total = meta->at("size").to_number<std::uint64_t>();
+  if (out_path.empty()) out_path = safe_filename(std::string(meta->at("filename").as_string()), resource_id);
+  const std::string part = out_path + ".part";
+
+  std::error_code ec;
+  std::uint64_t have = fs::exists(part, ec) ? fs::file_size(part, ec) : 0;
+  if (ec || have > total) {
+    fs::remove(part, ec);  // a partial copy larger than the resource is not of it
+    have = 0;
+  }
+  int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Error::bad_request("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+
+  DownloadResult result{out_path, sha, total, have};
+  std::uint64_t written = have;
+  if (have < total) {
+    Headers h = conn.auth_headers();
+    if (have > 0) {
+      h["Range"] = "bytes=" + std::to_string(have) + "-";
+      h["If-Range"] = "\"" + sha + "\"";
+    }
+    auto on_head = [&](const HttpReply& head) -> Status {
+      if (head.status == 200) {
+        // Whole body: the server ignored or refused our range; start over.
+        written = 0;
+        result.resumed_from = 0;
+        if (::ftruncate(fd, 0) != 0) return Error::bad_request("cannot_write_file", std::strerror(errno));
+      }
+      if (::lseek(fd, static_cast<off_t>(written), SEEK_SET) < 0) {
+        return Error::bad_request("cannot_write_file", std::strerror(errno));
+      }
+      return {};
+    };
+    auto on_body = [&](const char* data, std::size_t n) -> Status {
+      if (written + n > total) return Error::unprocessable("digest_mismatch", "the server sent more bytes than the resource has");
+      for (std::size_t done = 0; done < n;) {
+        ssize_t w = ::write(fd, data + done, n - done);
+        if (w < 0) {
+          if (errno == EINTR) continue;
+          return Error::bad_request("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
+        }
+        done += static_cast<std::size_t>(w);
+      }
+      written += n;
+      if (progress) progress(written, total);
+      return {};
+    };
+    auto reply = conn.http().get_streamed("/v1/resources/" + url_encode(resource_id) + "/content", h, on_head, on_body);
+    if (!reply) return reply.error();
+    if (reply->status == 416) {
+      // Our partial copy is not a prefix the server can continue: start over.
+      fs::remove(part, ec);
+      return download_resource(conn, resource_id, out_path, progress);
+    }
+    if (reply->status < 200 || reply->status >= 300) return error_from_reply(*reply);
+  }
+  if (::fsync(fd) != 0) return Error::bad_request("cannot_write_file", std::strerror(errno));
+
+  auto got = sha256_of_file(part);
+  if (!got) return got.error();
+  if (*got != sha) {
+    fs::remove(part, ec);  // never resume from bytes that do not verify
+    return Error::unprocessable("digest_mismatch", "the downloaded bytes hash to " + *got + ", not the resource's " + sha);
+  }
+  fs::rename(part, out_path, ec);
+  if (ec) return Error::bad_request("cannot_write_file", "cannot rename " + part + " to " + out_path + ": " + ec.message());
+  if (progress) progress(total, total);
+  return result;
+}
+
+}  // namespace mc::client

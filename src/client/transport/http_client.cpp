@@ -1,0 +1,212 @@
+#include "client/transport/http_client.hpp"
+
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <limits>
+#include <optional>
+
+#include "client/transport/io_runner.hpp"
+
+namespace mc::client {
+
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTimeout = std::chrono::seconds(60);
+constexpr std::size_t kChunk = 256 * 1024;
+
+Error network_error(const std::string& what, const boost::system::error_code& ec) {
+  return Error::network(what + ": " + ec.message());
+}
+
+template <class Fields>
+Headers lower_headers(const Fields& fields) {
+  Headers out;
+  for (const auto& f : fields) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[name] = std::string(f.value());
+  }
+  return out;
+}
+
+bool retryable(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::connection_reset || ec == asio::error::eof ||
+         ec == asio::error::broken_pipe;
+}
+
+}  // namespace
+
+const std::string& HttpReply::header(const std::string& lower_name) const {
+  static const std::string kEmpty;
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? kEmpty : it->second;
+}
+
+struct HttpClient::Impl {
+  asio::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buffer;
+  bool connected = false;
+
+  Status connect(const Url& url) {
+    if (connected) return {};
+    tcp::resolver resolver(ioc);
+    boost::system::error_code ec;
+    auto results = resolver.resolve(url.host, std::to_string(url.port), ec);
+    if (ec) return network_error("cannot resolve " + url.host, ec);
+    stream.expires_after(kTimeout);
+    ec = run_op(ioc, [&](auto h) { stream.async_connect(results, h); });
+    if (ec) return network_error("cannot connect to " + url.text(), ec);
+    stream.socket().set_option(tcp::no_delay(true));
+    buffer.clear();
+    connected = true;
+    return {};
+  }
+
+  void drop() {
+    boost::system::error_code ignore;
+    stream.socket().close(ignore);
+    connected = false;
+  }
+
+  template <class Body>
+  void prepare(http::request<Body>& req, const Url& url, const Headers& headers) {
+    req.set(http::field::host, url.host + ":" + std::to_string(url.port));
+    req.set(http::field::user_agent, "libmsgcenter/0.1");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.keep_alive(true);
+  }
+
+  // Writes `req` and reads the response header into `parser`. A connection
+  // reused from an earlier request may have been closed by the server while
+  // idle; then we reconnect once and send again.
+  template <class Body>
+  Status send_and_read_header(const Url& url, http::request<Body>& req,
+                              std::optional<http::response_parser<http::empty_body>>& parser,
+                              const std::function<void()>& rewind) {
+    for (int attempt = 0;; ++attempt) {
+      bool reused = connected;
+      parser.emplace();
+      parser->body_limit((std::numeric_limits<std::uint64_t>::max)());
+      if (auto st = connect(url); !st) return st;
+      stream.expires_after(kTimeout);
+      auto ec = run_op(ioc, [&](auto h) { http::async_write(stream, req, h); });
+      if (!ec) {
+        stream.expires_after(kTimeout);
+        ec = run_op(ioc, [&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
+      }
+      if (!ec) return {};
+      drop();
+      if (reused && attempt == 0 && retryable(ec)) {
+        if (rewind) rewind();
+        continue;
+      }
+      return network_error("request to " + url.text() + " failed", ec);
+    }
+  }
+
+  Status read_rest(http::response_parser<http::empty_body>&& head, HttpReply& reply) {
+    http::response_parser<http::string_body> p(std::move(head));
+    stream.expires_after(kTimeout);
+    auto ec = run_op(ioc, [&](auto h) { http::async_read(stream, buffer, p, h); });
+    if (ec) {
+      drop();
+      return network_error("reading the answer failed", ec);
+    }
+    reply.body = std::move(p.get().body());
+    if (!p.get().keep_alive()) drop();
+    return {};
+  }
+
+  template <class Body>
+  Result<HttpReply> exchange(const Url& url, http::request<Body>& req, const std::function<void()>& rewind) {
+    std::optional<http::response_parser<http::empty_body>> parser;
+    if (auto st = send_and_read_header(url, req, parser, rewind); !st) return st.error();
+    HttpReply reply;
+    reply.status = static_cast<int>(parser->get().result_int());
+    reply.headers = lower_headers(parser->get());
+    if (auto st = read_rest(std::move(*parser), reply); !st) return st.error();
+    return reply;
+  }
+};
+
+HttpClient::HttpClient(Url url) : url_(std::move(url)), impl_(std::make_unique<Impl>()) {}
+HttpClient::~HttpClient() = default;
+
+Result<HttpReply> HttpClient::request(std::string_view method, const std::string& target, std::string_view body,
+                                      const Headers& headers) {
+  http::request<http::string_body> req;
+  req.method_string(method);
+  req.target(url_.prefix + target);
+  req.version(11);
+  impl_->prepare(req, url_, headers);
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    req.body() = std::string(body);
+    if (req.find(http::field::content_type) == req.end()) req.set(http::field::content_type, "application/json");
+  }
+  req.prepare_payload();
+  return impl_->exchange(url_, req, nullptr);
+}
+
+Result<HttpReply> HttpClient::get_streamed(const std::string& target, const Headers& headers,
+                                           const std::function<Status(const HttpReply&)>& on_head,
+                                           const std::function<Status(const char*, std::size_t)>& on_body) {
+  http::request<http::empty_body> req{http::verb::get, url_.prefix + target, 11};
+  impl_->prepare(req, url_, headers);
+  std::optional<http::response_parser<http::empty_body>> head;
+  if (auto st = impl_->send_and_read_header(url_, req, head, nullptr); !st) return st.error();
+  HttpReply reply;
+  reply.status = static_cast<int>(head->get().result_int());
+  reply.headers = lower_headers(head->get());
+  if (reply.status < 200 || reply.status >= 300) {
+    if (auto st = impl_->read_rest(std::move(*head), reply); !st) return st.error();
+    return reply;
+  }
+  if (auto st = on_head(reply); !st) {
+    impl_->drop();  // the unread body makes the connection unusable
+    return st.error();
+  }
+  http::response_parser<http::buffer_body> p(std::move(*head));
+  std::vector<char> chunk(kChunk);
+  while (!p.is_done()) {
+    p.get().body().data = chunk.data();
+    p.get().body().size = chunk.size();
+    impl_->stream.expires_after(kTimeout);
+    auto ec = run_op(impl_->ioc, [&](auto h) { http::async_read(impl_->stream, impl_->buffer, p, h); });
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      impl_->drop();
+      return network_error("the download was interrupted", ec);
+    }
+    std::size_t got = chunk.size() - p.get().body().size;
+    if (got > 0) {
+      if (auto st = on_body(chunk.data(), got); !st) {
+        impl_->drop();
+        return st.error();
+      }
+    }
+  }
+  if (!p.get().keep_alive()) impl_->drop();
+  return reply;
+}
+
+Result<HttpReply> HttpClient::post_file(const std::string& target, const std::string& path, const Headers& headers) {
+  http::request<http::file_body> req{http::verb::post, url_.prefix + target, 11};
+  boost::system::error_code ec;
+  req.body().open(path.c_str(), beast::file_mode::scan, ec);
+  if (ec) return Error::bad_request("cannot_read_file", "cannot read " + path + ": " + ec.message());
+  impl_->prepare(req, url_, headers);
+  if (req.find(http::field::content_type) == req.end()) req.set(http::field::content_type, "application/octet-stream");
+  req.prepare_payload();
+  // A retry must send the file from its start again.
+  auto rewind = [&req, &path] {
+    boost::system::error_code e;
+    req.body().open(path.c_str(), beast::file_mode::scan, e);
+  };
+  return impl_->exchange(url_, req, rewind);
+}
+
+}  // namespace mc::client

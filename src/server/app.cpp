@@ -1,0 +1,133 @@
+#include "server/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "core/random.hpp"
+#include "server/accounts/account_routes.hpp"
+#include "server/accounts/authenticator.hpp"
+#include "server/catalog/blob_store.hpp"
+#include "server/catalog/catalog_routes.hpp"
+#include "server/delivery/delivery_routes.hpp"
+#include "server/delivery/hub.hpp"
+#include "server/demo_seed.hpp"
+#include "server/net/http_error.hpp"
+#include "server/net/http_server.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace mc::server {
+
+namespace {
+
+Result<std::unique_ptr<store::sqlite::SqliteStore>> open_store(const ServerConfig& cfg) {
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data, ec);
+  if (ec) return Error::internal("cannot create data directory " + cfg.data + ": " + ec.message());
+  return store::sqlite::SqliteStore::open(cfg.data + "/msgcenter.db");
+}
+
+}  // namespace
+
+int run_server(const ServerConfig& cfg) {
+  init_crypto();
+  spdlog::info("event=starting {}", describe(cfg));
+  auto listen = parse_listen(cfg.listen);
+  if (!listen) {
+    spdlog::error("event=bad_config error=\"{}\"", listen.error().message);
+    return 2;
+  }
+  auto store = open_store(cfg);
+  if (!store) {
+    spdlog::error("event=store_failed error=\"{}\"", store.error().message);
+    return 1;
+  }
+  auto blobs = catalog::BlobStore::open(cfg.data + "/blobs");
+  if (!blobs) {
+    spdlog::error("event=blobs_failed error=\"{}\"", blobs.error().message);
+    return 1;
+  }
+  auto& db = **store;
+  bool seeded = false;
+  if (cfg.demo) {
+    auto s = seed_demo(db, db, **blobs);
+    if (!s) {
+      spdlog::error("event=demo_seed_failed error=\"{}\"", s.error().message);
+      return 1;
+    }
+    seeded = *s;
+  }
+
+  accounts::Authenticator auth(db);
+  delivery::Hub hub;
+  net::Router router;
+  router.add("GET", "/v1/health", [](net::HttpRequest&) {
+    return net::json_response(200, {{"status", "ok"}});
+  });
+  accounts::register_account_routes(router, db, auth, {cfg.token_ttl_seconds * 1000});
+  catalog::register_catalog_routes(router, db, **blobs, auth, {cfg.upload_limit});
+  delivery::DeliveryDeps deps{db, db, db, auth, hub};
+  delivery::register_delivery_routes(router, deps);
+  delivery::InboxStreams streams(deps);
+
+  net::NetOptions nopts;
+  nopts.host = listen->host;
+  nopts.port = listen->port;
+  nopts.io_threads = cfg.io_threads;
+  nopts.worker_threads = cfg.worker_threads;
+  nopts.json_body_limit = cfg.json_body_limit;
+  nopts.upload_limit = cfg.upload_limit;
+  nopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
+  net::HttpServer server(nopts, router, streams);
+  auto port = server.listen();
+  if (!port) {
+    spdlog::error("event=listen_failed error=\"{}\"", port.error().message);
+    return 1;
+  }
+  std::string host = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
+  std::printf("listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(*port));
+  if (cfg.demo) {
+    std::string url = "http://" + host + ":" + std::to_string(*port);
+    std::printf("%s", seeded ? "seeded the demo catalog.\n" : "");
+    std::printf(
+        "demo accounts (network ID / password): provider / provider-pass (provider), alice / alice-pass, bob / bob-pass\n"
+        "try, in another terminal from this folder:\n"
+        "  export MSGC_SERVER=%s PATH=$PWD/build/release:$PATH\n"
+        "  echo alice-pass | msgc --home /tmp/alice login alice\n"
+        "  echo bob-pass   | msgc --home /tmp/bob login bob\n"
+        "  msgc --home /tmp/alice catalog\n"
+        "  msgc --home /tmp/bob inbox --follow &\n"
+        "  msgc --home /tmp/alice share RESOURCE_ID --to bob --note 'have a look'\n"
+        "  msgc --home /tmp/bob get RESOURCE_ID -o /tmp/bob-download\n"
+        "Ctrl-C stops the server.\n",
+        url.c_str());
+  }
+  std::fflush(stdout);
+  server.run();
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+int add_user(const ServerConfig& cfg, const std::string& network_id, const std::string& role,
+             const std::string& password) {
+  init_crypto();
+  if (role != "user" && role != "provider") {
+    std::fprintf(stderr, "error: role must be user or provider\n");
+    return 2;
+  }
+  auto store = open_store(cfg);
+  if (!store) {
+    std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  auto u = accounts::create_account(**store, network_id, password, role);
+  if (!u) {
+    std::fprintf(stderr, "error: %s (%s)\n", u.error().message.c_str(), u.error().code.c_str());
+    return 1;
+  }
+  std::printf("created %s '%s'\n", role.c_str(), network_id.c_str());
+  return 0;
+}
+
+}  // namespace mc::server

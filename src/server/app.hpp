@@ -1,0 +1,18 @@
+// The server as a whole: storage, areas and network wired together.
+#pragma once
+
+#include <string>
+
+#include "server/config.hpp"
+
+namespace mc::server {
+
+// Serves until SIGINT/SIGTERM. Prints "listening on http://HOST:PORT" on
+// stdout once ready. Returns the process exit code.
+int run_server(const ServerConfig& cfg);
+
+// `msgcenterd user add NAME --role ROLE`, password read from stdin.
+int add_user(const ServerConfig& cfg, const std::string& network_id, const std::string& role,
+             const std::string& password);
+
+}  // namespace mc::server

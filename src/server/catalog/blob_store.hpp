@@ -1,0 +1,61 @@
+// Content-addressed blob store: each blob is a file named by the SHA-256 of
+// its bytes, so identical uploads are stored once. A blob is written to a
+// temporary file, fsynced, renamed into place, and its directory fsynced:
+// once commit() returns, the blob survives a crash or power cut, and a
+// half-written blob is never visible under its name.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/sha256.hpp"
+
+namespace mc::catalog {
+
+struct StoredBlob {
+  std::string sha256;
+  std::uint64_t size = 0;
+};
+
+class BlobWriter {
+ public:
+  BlobWriter(std::string root, std::string tmp_path, int fd, std::uint64_t max_size);
+  ~BlobWriter();  // discards the temporary file unless committed
+  BlobWriter(const BlobWriter&) = delete;
+  BlobWriter& operator=(const BlobWriter&) = delete;
+
+  // Errors: 413 "body_too_large" past max_size; 500 on a disk error.
+  Status write(const char* data, std::size_t size);
+  // Makes the blob durable under its hash. With `expected_sha256`, a blob
+  // whose bytes hash differently is discarded: 422 "digest_mismatch".
+  Result<StoredBlob> commit(const std::optional<std::string>& expected_sha256);
+
+ private:
+  std::string root_;
+  std::string tmp_path_;
+  int fd_;
+  std::uint64_t max_size_;
+  std::uint64_t size_ = 0;
+  Sha256 hash_;
+};
+
+class BlobStore {
+ public:
+  // Creates `root` and its tmp/ folder if needed, and removes temporaries
+  // left by a crash.
+  static Result<std::unique_ptr<BlobStore>> open(const std::string& root);
+
+  Result<std::unique_ptr<BlobWriter>> begin(std::uint64_t max_size);
+  // Stores `bytes` in one call (demo seeding, tests).
+  Result<StoredBlob> put(std::string_view bytes);
+  std::string path_for(const std::string& sha256) const;
+
+ private:
+  explicit BlobStore(std::string root) : root_(std::move(root)) {}
+  std::string root_;
+};
+
+}  // namespace mc::catalog

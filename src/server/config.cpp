@@ -1,0 +1,143 @@
+#include "server/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <toml++/toml.h>
+
+namespace mc::server {
+
+namespace {
+
+template <class T>
+Status parse_number(const std::string& key, const std::string& v, T& out, T min) {
+  T n{};
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n < min) {
+    return Error::bad_request("bad_config", key + " must be an integer >= " + std::to_string(min) + ", not '" + v + "'");
+  }
+  out = n;
+  return {};
+}
+
+Status parse_bool(const std::string& key, const std::string& v, bool& out) {
+  if (v == "true" || v == "1" || v == "yes") { out = true; return {}; }
+  if (v == "false" || v == "0" || v == "no") { out = false; return {}; }
+  return Error::bad_request("bad_config", key + " must be true or false, not '" + v + "'");
+}
+
+template <class T>
+Setting number(std::string key, std::string help, T ServerConfig::*field, T min) {
+  return Setting{key, std::move(help),
+                 [key, field, min](ServerConfig& c, const std::string& v) { return parse_number(key, v, c.*field, min); },
+                 [field](const ServerConfig& c) { return std::to_string(c.*field); }};
+}
+
+}  // namespace
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> all = {
+      Setting{"listen", "address to serve on, HOST:PORT (port 0 picks a free one)",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                auto hp = parse_listen(v);
+                if (!hp) return hp.error();
+                c.listen = v;
+                return {};
+              },
+              [](const ServerConfig& c) { return c.listen; }},
+      Setting{"data", "data directory (SQLite database and blobs)",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                if (v.empty()) return Error::bad_request("bad_config", "data must not be empty");
+                c.data = v;
+                return {};
+              },
+              [](const ServerConfig& c) { return c.data; }},
+      number<int>("io_threads", "threads serving network I/O", &ServerConfig::io_threads, 1),
+      number<int>("worker_threads", "threads running request handlers (storage, hashing)",
+                  &ServerConfig::worker_threads, 1),
+      number<std::uint64_t>("json_body_limit", "largest JSON request body, bytes", &ServerConfig::json_body_limit, 1),
+      number<std::uint64_t>("upload_limit", "largest blob upload, bytes", &ServerConfig::upload_limit, 1),
+      number<std::int64_t>("token_ttl_seconds", "lifetime of a login token", &ServerConfig::token_ttl_seconds, 1),
+      number<int>("idle_timeout_seconds", "drop a connection idle for this long", &ServerConfig::idle_timeout_seconds, 1),
+      Setting{"log_level", "trace, debug, info, warn or error",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                for (const char* l : {"trace", "debug", "info", "warn", "error"}) {
+                  if (v == l) { c.log_level = v; return {}; }
+                }
+                return Error::bad_request("bad_config", "log_level must be trace, debug, info, warn or error");
+              },
+              [](const ServerConfig& c) { return c.log_level; }},
+      Setting{"demo", "seed demo accounts and a demo catalog into an empty data directory",
+              [](ServerConfig& c, const std::string& v) { return parse_bool("demo", v, c.demo); },
+              [](const ServerConfig& c) { return std::string(c.demo ? "true" : "false"); }, true},
+  };
+  return all;
+}
+
+std::string flag_name(const Setting& s) {
+  std::string f = "--" + s.key;
+  for (auto& c : f) if (c == '_') c = '-';
+  return f;
+}
+
+std::string env_name(const Setting& s) {
+  std::string e = "MSGCENTER_" + s.key;
+  for (auto& c : e) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return e;
+}
+
+Status apply_config_file(ServerConfig& cfg, const std::string& path) {
+  toml::table tbl;
+  try {
+    tbl = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Error::bad_request("bad_config", "cannot read config file " + path + ": " + std::string(e.description()));
+  }
+  for (const auto& [k, node] : tbl) {
+    std::string key(k.str());
+    const Setting* s = nullptr;
+    for (const auto& cand : settings()) if (cand.key == key) s = &cand;
+    if (!s) return Error::bad_request("bad_config", path + ": unknown setting '" + key + "'");
+    std::string value;
+    if (auto str = node.value<std::string>()) value = *str;
+    else if (auto i = node.value<std::int64_t>()) value = std::to_string(*i);
+    else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
+    else return Error::bad_request("bad_config", path + ": '" + key + "' must be a string, integer or boolean");
+    if (auto st = s->set(cfg, value); !st) return st;
+  }
+  return {};
+}
+
+Status apply_environment(ServerConfig& cfg) {
+  for (const auto& s : settings()) {
+    if (const char* v = std::getenv(env_name(s).c_str())) {
+      if (auto st = s.set(cfg, v); !st) return Error::bad_request("bad_config", env_name(s) + ": " + st.error().message);
+    }
+  }
+  return {};
+}
+
+Result<HostPort> parse_listen(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Error::bad_request("bad_config", "listen must be HOST:PORT, not '" + s + "'");
+  }
+  HostPort hp;
+  hp.host = s.substr(0, colon);
+  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']') hp.host = hp.host.substr(1, hp.host.size() - 2);
+  std::string port = s.substr(colon + 1);
+  unsigned p = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535) {
+    return Error::bad_request("bad_config", "listen port must be 0-65535, not '" + port + "'");
+  }
+  hp.port = static_cast<std::uint16_t>(p);
+  return hp;
+}
+
+std::string describe(const ServerConfig& cfg) {
+  std::string out;
+  for (const auto& s : settings()) out += (out.empty() ? "" : " ") + s.key + "=" + s.show(cfg);
+  return out;
+}
+
+}  // namespace mc::server

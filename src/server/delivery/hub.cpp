@@ -1,0 +1,48 @@
+#include "server/delivery/hub.hpp"
+
+#include <vector>
+
+namespace mc::delivery {
+
+class Hub::Entry final : public net::Subscription {
+ public:
+  Entry(Hub& hub, std::int64_t user, std::list<std::shared_ptr<std::function<void()>>>::iterator it)
+      : hub_(hub), user_(user), it_(it) {}
+  ~Entry() override {
+    std::lock_guard lk(hub_.mu_);
+    auto m = hub_.subs_.find(user_);
+    m->second.erase(it_);
+    if (m->second.empty()) hub_.subs_.erase(m);
+  }
+
+ private:
+  Hub& hub_;
+  std::int64_t user_;
+  std::list<std::shared_ptr<std::function<void()>>>::iterator it_;
+};
+
+std::unique_ptr<net::Subscription> Hub::subscribe(std::int64_t user_id, std::function<void()> notify) {
+  std::lock_guard lk(mu_);
+  auto& l = subs_[user_id];
+  l.push_back(std::make_shared<std::function<void()>>(std::move(notify)));
+  return std::make_unique<Entry>(*this, user_id, std::prev(l.end()));
+}
+
+void Hub::publish(std::int64_t user_id) {
+  std::vector<std::shared_ptr<std::function<void()>>> targets;
+  {
+    std::lock_guard lk(mu_);
+    auto m = subs_.find(user_id);
+    if (m == subs_.end()) return;
+    targets.assign(m->second.begin(), m->second.end());
+  }
+  for (auto& t : targets) (*t)();
+}
+
+std::size_t Hub::subscribers(std::int64_t user_id) {
+  std::lock_guard lk(mu_);
+  auto m = subs_.find(user_id);
+  return m == subs_.end() ? 0 : m->second.size();
+}
+
+}  // namespace mc::delivery

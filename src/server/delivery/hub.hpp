@@ -1,0 +1,31 @@
+// The in-process bus: "user U has new items". A share wakes the streams of
+// its recipients on this node; with several nodes the same signal travels
+// over NATS. The signal carries no payload: streams read the items from the
+// store, so a lost signal delays an item, it never loses one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "server/net/stream_service.hpp"
+
+namespace mc::delivery {
+
+class Hub {
+ public:
+  // `notify` is called from the publishing thread; it must not block.
+  std::unique_ptr<net::Subscription> subscribe(std::int64_t user_id, std::function<void()> notify);
+  void publish(std::int64_t user_id);
+  std::size_t subscribers(std::int64_t user_id);
+
+ private:
+  class Entry;
+  std::mutex mu_;
+  std::unordered_map<std::int64_t, std::list<std::shared_ptr<std::function<void()>>>> subs_;
+};
+
+}  // namespace mc::delivery

@@ -1,0 +1,70 @@
+// msgcenterd: the provider's server.
+//   msgcenterd [--listen HOST:PORT] [--data DIR] [--config FILE] ...
+//   msgcenterd --data DIR user add NAME --role provider   (password on stdin)
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+
+#include "server/app.hpp"
+#include "server/config.hpp"
+
+int main(int argc, char** argv) {
+  using namespace mc::server;
+  CLI::App app{"msgcenterd: the msgcenter server"};
+  app.set_version_flag("--version", "msgcenterd 0.1.0");
+  std::string config_file;
+  app.add_option("--config", config_file, "TOML configuration file (also MSGCENTER_CONFIG)");
+  std::map<std::string, std::string> flag_values;
+  std::map<std::string, CLI::Option*> flag_opts;
+  for (const auto& s : settings()) {
+    std::string help = s.help + " (env " + env_name(s) + ")";
+    flag_opts[s.key] = s.is_flag ? app.add_flag(flag_name(s) + "{true}", flag_values[s.key], help)
+                                 : app.add_option(flag_name(s), flag_values[s.key], help);
+  }
+
+  auto* user = app.add_subcommand("user", "manage accounts");
+  auto* user_add = user->add_subcommand("add", "create an account; the password is read from stdin");
+  std::string user_name, user_role = "user";
+  user_add->add_option("NAME", user_name, "network ID")->required();
+  user_add->add_option("--role", user_role, "user or provider")->check(CLI::IsMember({"user", "provider"}));
+  user->require_subcommand(1);
+
+  CLI11_PARSE(app, argc, argv);
+
+  // Precedence: defaults < file < environment < flags.
+  ServerConfig cfg;
+  if (config_file.empty()) {
+    if (const char* env = std::getenv("MSGCENTER_CONFIG")) config_file = env;
+  }
+  if (!config_file.empty()) {
+    if (auto st = apply_config_file(cfg, config_file); !st) {
+      std::cerr << "error: " << st.error().message << "\n";
+      return 2;
+    }
+  }
+  if (auto st = apply_environment(cfg); !st) {
+    std::cerr << "error: " << st.error().message << "\n";
+    return 2;
+  }
+  for (const auto& s : settings()) {
+    if (flag_opts[s.key]->count() == 0) continue;
+    if (auto st = s.set(cfg, flag_values[s.key]); !st) {
+      std::cerr << "error: " << flag_name(s) << ": " << st.error().message << "\n";
+      return 2;
+    }
+  }
+
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e level=%l %v");
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+
+  if (user_add->parsed()) {
+    std::string password;
+    if (isatty(STDIN_FILENO)) std::cerr << "password for " << user_name << ": ";
+    std::getline(std::cin, password);
+    return add_user(cfg, user_name, user_role, password);
+  }
+  return run_server(cfg);
+}

@@ -1,0 +1,80 @@
+#include "server/net/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+#include "server/net/session_context.hpp"
+
+namespace mc::net {
+
+struct HttpServer::Impl {
+  std::shared_ptr<SessionContext> ctx;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      // Each connection gets its own strand: its coroutines and the
+      // notifications posted to it never run at the same time.
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true));
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, run_http_session(std::move(socket), ctx), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::warn("event=session_failed error=\"{}\"", ex.what());
+        }
+      });
+    }
+  }
+};
+
+HttpServer::HttpServer(NetOptions opts, Router& router, StreamService& streams) : impl_(std::make_unique<Impl>()) {
+  impl_->ctx = std::make_shared<SessionContext>(std::move(opts), router, streams);
+}
+
+HttpServer::~HttpServer() {
+  impl_->ctx->workers.join();
+}
+
+Result<std::uint16_t> HttpServer::listen() {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(impl_->ctx->opts.host, ec);
+  if (ec) return Error::bad_request("bad_listen", "cannot parse listen address '" + impl_->ctx->opts.host + "'");
+  tcp::endpoint ep(addr, impl_->ctx->opts.port);
+  auto& a = impl_->acceptor;
+  if (a.open(ep.protocol(), ec); ec) return Error::internal("socket: " + ec.message());
+  a.set_option(asio::socket_base::reuse_address(true));
+  if (a.bind(ep, ec); ec) return Error::internal("cannot bind " + impl_->ctx->opts.host + ":" +
+                                                  std::to_string(impl_->ctx->opts.port) + ": " + ec.message());
+  if (a.listen(asio::socket_base::max_listen_connections, ec); ec) return Error::internal("listen: " + ec.message());
+  return a.local_endpoint().port();
+}
+
+void HttpServer::run() {
+  auto& im = *impl_;
+  asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
+  im.signals.async_wait([&im](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("event=shutdown signal={}", sig);
+    im.ioc.stop();
+  });
+  std::vector<std::thread> threads;
+  for (int i = 1; i < im.ctx->opts.io_threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });
+  im.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpServer::stop() { impl_->ioc.stop(); }
+
+}  // namespace mc::net

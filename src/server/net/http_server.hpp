@@ -1,0 +1,43 @@
+// The network front: accepts connections, speaks HTTP/1.1 and WebSocket,
+// runs route handlers on a worker pool so that blocking storage work never
+// stalls the I/O threads. No Boost in this header.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/error.hpp"
+#include "server/net/router.hpp"
+#include "server/net/stream_service.hpp"
+
+namespace mc::net {
+
+struct NetOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int io_threads = 2;
+  int worker_threads = 8;
+  std::uint64_t json_body_limit = 1 << 20;  // bytes
+  std::uint64_t upload_limit = 4ull << 30;  // bytes
+  int idle_timeout_seconds = 60;
+  std::size_t stream_queue_frames = 1024;
+};
+
+class HttpServer {
+ public:
+  HttpServer(NetOptions opts, Router& router, StreamService& streams);
+  ~HttpServer();
+
+  // Binds and listens; returns the bound port (useful with port 0).
+  Result<std::uint16_t> listen();
+  // Serves until SIGINT/SIGTERM or stop(); returns after every thread joined.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mc::net

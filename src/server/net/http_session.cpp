@@ -1,0 +1,259 @@
+// One HTTP/1.1 connection: read a request header, dispatch by route kind
+// (plain, streamed upload, WebSocket upgrade), write the answer, loop.
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/websocket.hpp>
+#include <cerrno>
+
+#include "server/net/http_error.hpp"
+#include "server/net/session_context.hpp"
+
+namespace mc::net {
+
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kUploadChunk = 256 * 1024;
+constexpr std::size_t kSendfileChunk = 4 << 20;
+
+HttpResponse guarded(const std::function<HttpResponse()>& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    spdlog::error("event=handler_exception error=\"{}\"", e.what());
+    return error_response(Error::internal("internal error"));
+  }
+}
+
+template <class Message>
+void apply_headers(Message& h, const HttpResponse& res, bool keep_alive) {
+  h.result(static_cast<unsigned>(res.status));
+  h.version(11);
+  h.set(http::field::server, "msgcenterd");
+  h.set(http::field::content_type, res.content_type);
+  for (const auto& [k, v] : res.headers) h.set(k, v);
+  h.keep_alive(keep_alive);
+}
+
+// Sends a file slice with sendfile(2): the bytes go from the page cache to
+// the socket without passing through user space.
+asio::awaitable<bool> send_file_slice(beast::tcp_stream& stream, const FileSlice& slice, int idle_seconds) {
+  int fd = ::open(slice.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) co_return false;
+  auto& sock = stream.socket();
+  sock.native_non_blocking(true);
+  off_t off = static_cast<off_t>(slice.offset);
+  std::uint64_t remain = slice.length;
+  bool ok = true;
+  asio::steady_timer timer(sock.get_executor());
+  while (remain > 0) {
+    ssize_t n = ::sendfile(sock.native_handle(), fd, &off, std::min<std::uint64_t>(remain, kSendfileChunk));
+    if (n > 0) {
+      remain -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // Wait until the peer drains its window; a peer that reads nothing for
+      // the idle timeout is dropped.
+      timer.expires_after(std::chrono::seconds(idle_seconds));
+      auto which = co_await (sock.async_wait(tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable)) ||
+                             timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (which.index() == 1 || std::get<0>(std::get<0>(which))) {
+        ok = false;
+        break;
+      }
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    ok = false;  // peer gone, or the file shrank under us
+    break;
+  }
+  ::close(fd);
+  co_return ok;
+}
+
+}  // namespace
+
+Result<HttpRequest> to_plain_request(const http::request_header<>& h, std::uint64_t request_id) {
+  HttpRequest req;
+  req.method = std::string(h.method_string());
+  auto target = parse_target(h.target());
+  if (!target) return target.error();
+  req.path = std::move(target->first);
+  req.query = std::move(target->second);
+  for (const auto& f : h) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers[name] = std::string(f.value());
+  }
+  req.request_id = std::to_string(request_id);
+  return req;
+}
+
+asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpResponse& res, bool keep_alive,
+                                     bool head_only) {
+  if (res.file) {
+    http::response<http::empty_body> msg;
+    apply_headers(msg, res, keep_alive);
+    msg.content_length(res.file->length);
+    http::response_serializer<http::empty_body> sr(msg);
+    auto [ec, n] = co_await http::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
+    if (ec) throw boost::system::system_error(ec);
+    if (!head_only && !co_await send_file_slice(stream, *res.file, 60)) {
+      throw std::runtime_error("download interrupted");
+    }
+    co_return;
+  }
+  http::response<http::string_body> msg;
+  apply_headers(msg, res, keep_alive);
+  msg.body() = res.body;
+  msg.prepare_payload();
+  if (head_only) {
+    http::response_serializer<http::string_body> sr(msg);
+    co_await http::async_write_header(stream, sr, asio::use_awaitable);
+    co_return;
+  }
+  co_await http::async_write(stream, msg, asio::use_awaitable);
+}
+
+namespace {
+
+// Reads a streamed body into the route's sink, chunk by chunk.
+asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                             http::request_parser<http::empty_body>& header_parser,
+                                             HttpRequest& req, const UploadHandler& begin, SessionContext& ctx,
+                                             bool& keep_alive) {
+  auto sink = co_await on_workers(ctx, [&] { return begin(req); });
+  if (!sink) {
+    keep_alive = false;  // the body was never read; the connection cannot be reused
+    co_return error_response(sink.error());
+  }
+  if (beast::iequals(header_parser.get()[http::field::expect], "100-continue")) {
+    http::response<http::empty_body> cont{http::status::continue_, 11};
+    co_await http::async_write(stream, cont, asio::use_awaitable);
+  }
+  http::request_parser<http::buffer_body> parser(std::move(header_parser));
+  parser.body_limit(ctx.opts.upload_limit);
+  std::vector<char> chunk(kUploadChunk);
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    stream.expires_after(std::chrono::seconds(ctx.opts.idle_timeout_seconds));
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec == http::error::body_limit) {
+      keep_alive = false;
+      co_return error_response(Error::too_large("body_too_large", "the upload is larger than the server accepts (" +
+                                                                      std::to_string(ctx.opts.upload_limit) + " bytes)"));
+    }
+    if (ec) throw boost::system::system_error(ec);  // client vanished: the sink's destructor discards the partial file
+    std::size_t got = chunk.size() - parser.get().body().size;
+    if (got > 0) {
+      if (auto st = (*sink)->write(chunk.data(), got); !st) {
+        keep_alive = false;
+        co_return error_response(st.error());
+      }
+    }
+  }
+  co_return co_await on_workers(ctx, [&] { return guarded([&] { return (*sink)->finish(); }); });
+}
+
+}  // namespace
+
+asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::empty_body> header_parser;
+    header_parser.header_limit(kHeaderLimit);
+    // The real limit depends on the route; it is checked below.
+    header_parser.body_limit(ctx->opts.upload_limit);
+    stream.expires_after(std::chrono::seconds(ctx->opts.idle_timeout_seconds));
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, header_parser, asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == http::error::body_limit) {
+        co_await write_response(stream, error_response(Error::too_large("body_too_large", "the body is too large")),
+                                false, false);
+      } else if (ec == http::error::header_limit) {
+        co_await write_response(stream, error_response(Error{431, "headers_too_large", "the request headers are too large"}),
+                                false, false);
+      } else if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::eof &&
+                 ec != asio::error::connection_reset) {
+        co_await write_response(stream, error_response(Error::bad_request("bad_request", "malformed HTTP request")),
+                                false, false);
+      }
+      co_return;
+    }
+    const auto& head = header_parser.get();
+    bool keep_alive = head.keep_alive();
+    bool head_only = head.method() == http::verb::head;
+
+    auto plain = to_plain_request(head, ctx->next_request_id++);
+    if (!plain) {
+      co_await write_response(stream, error_response(plain.error()), false, false);
+      co_return;
+    }
+    HttpRequest& req = *plain;
+
+    if (beast::websocket::is_upgrade(head)) {
+      if (req.path != "/v1/stream") {
+        co_await write_response(stream, error_response(Error::not_found("not_found", "no WebSocket at " + req.path)),
+                                false, false);
+        co_return;
+      }
+      stream.expires_never();
+      co_await run_stream_session(std::move(stream), header_parser.release(), std::move(req), ctx);
+      co_return;
+    }
+
+    auto match = ctx->router.match(req.method, req.path);
+    req.path_params = std::move(match.params);
+    HttpResponse res;
+    if (match.kind == Router::Match::kUpload) {
+      res = co_await receive_upload(stream, buffer, header_parser, req, *match.upload, *ctx, keep_alive);
+    } else {
+      auto declared = head.payload_size();
+      if (declared && *declared > ctx->opts.json_body_limit) {
+        res = error_response(Error::too_large(
+            "body_too_large", "the body is larger than " + std::to_string(ctx->opts.json_body_limit) + " bytes"));
+        keep_alive = false;
+      } else {
+        http::request_parser<http::string_body> body_parser(std::move(header_parser));
+        body_parser.body_limit(ctx->opts.json_body_limit);  // still applies to chunked bodies
+        auto [ec2, n2] = co_await http::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
+        if (ec2 == http::error::body_limit) {
+          res = error_response(Error::too_large(
+              "body_too_large", "the body is larger than " + std::to_string(ctx->opts.json_body_limit) + " bytes"));
+          keep_alive = false;
+        } else if (ec2) {
+          co_return;
+        } else {
+          req.body = std::move(body_parser.get().body());
+          if (match.kind == Router::Match::kHandler) {
+            res = co_await on_workers(*ctx, [&] { return guarded([&] { return (*match.handler)(req); }); });
+          } else if (match.kind == Router::Match::kMethodNotAllowed) {
+            res = error_response(Error{405, "method_not_allowed", req.method + " is not allowed on " + req.path});
+          } else {
+            res = error_response(Error::not_found("not_found", "no route for " + req.method + " " + req.path));
+          }
+        }
+      }
+    }
+    res.headers.emplace_back("X-Request-Id", req.request_id);
+    spdlog::debug("event=request id={} method={} path={} status={}", req.request_id, req.method, req.path, res.status);
+    co_await write_response(stream, res, keep_alive, head_only);
+    if (!keep_alive) {
+      boost::system::error_code ignore;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignore);
+      co_return;
+    }
+  }
+}
+
+}  // namespace mc::net

@@ -1,0 +1,42 @@
+// Maps (method, path pattern) to a handler. Patterns are literal segments and
+// {name} placeholders: "/v1/resources/{id}/content". Each server area
+// registers its own routes; the router knows none of them by name.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server/net/http_types.hpp"
+
+namespace mc::net {
+
+using Handler = std::function<HttpResponse(HttpRequest&)>;
+// Checks the request's headers (auth, declared size) and returns where the
+// body goes, or the error to answer before any of the body is read.
+using UploadHandler = std::function<Result<std::unique_ptr<UploadSink>>(HttpRequest&)>;
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler h);
+  void add_upload(std::string method, std::string pattern, UploadHandler h);
+
+  struct Match {
+    enum Kind { kNotFound, kMethodNotAllowed, kHandler, kUpload } kind = kNotFound;
+    const Handler* handler = nullptr;
+    const UploadHandler* upload = nullptr;
+    std::map<std::string, std::string> params;
+  };
+  Match match(const std::string& method, const std::string& path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+    UploadHandler upload;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace mc::net

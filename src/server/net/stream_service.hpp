@@ -1,0 +1,45 @@
+// What the WebSocket stream (/v1/stream) needs from the delivery area, as a
+// plain interface so that net/ does not know delivery/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "server/net/http_types.hpp"
+
+namespace mc::net {
+
+struct StreamOpen {
+  std::int64_t user_id = 0;
+  std::string network_id;
+  std::int64_t after = 0;  // send items with seq > after
+};
+
+struct StreamBatch {
+  std::vector<std::string> frames;  // text frames, in order
+  std::int64_t cursor = 0;          // seq of the last item in `frames`
+  bool more = false;                // true when more items wait after cursor
+};
+
+// Keeps a live subscription while it exists.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+};
+
+class StreamService {
+ public:
+  virtual ~StreamService() = default;
+  // Authenticates the upgrade request and reads its parameters.
+  virtual Result<StreamOpen> open(const HttpRequest& req) = 0;
+  virtual std::string hello_frame(const StreamOpen& open) = 0;
+  virtual Result<StreamBatch> frames_after(std::int64_t user_id, std::int64_t after) = 0;
+  // `notify` is called, from any thread, whenever new items may exist.
+  virtual std::unique_ptr<Subscription> subscribe(std::int64_t user_id, std::function<void()> notify) = 0;
+};
+
+}  // namespace mc::net
