@@ -105,6 +105,7 @@ std::vector<std::string> split_list(const std::string& s) {
 
 int main(int argc, char** argv) {
   init_crypto();
+  std::signal(SIGPIPE, SIG_IGN);  // a closed connection is an error value, not a kill
   CLI::App app{"msgc: the msgcenter terminal"};
   app.set_version_flag("--version", "msgc 0.1.0");
   app.require_subcommand(1);

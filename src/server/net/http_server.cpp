@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(NetOptions opts, Router& router, StreamService& streams) : impl_(std::make_unique<Impl>()) {
+  // sendfile(2) to a peer that has gone raises SIGPIPE (Asio's own sends use
+  // MSG_NOSIGNAL, sendfile cannot): a vanished client must cost an EPIPE,
+  // not the process.
+  std::signal(SIGPIPE, SIG_IGN);
   impl_->ctx = std::make_shared<SessionContext>(std::move(opts), router, streams);
 }
 

@@ -78,6 +78,28 @@ asio::awaitable<bool> send_file_slice(beast::tcp_stream& stream, const FileSlice
   co_return ok;
 }
 
+// After answering a request whose body was not read (413, a refused
+// upload), closing at once would make the kernel reset the connection while
+// the client is still sending, and the client would see the reset instead of
+// our answer. So: stop sending, then read and discard what the client still
+// sends, for a bounded time and amount, and only then close (nginx calls
+// this a lingering close).
+asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
+  constexpr std::uint64_t kMaxDrain = 64ull << 20;
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  std::vector<char> sink(64 * 1024);
+  std::uint64_t drained = 0;
+  stream.expires_after(std::chrono::seconds(5));
+  while (drained < kMaxDrain) {
+    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    if (rec) break;
+    drained += n;
+  }
+  stream.socket().close(ec);
+}
+
 }  // namespace
 
 Result<HttpRequest> to_plain_request(const http::request_header<>& h, std::uint64_t request_id) {
@@ -128,10 +150,10 @@ namespace {
 asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                              http::request_parser<http::empty_body>& header_parser,
                                              HttpRequest& req, const UploadHandler& begin, SessionContext& ctx,
-                                             bool& keep_alive) {
+                                             bool& body_unread) {
   auto sink = co_await on_workers(ctx, [&] { return begin(req); });
   if (!sink) {
-    keep_alive = false;  // the body was never read; the connection cannot be reused
+    body_unread = true;  // the body was never read; the connection cannot be reused
     co_return error_response(sink.error());
   }
   if (beast::iequals(header_parser.get()[http::field::expect], "100-continue")) {
@@ -148,7 +170,7 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (ec == http::error::need_buffer) ec = {};
     if (ec == http::error::body_limit) {
-      keep_alive = false;
+      body_unread = true;
       co_return error_response(Error::too_large("body_too_large", "the upload is larger than the server accepts (" +
                                                                       std::to_string(ctx.opts.upload_limit) + " bytes)"));
     }
@@ -156,7 +178,7 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
     std::size_t got = chunk.size() - parser.get().body().size;
     if (got > 0) {
       if (auto st = (*sink)->write(chunk.data(), got); !st) {
-        keep_alive = false;
+        body_unread = true;
         co_return error_response(st.error());
       }
     }
@@ -215,14 +237,15 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     auto match = ctx->router.match(req.method, req.path);
     req.path_params = std::move(match.params);
     HttpResponse res;
+    bool body_unread = false;  // then the connection ends after the answer
     if (match.kind == Router::Match::kUpload) {
-      res = co_await receive_upload(stream, buffer, header_parser, req, *match.upload, *ctx, keep_alive);
+      res = co_await receive_upload(stream, buffer, header_parser, req, *match.upload, *ctx, body_unread);
     } else {
-      auto declared = head.payload_size();
+      auto declared = header_parser.content_length();
       if (declared && *declared > ctx->opts.json_body_limit) {
         res = error_response(Error::too_large(
             "body_too_large", "the body is larger than " + std::to_string(ctx->opts.json_body_limit) + " bytes"));
-        keep_alive = false;
+        body_unread = true;
       } else {
         http::request_parser<http::string_body> body_parser(std::move(header_parser));
         body_parser.body_limit(ctx->opts.json_body_limit);  // still applies to chunked bodies
@@ -230,7 +253,7 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
         if (ec2 == http::error::body_limit) {
           res = error_response(Error::too_large(
               "body_too_large", "the body is larger than " + std::to_string(ctx->opts.json_body_limit) + " bytes"));
-          keep_alive = false;
+          body_unread = true;
         } else if (ec2) {
           co_return;
         } else {
@@ -247,7 +270,12 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     }
     res.headers.emplace_back("X-Request-Id", req.request_id);
     spdlog::debug("event=request id={} method={} path={} status={}", req.request_id, req.method, req.path, res.status);
+    if (body_unread) keep_alive = false;
     co_await write_response(stream, res, keep_alive, head_only);
+    if (body_unread) {
+      co_await linger_close(stream);
+      co_return;
+    }
     if (!keep_alive) {
       boost::system::error_code ignore;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignore);

@@ -1,0 +1,171 @@
+"""Process-level test harness: the real msgcenterd on a free loopback port
+with a temporary data directory, and the real msgc with its own --home.
+
+The binaries come from the environment (CTest sets MSGCENTERD and MSGC) or
+default to the dev build."""
+
+import hashlib
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MSGCENTERD = os.environ.get("MSGCENTERD", os.path.join(ROOT, "build/dev/msgcenterd"))
+MSGC = os.environ.get("MSGC", os.path.join(ROOT, "build/dev/msgc"))
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Server:
+    """One msgcenterd process. start() may be called again after kill()
+    on the same data directory and port, as after a crash."""
+
+    def __init__(self, workdir, *extra_args):
+        self.data = os.path.join(workdir, "data")
+        self.log_path = os.path.join(workdir, "msgcenterd.log")
+        self.extra_args = list(extra_args)
+        self.port = 0
+        self.proc = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self, timeout=15):
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [MSGCENTERD, "--listen", "127.0.0.1:%d" % self.port, "--data", self.data, "--log-level", "warn"]
+            + self.extra_args,
+            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+        log.close()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            line = self.proc.stdout.readline().decode()
+            if not line:
+                raise RuntimeError("msgcenterd exited before listening; see " + self.log_path)
+            m = re.match(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+                # Keep draining stdout so that the server never blocks on it.
+                threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+                return self
+        raise RuntimeError("msgcenterd did not report listening in time")
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=15)
+        return self.proc.returncode
+
+    def add_user(self, network_id, password, role="user"):
+        r = subprocess.run([MSGCENTERD, "--data", self.data, "user", "add", network_id, "--role", role],
+                           input=password + "\n", capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            raise RuntimeError("user add failed: " + r.stderr)
+
+    def request(self, method, path, body=None, token=None, headers=None):
+        """A raw HTTP request, as curl or a browser would send it. Returns
+        (status, headers dict with lower-case names, body bytes)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer " + token
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            h.setdefault("Content-Type", "application/json")
+        conn.request(method, path, body=body, headers=h)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+
+    def login_token(self, network_id, password):
+        status, _, body = self.request("POST", "/v1/sessions", {"network_id": network_id, "password": password})
+        if status != 201:
+            raise RuntimeError("login failed: %d %s" % (status, body))
+        return json.loads(body)["token"]
+
+
+class Msgc:
+    """msgc with its own profile directory, talking to one server."""
+
+    def __init__(self, server, home):
+        self.server = server
+        self.home = home
+
+    def env(self):
+        e = dict(os.environ)
+        e["MSGC_SERVER"] = self.server.url
+        e["MSGC_HOME"] = self.home
+        return e
+
+    def run(self, *args, stdin=None, check=True, timeout=60):
+        r = subprocess.run([MSGC] + list(args), input=stdin, capture_output=True, text=True,
+                           env=self.env(), timeout=timeout)
+        if check and r.returncode != 0:
+            raise AssertionError("msgc %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
+        return r
+
+    def json_lines(self, *args):
+        out = self.run("--json", *args).stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def follow(self, *args):
+        return Follower(self, list(args))
+
+
+class Follower:
+    """`msgc --json inbox --follow` in the background; lines arrive on a queue."""
+
+    def __init__(self, client, args):
+        self.proc = subprocess.Popen([MSGC, "--json", "inbox", "--follow"] + args, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=client.env(), text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.lines.put(json.loads(line))
+
+    def next_item(self, timeout):
+        return self.lines.get(timeout=timeout)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+class Workspace:
+    """A temporary directory removed at the end, kept when KEEP_E2E is set."""
+
+    def __init__(self):
+        self.path = tempfile.mkdtemp(prefix="msgcenter-e2e-")
+
+    def sub(self, name):
+        p = os.path.join(self.path, name)
+        os.makedirs(p, exist_ok=True)
+        return p
+
+    def cleanup(self):
+        if not os.environ.get("KEEP_E2E"):
+            shutil.rmtree(self.path, ignore_errors=True)
