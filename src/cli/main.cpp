@@ -139,6 +139,8 @@ int main(int argc, char** argv) {
   catalog->add_option("--type", type, "only this type");
   catalog->add_option("--after", after, "continue after this position (printed at the end of a page)");
   catalog->add_option("--limit", limit, "at most this many (1-200)")->check(CLI::Range(1, 200));
+  bool ids_only = false;
+  catalog->add_flag("-q,--quiet", ids_only, "print only resource ids, one per line");
 
   std::string resource_id, out_path;
   auto* get = app.add_subcommand("get", "download a resource, resuming an interrupted download, verifying SHA-256");
@@ -200,9 +202,10 @@ int main(int argc, char** argv) {
       if (!page) return report(page.error());
       for (const auto& r : page->resources) {
         if (g.json) print_json_line(r);
+        else if (ids_only) std::cout << json::value_to<std::string>(r.at("id")) << "\n";
         else std::cout << resource_line(r) << "\n";
       }
-      if (!g.json && page->next_after) std::cout << "(more: msgc catalog --after " << *page->next_after << ")\n";
+      if (!g.json && !ids_only && page->next_after) std::cout << "(more: msgc catalog --after " << *page->next_after << ")\n";
       return 0;
     }
     if (get->parsed()) {

@@ -97,9 +97,10 @@ int run_server(const ServerConfig& cfg) {
         "  echo alice-pass | msgc --home /tmp/alice login alice\n"
         "  echo bob-pass   | msgc --home /tmp/bob login bob\n"
         "  msgc --home /tmp/alice catalog\n"
+        "  RID=$(msgc --home /tmp/alice catalog --type novel -q | head -n 1)\n"
         "  msgc --home /tmp/bob inbox --follow &\n"
-        "  msgc --home /tmp/alice share RESOURCE_ID --to bob --note 'have a look'\n"
-        "  msgc --home /tmp/bob get RESOURCE_ID -o /tmp/bob-download\n"
+        "  msgc --home /tmp/alice share $RID --to bob --note 'have a look'\n"
+        "  msgc --home /tmp/bob get $RID -o /tmp/bob-novel.txt\n"
         "Ctrl-C stops the server.\n",
         url.c_str());
   }

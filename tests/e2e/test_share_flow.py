@@ -47,6 +47,8 @@ class ShareFlowTest(unittest.TestCase):
         self.assertEqual(r["sha256"], sha256_file(self.original))
         self.assertEqual(r["publisher"], "studio")
         self.assertEqual(self.alice.json_lines("catalog", "--type", "music"), [])
+        quiet = self.alice.run("catalog", "--type", "video", "-q").stdout.split()
+        self.assertEqual(quiet, [r["id"] for r in listed])
 
     def test_b_live_share_reaches_the_follower_and_downloads_intact(self):
         follower = self.bob.follow()

@@ -1,0 +1,132 @@
+#include "harness.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace mc::bench {
+
+ServerProcess::ServerProcess(const std::string& binary, const std::string& data_dir,
+                             const std::vector<std::string>& extra) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDERR_FILENO);
+    close(out[0]);
+    std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--data", data_dir, "--log-level", "warn"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* f = fdopen(out[0], "r");
+  char line[512];
+  std::regex re("listening on http://127\\.0\\.0\\.1:(\\d+)");
+  while (fgets(line, sizeof line, f)) {
+    std::cmatch m;
+    if (std::regex_search(line, m, re)) {
+      port_ = std::stoi(m[1].str());
+      break;
+    }
+  }
+  if (port_ == 0) throw std::runtime_error("msgcenterd did not start: " + binary);
+  // Leave the pipe open: the server prints nothing more on stdout after this.
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    int st = 0;
+    waitpid(pid_, &st, 0);
+  }
+}
+
+long ServerProcess::rss_kib() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+void add_user(const std::string& binary, const std::string& data_dir, const std::string& name,
+              const std::string& password, const std::string& role) {
+  std::string cmd = "'" + binary + "' --data '" + data_dir + "' user add " + name + " --role " + role + " >/dev/null";
+  FILE* p = popen(cmd.c_str(), "w");
+  if (!p) throw std::runtime_error("cannot run " + binary);
+  std::fprintf(p, "%s\n", password.c_str());
+  if (pclose(p) != 0) throw std::runtime_error("user add failed for " + name);
+}
+
+std::vector<double> fsync_latencies_us(const std::string& dir, int n) {
+  std::string path = dir + "/fsync-probe";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + path);
+  std::string rec(200, 'x');
+  std::vector<double> lat;
+  lat.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    if (write(fd, rec.data(), rec.size()) != static_cast<ssize_t>(rec.size()) || fdatasync(fd) != 0) {
+      close(fd);
+      throw std::runtime_error("write/fdatasync failed");
+    }
+    lat.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+  }
+  close(fd);
+  unlink(path.c_str());
+  return lat;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  auto idx = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(idx, v.size() - 1)];
+}
+
+double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }
+
+std::string fmt(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+void print_table(const std::string& title, const std::vector<Row>& rows) {
+  std::size_t w[4] = {4, 4, 9, 5};
+  for (const auto& r : rows) {
+    w[0] = std::max(w[0], r.work.size());
+    w[1] = std::max(w[1], r.ours.size());
+    w[2] = std::max(w[2], r.reference.size());
+    w[3] = std::max(w[3], r.ratio.size());
+  }
+  auto line = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d) {
+    std::printf("| %-*s | %*s | %*s | %*s |\n", static_cast<int>(w[0]), a.c_str(), static_cast<int>(w[1]), b.c_str(),
+                static_cast<int>(w[2]), c.c_str(), static_cast<int>(w[3]), d.c_str());
+  };
+  std::printf("\n%s\n", title.c_str());
+  line("work", "ours", "reference", "ratio");
+  std::printf("|%s|%s|%s|%s|\n", std::string(w[0] + 2, '-').c_str(), std::string(w[1] + 2, '-').c_str(),
+              std::string(w[2] + 2, '-').c_str(), std::string(w[3] + 2, '-').c_str());
+  for (const auto& r : rows) line(r.work, r.ours, r.reference, r.ratio);
+  std::fflush(stdout);
+}
+
+}  // namespace mc::bench

@@ -1,0 +1,49 @@
+// Benchmark harness: a real msgcenterd in a child process, the disk's own
+// fsync cost as the reference, and a table printer. Every figure is a
+// median over several runs, printed beside a reference measured in the same
+// run, with the ratio.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mc::bench {
+
+class ServerProcess {
+ public:
+  // Starts `binary --listen 127.0.0.1:0 --data data_dir ...` and waits for
+  // "listening on"; throws on failure.
+  ServerProcess(const std::string& binary, const std::string& data_dir, const std::vector<std::string>& extra = {});
+  ~ServerProcess();
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  long rss_kib() const;  // resident memory of the server now
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Runs `binary --data data_dir user add NAME --role ROLE` with the password on stdin.
+void add_user(const std::string& binary, const std::string& data_dir, const std::string& name,
+              const std::string& password, const std::string& role);
+
+// Latencies (microseconds) of `n` appends of 200 bytes each followed by
+// fdatasync, in a file inside `dir`: one durable commit's physical cost.
+std::vector<double> fsync_latencies_us(const std::string& dir, int n);
+
+double median(std::vector<double> v);
+double percentile(std::vector<double> v, double p);
+
+struct Row {
+  std::string work;
+  std::string ours;
+  std::string reference;
+  std::string ratio;
+};
+void print_table(const std::string& title, const std::vector<Row>& rows);
+std::string fmt(double v, int decimals = 0);
+
+}  // namespace mc::bench
