@@ -180,6 +180,48 @@ class BadInputTest(unittest.TestCase):
         self.assertError(self.server.request("POST", "/v1/resources", {"type": "poem", "title": "t", "sha256": "a" * 64},
                                              token=self.studio), 400, "invalid_type")
 
+    def test_malformed_chunked_body_gets_400(self):
+        s = socket.create_connection(("127.0.0.1", self.server.port))
+        s.sendall(("POST /v1/shares HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                   "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nZZ\r\n{}\r\n" % self.alice).encode())
+        s.settimeout(10)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        s.close()
+        self.assertTrue(answer.startswith(b"HTTP/1.1 400"), answer[:80])
+
+    def test_missing_blob_file_is_a_clean_500(self):
+        status, _, body = self.server.request("POST", "/v1/blobs", b"bytes that will vanish", token=self.studio)
+        sha = json.loads(body)["sha256"]
+        _, _, body = self.server.request("POST", "/v1/resources", {"type": "novel", "title": "gone", "sha256": sha},
+                                         token=self.studio)
+        rid = json.loads(body)["resource"]["id"]
+        os.rename(os.path.join(self.server.data, "blobs", sha[:2], sha), os.path.join(self.ws.path, "moved"))
+        try:
+            self.assertError(self.server.request("GET", "/v1/resources/%s/content" % rid, token=self.bob), 500,
+                             "internal")
+            self.assertEqual(self.server.request("GET", "/v1/health")[0], 200)
+        finally:
+            os.rename(os.path.join(self.ws.path, "moved"), os.path.join(self.server.data, "blobs", sha[:2], sha))
+
+    def test_get_never_overwrites_a_file_with_a_server_chosen_name(self):
+        c = Msgc(self.server, self.ws.sub("careful"))
+        c.run("login", "bob", stdin="bob-password\n")
+        here = self.ws.sub("careful-cwd")
+        mine = os.path.join(here, "A novel")  # the resource's filename defaults to its title
+        with open(mine, "w") as f:
+            f.write("my own file")
+        import subprocess
+        from tests.e2e.harness import MSGC
+        r = subprocess.run([MSGC, "get", self.resource_id], cwd=here, env=c.env(), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("file_exists", r.stderr)
+        self.assertEqual(open(mine).read(), "my own file")
+
     # ---- clients that vanish -----------------------------------------------------
 
     def test_client_vanishing_mid_upload_leaves_no_partial_blob(self):

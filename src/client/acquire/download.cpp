@@ -17,11 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The filename a server suggests, reduced to a safe base name.
+// The filename a server suggests, reduced to a safe base name: no folders,
+// no hidden files (".bashrc"), no control characters.
 std::string safe_filename(const std::string& name, const std::string& fallback) {
   std::string base = fs::path(name).filename().string();
-  if (base.empty() || base == "." || base == "..") return fallback;
-  return base;
+  bool ok = !base.empty() && base.front() != '.';
+  for (unsigned char c : base) ok = ok && c >= 0x20 && c != 0x7f;
+  return ok ? base : fallback;
 }
 
 }  // namespace
@@ -32,10 +34,16 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
   if (!meta) return meta.error();
   const std::string sha = std::string(meta->at("sha256").as_string());
   const auto total = meta->at("size").to_number<std::uint64_t>();
-  if (out_path.empty()) out_path = safe_filename(std::string(meta->at("filename").as_string()), resource_id);
+  std::error_code ec;
+  if (out_path.empty()) {
+    // A name the server chose never replaces a file of the user's.
+    out_path = safe_filename(std::string(meta->at("filename").as_string()), resource_id);
+    if (fs::exists(out_path, ec)) {
+      return Error::conflict("file_exists", out_path + " exists; choose where to save with -o PATH");
+    }
+  }
   const std::string part = out_path + ".part";
 
-  std::error_code ec;
   std::uint64_t have = fs::exists(part, ec) ? fs::file_size(part, ec) : 0;
   if (ec || have > total) {
     fs::remove(part, ec);  // a partial copy larger than the resource is not of it

@@ -1,5 +1,7 @@
 #include "client/transport/http_client.hpp"
 
+#include <poll.h>
+
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <limits>
@@ -51,7 +53,16 @@ struct HttpClient::Impl {
   beast::flat_buffer buffer;
   bool connected = false;
 
+  // A kept-alive connection the server has since closed reads as EOF at once.
+  // Found before sending, it costs a reconnect; found after, it would leave
+  // unknown whether the request was processed.
+  bool stale() {
+    pollfd p{stream.socket().native_handle(), POLLIN, 0};
+    return ::poll(&p, 1, 0) != 0;  // readable with no request in flight: EOF or junk
+  }
+
   Status connect(const Url& url) {
+    if (connected && stale()) drop();
     if (connected) return {};
     tcp::resolver resolver(ioc);
     boost::system::error_code ec;
@@ -83,6 +94,10 @@ struct HttpClient::Impl {
   // Writes `req` and reads the response header into `parser`. A connection
   // reused from an earlier request may have been closed by the server while
   // idle; then we reconnect once and send again.
+  // Sends `req` and reads the response header. A failure while writing on a
+  // reused connection is retried once on a new one (nothing reached the
+  // server). A failure after the request was written is retried only for
+  // methods that are safe to repeat.
   template <class Body>
   Status send_and_read_header(const Url& url, http::request<Body>& req,
                               std::optional<http::response_parser<http::empty_body>>& parser,
@@ -94,13 +109,16 @@ struct HttpClient::Impl {
       if (auto st = connect(url); !st) return st;
       stream.expires_after(kTimeout);
       auto ec = run_op(ioc, [&](auto h) { http::async_write(stream, req, h); });
+      bool written = !ec;
       if (!ec) {
         stream.expires_after(kTimeout);
         ec = run_op(ioc, [&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
       }
       if (!ec) return {};
       drop();
-      if (reused && attempt == 0 && retryable(ec)) {
+      bool repeatable = !written || req.method() == http::verb::get || req.method() == http::verb::head ||
+                        req.method() == http::verb::put || req.method() == http::verb::delete_;
+      if (reused && attempt == 0 && retryable(ec) && repeatable) {
         if (rewind) rewind();
         continue;
       }

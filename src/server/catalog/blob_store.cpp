@@ -67,19 +67,18 @@ Result<StoredBlob> BlobWriter::commit(const std::optional<std::string>& expected
   ::close(fd_);
   fd_ = -1;
   std::string shard = root_ + "/" + sha.substr(0, 2);
-  bool new_shard = ::mkdir(shard.c_str(), 0755) == 0;
-  if (!new_shard && errno != EEXIST) return io_error("mkdir " + shard);
+  if (::mkdir(shard.c_str(), 0755) != 0 && errno != EEXIST) return io_error("mkdir " + shard);
   std::string final_path = shard + "/" + sha;
-  if (::access(final_path.c_str(), F_OK) == 0) {
-    // Same bytes already stored (content addressing deduplicates).
-    return StoredBlob{sha, size_};
+  if (::access(final_path.c_str(), F_OK) != 0) {
+    if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) return io_error("rename");
+    tmp_path_.clear();
   }
-  if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) return io_error("rename");
-  tmp_path_.clear();
+  // Always fsync both directories, also when the name already existed (same
+  // bytes uploaded before) or the shard was made by a concurrent upload: the
+  // other upload may not have fsynced them yet, and our caller is about to
+  // record the blob as durable.
   if (auto st = fsync_dir(shard); !st) return st.error();
-  if (new_shard) {
-    if (auto st = fsync_dir(root_); !st) return st.error();
-  }
+  if (auto st = fsync_dir(root_); !st) return st.error();
   return StoredBlob{sha, size_};
 }
 

@@ -23,10 +23,15 @@ struct HttpServer::Impl {
       auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (ec == asio::error::operation_aborted) co_return;
+        // Out of file descriptors, say: the listening socket stays readable,
+        // so pause instead of spinning.
         spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+        asio::steady_timer pause(ioc, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
       }
-      socket.set_option(tcp::no_delay(true));
+      boost::system::error_code opt_ec;
+      socket.set_option(tcp::no_delay(true), opt_ec);  // best effort; a reset peer may refuse it
       auto ex = socket.get_executor();
       asio::co_spawn(ex, run_http_session(std::move(socket), ctx), [](std::exception_ptr e) {
         if (!e) return;

@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/websocket.hpp>
 #include <cerrno>
+#include <cstring>
 
 #include "server/net/http_error.hpp"
 #include "server/net/session_context.hpp"
@@ -41,16 +43,21 @@ void apply_headers(Message& h, const HttpResponse& res, bool keep_alive) {
   h.keep_alive(keep_alive);
 }
 
-// Sends a file slice with sendfile(2): the bytes go from the page cache to
-// the socket without passing through user space.
-asio::awaitable<bool> send_file_slice(beast::tcp_stream& stream, const FileSlice& slice, int idle_seconds) {
-  int fd = ::open(slice.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) co_return false;
+struct FdGuard {
+  int fd = -1;
+  ~FdGuard() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Sends `length` bytes from `fd` at `offset` with sendfile(2): the bytes go
+// from the page cache to the socket without passing through user space.
+asio::awaitable<bool> send_file_slice(beast::tcp_stream& stream, int fd, std::uint64_t offset, std::uint64_t length,
+                                      int idle_seconds) {
   auto& sock = stream.socket();
   sock.native_non_blocking(true);
-  off_t off = static_cast<off_t>(slice.offset);
-  std::uint64_t remain = slice.length;
-  bool ok = true;
+  off_t off = static_cast<off_t>(offset);
+  std::uint64_t remain = length;
   asio::steady_timer timer(sock.get_executor());
   while (remain > 0) {
     ssize_t n = ::sendfile(sock.native_handle(), fd, &off, std::min<std::uint64_t>(remain, kSendfileChunk));
@@ -64,18 +71,13 @@ asio::awaitable<bool> send_file_slice(beast::tcp_stream& stream, const FileSlice
       timer.expires_after(std::chrono::seconds(idle_seconds));
       auto which = co_await (sock.async_wait(tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable)) ||
                              timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-      if (which.index() == 1 || std::get<0>(std::get<0>(which))) {
-        ok = false;
-        break;
-      }
+      if (which.index() == 1 || std::get<0>(std::get<0>(which))) co_return false;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    ok = false;  // peer gone, or the file shrank under us
-    break;
+    co_return false;  // peer gone, or the file shrank under us
   }
-  ::close(fd);
-  co_return ok;
+  co_return true;
 }
 
 // After answering a request whose body was not read (413, a refused
@@ -100,6 +102,14 @@ asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
   stream.socket().close(ec);
 }
 
+// Answers an error on a connection whose request body is unread, then ends it.
+asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const Error& e, int idle_seconds) {
+  stream.expires_after(std::chrono::seconds(idle_seconds));
+  auto res = error_response(e);
+  co_await write_response(stream, res, false, false, idle_seconds);
+  co_await linger_close(stream);
+}
+
 }  // namespace
 
 Result<HttpRequest> to_plain_request(const http::request_header<>& h, std::uint64_t request_id) {
@@ -119,15 +129,28 @@ Result<HttpRequest> to_plain_request(const http::request_header<>& h, std::uint6
 }
 
 asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpResponse& res, bool keep_alive,
-                                     bool head_only) {
+                                     bool head_only, int idle_seconds) {
   if (res.file) {
+    // Open before the header goes out: a missing blob must be a 500, not a
+    // valid-looking header followed by a dropped connection.
+    FdGuard file{::open(res.file->path.c_str(), O_RDONLY | O_CLOEXEC)};
+    struct stat st {};
+    if (file.fd < 0 || ::fstat(file.fd, &st) != 0 ||
+        static_cast<std::uint64_t>(st.st_size) < res.file->offset + res.file->length) {
+      spdlog::error("event=blob_unreadable path={} error=\"{}\"", res.file->path, std::strerror(errno));
+      auto err = error_response(Error::internal("the resource's content is unreadable on the server"));
+      co_await write_response(stream, err, keep_alive, head_only, idle_seconds);
+      co_return;
+    }
     http::response<http::empty_body> msg;
     apply_headers(msg, res, keep_alive);
     msg.content_length(res.file->length);
     http::response_serializer<http::empty_body> sr(msg);
+    stream.expires_after(std::chrono::seconds(idle_seconds));
     auto [ec, n] = co_await http::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
     if (ec) throw boost::system::system_error(ec);
-    if (!head_only && !co_await send_file_slice(stream, *res.file, 60)) {
+    stream.expires_never();  // send_file_slice keeps its own idle timer
+    if (!head_only && !co_await send_file_slice(stream, file.fd, res.file->offset, res.file->length, idle_seconds)) {
       throw std::runtime_error("download interrupted");
     }
     co_return;
@@ -136,6 +159,7 @@ asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpRespon
   apply_headers(msg, res, keep_alive);
   msg.body() = res.body;
   msg.prepare_payload();
+  stream.expires_after(std::chrono::seconds(idle_seconds));
   if (head_only) {
     http::response_serializer<http::string_body> sr(msg);
     co_await http::async_write_header(stream, sr, asio::use_awaitable);
@@ -146,18 +170,21 @@ asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpRespon
 
 namespace {
 
-// Reads a streamed body into the route's sink, chunk by chunk.
+// Reads a streamed body into the route's sink, chunk by chunk. Disk writes
+// run on the worker pool: an I/O thread never waits for the disk.
 asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                              http::request_parser<http::empty_body>& header_parser,
                                              HttpRequest& req, const UploadHandler& begin, SessionContext& ctx,
                                              bool& body_unread) {
+  const int idle = ctx.opts.idle_timeout_seconds;
   auto sink = co_await on_workers(ctx, [&] { return begin(req); });
   if (!sink) {
-    body_unread = true;  // the body was never read; the connection cannot be reused
+    body_unread = true;
     co_return error_response(sink.error());
   }
   if (beast::iequals(header_parser.get()[http::field::expect], "100-continue")) {
     http::response<http::empty_body> cont{http::status::continue_, 11};
+    stream.expires_after(std::chrono::seconds(idle));
     co_await http::async_write(stream, cont, asio::use_awaitable);
   }
   http::request_parser<http::buffer_body> parser(std::move(header_parser));
@@ -166,7 +193,7 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    stream.expires_after(std::chrono::seconds(ctx.opts.idle_timeout_seconds));
+    stream.expires_after(std::chrono::seconds(idle));
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (ec == http::error::need_buffer) ec = {};
     if (ec == http::error::body_limit) {
@@ -177,7 +204,8 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
     if (ec) throw boost::system::system_error(ec);  // client vanished: the sink's destructor discards the partial file
     std::size_t got = chunk.size() - parser.get().body().size;
     if (got > 0) {
-      if (auto st = (*sink)->write(chunk.data(), got); !st) {
+      auto st = co_await on_workers(ctx, [&] { return (*sink)->write(chunk.data(), got); });
+      if (!st) {
         body_unread = true;
         co_return error_response(st.error());
       }
@@ -186,29 +214,31 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
   co_return co_await on_workers(ctx, [&] { return guarded([&] { return (*sink)->finish(); }); });
 }
 
+bool is_quiet_disconnect(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::operation_aborted;
+}
+
 }  // namespace
 
 asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  const int idle = ctx->opts.idle_timeout_seconds;
   for (;;) {
     http::request_parser<http::empty_body> header_parser;
     header_parser.header_limit(kHeaderLimit);
     // The real limit depends on the route; it is checked below.
     header_parser.body_limit(ctx->opts.upload_limit);
-    stream.expires_after(std::chrono::seconds(ctx->opts.idle_timeout_seconds));
+    stream.expires_after(std::chrono::seconds(idle));
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header_parser, asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == http::error::body_limit) {
-        co_await write_response(stream, error_response(Error::too_large("body_too_large", "the body is too large")),
-                                false, false);
+        co_await refuse_and_close(stream, Error::too_large("body_too_large", "the body is too large"), idle);
       } else if (ec == http::error::header_limit) {
-        co_await write_response(stream, error_response(Error{431, "headers_too_large", "the request headers are too large"}),
-                                false, false);
-      } else if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::eof &&
-                 ec != asio::error::connection_reset) {
-        co_await write_response(stream, error_response(Error::bad_request("bad_request", "malformed HTTP request")),
-                                false, false);
+        co_await refuse_and_close(stream, Error{431, "headers_too_large", "the request headers are too large"}, idle);
+      } else if (!is_quiet_disconnect(ec)) {
+        co_await refuse_and_close(stream, Error::bad_request("bad_request", "malformed HTTP request"), idle);
       }
       co_return;
     }
@@ -218,15 +248,14 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
 
     auto plain = to_plain_request(head, ctx->next_request_id++);
     if (!plain) {
-      co_await write_response(stream, error_response(plain.error()), false, false);
+      co_await refuse_and_close(stream, plain.error(), idle);
       co_return;
     }
     HttpRequest& req = *plain;
 
     if (beast::websocket::is_upgrade(head)) {
       if (req.path != "/v1/stream") {
-        co_await write_response(stream, error_response(Error::not_found("not_found", "no WebSocket at " + req.path)),
-                                false, false);
+        co_await refuse_and_close(stream, Error::not_found("not_found", "no WebSocket at " + req.path), idle);
         co_return;
       }
       stream.expires_never();
@@ -249,12 +278,16 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
       } else {
         http::request_parser<http::string_body> body_parser(std::move(header_parser));
         body_parser.body_limit(ctx->opts.json_body_limit);  // still applies to chunked bodies
+        stream.expires_after(std::chrono::seconds(idle));
         auto [ec2, n2] = co_await http::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
         if (ec2 == http::error::body_limit) {
           res = error_response(Error::too_large(
               "body_too_large", "the body is larger than " + std::to_string(ctx->opts.json_body_limit) + " bytes"));
           body_unread = true;
         } else if (ec2) {
+          if (!is_quiet_disconnect(ec2)) {
+            co_await refuse_and_close(stream, Error::bad_request("bad_request", "malformed request body"), idle);
+          }
           co_return;
         } else {
           req.body = std::move(body_parser.get().body());
@@ -271,7 +304,7 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     res.headers.emplace_back("X-Request-Id", req.request_id);
     spdlog::debug("event=request id={} method={} path={} status={}", req.request_id, req.method, req.path, res.status);
     if (body_unread) keep_alive = false;
-    co_await write_response(stream, res, keep_alive, head_only);
+    co_await write_response(stream, res, keep_alive, head_only, idle);
     if (body_unread) {
       co_await linger_close(stream);
       co_return;

@@ -51,6 +51,6 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
                                          HttpRequest plain, std::shared_ptr<SessionContext> ctx);
 // Writes a complete response with a string body.
 asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpResponse& res, bool keep_alive,
-                                     bool head_only);
+                                     bool head_only, int idle_seconds);
 
 }  // namespace mc::net

@@ -44,7 +44,7 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
                                          HttpRequest plain, std::shared_ptr<SessionContext> ctx) {
   auto opened = co_await on_workers(*ctx, [&] { return ctx->streams.open(plain); });
   if (!opened) {
-    co_await write_response(stream, error_response(opened.error()), false, false);
+    co_await write_response(stream, error_response(opened.error()), false, false, ctx->opts.idle_timeout_seconds);
     co_return;
   }
   auto conn = std::make_shared<StreamConn>(std::move(stream));
@@ -95,6 +95,9 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
     if (failed) break;
     cursor = batch->cursor;
     if (batch->more || conn->pending) continue;
+    // The reader may have seen the peer leave while we were busy; its
+    // cancel() then found no wait to cancel.
+    if (conn->closed) break;
     conn->wake.expires_at(asio::steady_timer::time_point::max());
     co_await conn->wake.async_wait(asio::as_tuple(asio::use_awaitable));
   }
