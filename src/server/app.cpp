@@ -15,6 +15,7 @@
 #include "server/demo_seed.hpp"
 #include "server/net/http_error.hpp"
 #include "server/net/http_server.hpp"
+#include "server/social/group_routes.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace mc::server {
@@ -67,8 +68,10 @@ int run_server(const ServerConfig& cfg) {
   });
   accounts::register_account_routes(router, db, auth, {cfg.token_ttl_seconds * 1000});
   catalog::register_catalog_routes(router, db, **blobs, auth, {cfg.upload_limit});
-  delivery::DeliveryDeps deps{db, db, db, auth, hub};
-  delivery::register_delivery_routes(router, deps);
+  social::register_group_routes(router, db, db, auth);
+  delivery::DeliveryDeps deps{db, db, db, db, auth, hub};
+  delivery::register_share_routes(router, deps);
+  delivery::register_inbox_routes(router, deps);
   delivery::InboxStreams streams(deps);
 
   net::NetOptions nopts;
@@ -79,6 +82,7 @@ int run_server(const ServerConfig& cfg) {
   nopts.json_body_limit = cfg.json_body_limit;
   nopts.upload_limit = cfg.upload_limit;
   nopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
+  nopts.stream_write_timeout_seconds = cfg.stream_write_timeout_seconds;
   net::HttpServer server(nopts, router, streams);
   auto port = server.listen();
   if (!port) {

@@ -58,6 +58,8 @@ const std::vector<Setting>& settings() {
       number<std::uint64_t>("upload_limit", "largest blob upload, bytes", &ServerConfig::upload_limit, 1),
       number<std::int64_t>("token_ttl_seconds", "lifetime of a login token", &ServerConfig::token_ttl_seconds, 1),
       number<int>("idle_timeout_seconds", "drop a connection idle for this long", &ServerConfig::idle_timeout_seconds, 1),
+      number<int>("stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",
+                  &ServerConfig::stream_write_timeout_seconds, 1),
       Setting{"log_level", "trace, debug, info, warn or error",
               [](ServerConfig& c, const std::string& v) -> Status {
                 for (const char* l : {"trace", "debug", "info", "warn", "error"}) {

@@ -16,11 +16,12 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string data = "./data";
   int io_threads = 2;
-  int worker_threads = 8;
+  int worker_threads = 64;  // handlers block while their write waits for a group commit
   std::uint64_t json_body_limit = 1 << 20;
   std::uint64_t upload_limit = 4ull << 30;
   std::int64_t token_ttl_seconds = 30LL * 24 * 3600;
   int idle_timeout_seconds = 60;
+  int stream_write_timeout_seconds = 30;
   std::string log_level = "info";
   bool demo = false;  // seed demo accounts and a demo catalog into an empty store
 };

@@ -28,6 +28,8 @@ class AccountStore {
   // Errors: 404 "session_not_found".
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
   virtual Status delete_session(const std::string& token_hash) = 0;
+
+  virtual Status set_send_receipts(std::int64_t user_id, bool on) = 0;
 };
 
 }  // namespace mc::store

@@ -1,17 +1,13 @@
-// Storage of shares and of per-user inboxes.
+// Storage of shares, per-user inboxes, device cursors and receipts.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/error.hpp"
 #include "store/records.hpp"
 
 namespace mc::store {
-
-struct ShareReceipt {
-  std::string share_id;
-  std::int64_t created_at = 0;
-};
 
 class DeliveryStore {
  public:
@@ -20,12 +16,32 @@ class DeliveryStore {
   // Stores the share and one inbox item per recipient, each with its owner's
   // next sequence number, in one durable transaction: when this returns ok
   // the whole share is committed and fsynced; on error nothing is stored.
-  virtual Result<ShareReceipt> create_share(const NewShare& share) = 0;
+  // With a client_id already used by this sender: the stored share, with
+  // replayed = true, if the fingerprint matches; else 409 "client_id_reused".
+  virtual Result<ShareOutcome> create_share(const NewShare& share) = 0;
+  // Errors: 404 "share_not_found".
+  virtual Result<Share> get_share(const std::string& share_id) = 0;
 
   // Items of `user_id` with seq > after, in seq order, at most `limit`.
   virtual Result<std::vector<InboxItem>> list_inbox(std::int64_t user_id, std::int64_t after, int limit) = 0;
+  // Errors: 404 "item_not_found" (also when the item is someone else's).
+  virtual Result<InboxItem> get_item(std::int64_t user_id, const std::string& item_id) = 0;
   // The highest seq in the user's inbox (0 when empty).
   virtual Result<std::int64_t> inbox_head(std::int64_t user_id) = 0;
+
+  // The highest seq the device has acked (0 if none).
+  virtual Result<std::int64_t> device_cursor(std::int64_t user_id, const std::string& device_id) = 0;
+  // Moves the device's cursor forward to `seq` (never back) and marks the
+  // items it covers delivered. Returns the cursor. Errors: 400
+  // "ack_beyond_head" when seq is past the newest item.
+  virtual Result<std::int64_t> ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) = 0;
+
+  // Marks the item opened. On the first open of a share or forward whose
+  // recipient allows receipts, the sender gets a "receipt" item.
+  virtual Result<OpenOutcome> mark_opened(std::int64_t user_id, const std::string& item_id) = 0;
+  // Per recipient of the share: delivered and opened times, hidden for
+  // recipients who turned receipts off.
+  virtual Result<std::vector<Receipt>> receipts(const std::string& share_id) = 0;
 };
 
 }  // namespace mc::store

@@ -14,6 +14,7 @@ struct User {
   std::string password_hash;  // Argon2id string (libsodium crypto_pwhash_str)
   std::string role;           // "user" | "provider"
   std::int64_t created_at = 0;
+  bool send_receipts = true;  // may senders see when this user got and opened their shares
 };
 
 struct Session {
@@ -48,17 +49,63 @@ struct NewShare {
   std::string note;
   std::vector<std::int64_t> recipient_ids;  // distinct
   std::int64_t created_at = 0;
+  std::string kind = "share";               // "share" | "forward"
+  std::optional<std::string> client_id;     // idempotency key chosen by the sender's client
+  std::string fingerprint;                  // what the request means; a reused client_id must match it
+  std::optional<std::string> parent_share_id;  // forwards: the share that was forwarded
+  std::vector<std::string> chain;           // forwards: earlier senders, original sharer first
+};
+
+struct Share {
+  std::string id;
+  std::int64_t sender_id = 0;
+  std::string sender;  // network ID
+  std::string resource_id;
+  std::string note;
+  std::string kind;
+  std::vector<std::string> chain;
+  std::vector<std::string> recipients;  // network IDs
+  std::int64_t created_at = 0;
+};
+
+struct ShareOutcome {
+  Share share;
+  bool replayed = false;  // the client_id was seen before: nothing new was stored
 };
 
 struct InboxItem {
   std::string id;
   std::int64_t seq = 0;  // per-owner, gapless, starting at 1
-  std::string kind;      // "share"
+  std::string kind;      // "share" | "forward" | "receipt"
   std::string share_id;
-  std::string sender;    // network ID
+  std::string sender;    // network ID; for a receipt, the recipient who opened
   std::string note;
   std::int64_t created_at = 0;
+  std::vector<std::string> chain;  // forwards: earlier senders, original first
   Resource resource;
+};
+
+struct Receipt {
+  std::string network_id;
+  bool hidden = false;  // the recipient turned receipts off
+  std::optional<std::int64_t> delivered_at;
+  std::optional<std::int64_t> opened_at;
+};
+
+struct OpenOutcome {
+  bool first_open = false;
+  std::optional<std::int64_t> notify_user;  // the sender who got a receipt item
+};
+
+struct GroupMember {
+  std::int64_t user_id = 0;
+  std::string network_id;
+};
+
+struct Group {
+  std::string name;
+  std::vector<GroupMember> members;
+  std::int64_t created_at = 0;
 };
 
 }  // namespace mc::store

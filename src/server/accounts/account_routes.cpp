@@ -102,7 +102,24 @@ void register_account_routes(net::Router& router, store::AccountStore& accounts,
     if (!user) return error_response(user.error());
     auto j = user_json(user->network_id, user->role, user->created_at);
     j["device_id"] = caller->device_id;
+    j["settings"] = json::object{{"send_receipts", user->send_receipts}};
     return json_response(200, {{"user", j}});
+  });
+
+  router.add("PUT", "/v1/me/settings", [&accounts, &auth](HttpRequest& req) -> HttpResponse {
+    auto caller = auth.authenticate(req);
+    if (!caller) return error_response(caller.error());
+    auto body = parse_json_object(req.body);
+    if (!body) return error_response(body.error());
+    if (const auto* v = body->if_contains("send_receipts")) {
+      if (!v->is_bool()) {
+        return error_response(Error::bad_request("invalid_field", "field 'send_receipts' must be true or false"));
+      }
+      if (auto st = accounts.set_send_receipts(caller->user_id, v->as_bool()); !st) return error_response(st.error());
+    }
+    auto user = accounts.find_user(caller->network_id);
+    if (!user) return error_response(user.error());
+    return json_response(200, {{"settings", {{"send_receipts", user->send_receipts}}}});
   });
 }
 

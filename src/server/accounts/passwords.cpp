@@ -2,9 +2,22 @@
 
 #include <sodium.h>
 
+#include <semaphore>
+
 namespace mc::accounts {
 
 namespace {
+
+// Argon2id is memory-hard on purpose (64 MiB per hash). With 64 worker
+// threads, a burst of logins could otherwise ask for 4 GiB at once; at most
+// four hashes run together and the rest wait their turn.
+std::counting_semaphore<4> g_hash_slots{4};
+
+struct HashSlot {
+  HashSlot() { g_hash_slots.acquire(); }
+  ~HashSlot() { g_hash_slots.release(); }
+};
+
 // INTERACTIVE limits: ~64 MiB and well under a second per hash, libsodium's
 // choice for online logins.
 constexpr unsigned long long kOps = crypto_pwhash_OPSLIMIT_INTERACTIVE;
@@ -22,6 +35,7 @@ Status validate_password(std::string_view password) {
 }
 
 Result<std::string> hash_password(std::string_view password) {
+  HashSlot slot;
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), kOps, kMem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Error::internal("out of memory while hashing a password");
@@ -30,6 +44,7 @@ Result<std::string> hash_password(std::string_view password) {
 }
 
 bool verify_password(const std::string& stored_hash, std::string_view password) {
+  HashSlot slot;
   return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -1,4 +1,4 @@
-// The wire shape of an inbox item (docs/protocol.md, "Inbox item").
+// The wire shapes of an inbox item and a share (docs/protocol.md).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -8,5 +8,6 @@
 namespace mc::delivery {
 
 boost::json::object item_json(const store::InboxItem& item);
+boost::json::object share_json(const store::Share& share);
 
 }  // namespace mc::delivery

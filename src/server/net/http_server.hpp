@@ -21,7 +21,8 @@ struct NetOptions {
   std::uint64_t json_body_limit = 1 << 20;  // bytes
   std::uint64_t upload_limit = 4ull << 30;  // bytes
   int idle_timeout_seconds = 60;
-  std::size_t stream_queue_frames = 1024;
+  int stream_write_timeout_seconds = 30;  // a stream whose client reads nothing this long is closed
+  std::size_t stream_outbox_limit = 256;  // replies waiting for a client that does not read
 };
 
 class HttpServer {

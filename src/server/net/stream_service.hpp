@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ namespace mc::net {
 struct StreamOpen {
   std::int64_t user_id = 0;
   std::string network_id;
-  std::int64_t after = 0;  // send items with seq > after
+  std::string device_id;
+  std::int64_t after = 0;   // send items with seq > after
+  std::int64_t cursor = 0;  // what this device had acked when it connected
 };
 
 struct StreamBatch {
@@ -38,6 +41,9 @@ class StreamService {
   virtual Result<StreamOpen> open(const HttpRequest& req) = 0;
   virtual std::string hello_frame(const StreamOpen& open) = 0;
   virtual Result<StreamBatch> frames_after(std::int64_t user_id, std::int64_t after) = 0;
+  // Handles a frame from the client (an ack, say); returns the frame to
+  // answer with, if any. May block (it runs on the worker pool).
+  virtual std::optional<std::string> on_client_frame(const StreamOpen& open, const std::string& text) = 0;
   // `notify` is called, from any thread, whenever new items may exist.
   virtual std::unique_ptr<Subscription> subscribe(std::int64_t user_id, std::function<void()> notify) = 0;
 };

@@ -1,12 +1,21 @@
-// One WebSocket /v1/stream connection. A writer coroutine sends the items
-// after the client's cursor, then sleeps until the delivery hub says new
-// items may exist; a reader coroutine takes the client's frames and notices
-// when it leaves. Items are read from the store, never queued per
-// connection: a slow or absent client costs no memory, and a notification
-// that is lost only delays delivery until the next one.
+// One WebSocket /v1/stream connection.
+//
+// A writer coroutine sends the items after the client's cursor, then sleeps
+// until the delivery hub says new items may exist. A reader coroutine takes
+// the client's frames (acks), has them handled on the worker pool, and puts
+// the answers in a small outbox that only the writer drains (a WebSocket has
+// one writer at a time).
+//
+// Items are read from the store, never queued per connection: a slow or
+// absent client costs one batch of memory at most, and a notification that
+// is lost only delays delivery until the next one. A client that stops
+// reading makes a write wait; past stream_write_timeout_seconds the stream
+// is closed and the client resumes from its cursor when it reconnects. So
+// does a client whose outbox overflows because it sends without reading.
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/websocket.hpp>
+#include <deque>
 
 #include "server/net/http_error.hpp"
 #include "server/net/session_context.hpp"
@@ -18,24 +27,59 @@ namespace websocket = beast::websocket;
 namespace {
 
 struct StreamConn {
-  explicit StreamConn(beast::tcp_stream&& s) : ws(std::move(s)), wake(ws.get_executor()) {}
+  explicit StreamConn(beast::tcp_stream&& s)
+      : ws(std::move(s)), wake(ws.get_executor()), write_deadline(ws.get_executor()) {}
   websocket::stream<beast::tcp_stream> ws;
   asio::steady_timer wake;
-  bool pending = false;  // a notification arrived since the last read of the store
-  bool closed = false;   // the reader saw the peer leave
+  asio::steady_timer write_deadline;
+  std::deque<std::string> outbox;  // answers to client frames
+  bool items_pending = false;      // the hub said new items may exist
+  bool closed = false;             // the peer left, or we gave up on it
+
+  void close_socket() {
+    closed = true;
+    boost::system::error_code ignore;
+    beast::get_lowest_layer(ws).socket().close(ignore);
+    wake.cancel();
+  }
 };
 
-asio::awaitable<void> read_frames(std::shared_ptr<StreamConn> conn) {
+// Writes one frame; a write that has not finished after `timeout` closes
+// the connection, which fails the write.
+asio::awaitable<bool> write_frame(const std::shared_ptr<StreamConn>& conn, const std::string& frame,
+                                  std::chrono::seconds timeout) {
+  std::weak_ptr<StreamConn> weak = conn;
+  conn->write_deadline.expires_after(timeout);
+  conn->write_deadline.async_wait([weak](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: the write finished in time
+    if (auto c = weak.lock()) {
+      spdlog::info("event=stream_write_timeout action=close");
+      c->close_socket();
+    }
+  });
+  auto [ec, n] = co_await conn->ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+  conn->write_deadline.cancel();
+  co_return !ec && !conn->closed;
+}
+
+asio::awaitable<void> read_frames(std::shared_ptr<StreamConn> conn, std::shared_ptr<SessionContext> ctx,
+                                  StreamOpen open) {
   beast::flat_buffer buf;
   for (;;) {
     auto [ec, n] = co_await conn->ws.async_read(buf, asio::as_tuple(asio::use_awaitable));
     if (ec) break;
-    // Client frames carry acks from the reliable-delivery protocol onwards;
-    // for now they are read so that pings, pongs and close are handled.
+    std::string text = beast::buffers_to_string(buf.data());
     buf.consume(buf.size());
+    auto reply = co_await on_workers(*ctx, [&] { return ctx->streams.on_client_frame(open, text); });
+    if (!reply) continue;
+    if (conn->outbox.size() >= ctx->opts.stream_outbox_limit) {
+      spdlog::info("event=stream_outbox_full user={} action=close", open.network_id);
+      break;
+    }
+    conn->outbox.push_back(std::move(*reply));
+    conn->wake.cancel();
   }
-  conn->closed = true;
-  conn->wake.cancel();
+  conn->close_socket();
 }
 
 }  // namespace
@@ -60,49 +104,62 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
   auto [aec] = co_await ws.async_accept(req, asio::as_tuple(asio::use_awaitable));
   if (aec) co_return;
 
+  const auto write_timeout = std::chrono::seconds(ctx->opts.stream_write_timeout_seconds);
   std::int64_t cursor = opened->after;
   auto ex = ws.get_executor();
   std::weak_ptr<StreamConn> weak = conn;
   auto subscription = ctx->streams.subscribe(opened->user_id, [weak, ex] {
     asio::post(ex, [weak] {
       if (auto c = weak.lock()) {
-        c->pending = true;
+        c->items_pending = true;
         c->wake.cancel();
       }
     });
   });
-  asio::co_spawn(ex, read_frames(conn), asio::detached);
+  asio::co_spawn(ex, read_frames(conn, ctx, *opened), asio::detached);
 
-  auto [hec, hn] = co_await ws.async_write(asio::buffer(ctx->streams.hello_frame(*opened)),
-                                           asio::as_tuple(asio::use_awaitable));
-  if (hec) co_return;
-
+  if (!co_await write_frame(conn, ctx->streams.hello_frame(*opened), write_timeout)) {
+    conn->close_socket();
+    co_return;
+  }
+  bool fetch = true;
   while (!conn->closed) {
-    conn->pending = false;
-    auto batch = co_await on_workers(*ctx, [&] { return ctx->streams.frames_after(opened->user_id, cursor); });
-    if (!batch) {
-      spdlog::error("event=stream_read_failed user={} error=\"{}\"", opened->network_id, batch.error().message);
-      break;
+    while (!conn->outbox.empty() && !conn->closed) {
+      std::string f = std::move(conn->outbox.front());
+      conn->outbox.pop_front();
+      if (!co_await write_frame(conn, f, write_timeout)) conn->close_socket();
     }
-    bool failed = false;
-    for (const auto& f : batch->frames) {
-      auto [wec, wn] = co_await ws.async_write(asio::buffer(f), asio::as_tuple(asio::use_awaitable));
-      if (wec) {
-        failed = true;
+    if (conn->closed) break;
+    if (fetch) {
+      conn->items_pending = false;
+      auto batch = co_await on_workers(*ctx, [&] { return ctx->streams.frames_after(opened->user_id, cursor); });
+      if (!batch) {
+        spdlog::error("event=stream_read_failed user={} error=\"{}\"", opened->network_id, batch.error().message);
         break;
       }
+      for (const auto& f : batch->frames) {
+        if (!co_await write_frame(conn, f, write_timeout)) {
+          conn->close_socket();
+          break;
+        }
+      }
+      if (conn->closed) break;
+      cursor = batch->cursor;
+      fetch = batch->more;
+      continue;
     }
-    if (failed) break;
-    cursor = batch->cursor;
-    if (batch->more || conn->pending) continue;
+    if (conn->items_pending) {
+      fetch = true;
+      continue;
+    }
+    if (!conn->outbox.empty()) continue;
     // The reader may have seen the peer leave while we were busy; its
     // cancel() then found no wait to cancel.
     if (conn->closed) break;
     conn->wake.expires_at(asio::steady_timer::time_point::max());
     co_await conn->wake.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  boost::system::error_code ignore;
-  beast::get_lowest_layer(ws).socket().close(ignore);
+  conn->close_socket();
 }
 
 }  // namespace mc::net

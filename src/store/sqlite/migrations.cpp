@@ -8,7 +8,7 @@ namespace mc::store::sqlite {
 namespace {
 
 // Index i holds migration i+1.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: accounts, sessions, catalog, shares and inboxes.
     R"sql(
 CREATE TABLE users (
@@ -59,6 +59,40 @@ CREATE TABLE inbox_items (
   share_id   TEXT REFERENCES shares(id),
   created_at INTEGER NOT NULL,
   PRIMARY KEY (user_id, seq)
+) WITHOUT ROWID;
+)sql",
+    // 2: reliable delivery: idempotent sends, forwards, device cursors,
+    // receipts, groups (docs/reliable-delivery.md).
+    R"sql(
+ALTER TABLE users ADD COLUMN send_receipts INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE shares ADD COLUMN kind TEXT NOT NULL DEFAULT 'share';
+ALTER TABLE shares ADD COLUMN client_id TEXT;
+ALTER TABLE shares ADD COLUMN fingerprint TEXT;
+ALTER TABLE shares ADD COLUMN parent_share_id TEXT REFERENCES shares(id);
+ALTER TABLE shares ADD COLUMN chain TEXT NOT NULL DEFAULT '[]';  -- JSON: earlier senders, original first
+CREATE UNIQUE INDEX shares_by_client_id ON shares(sender_id, client_id) WHERE client_id IS NOT NULL;
+ALTER TABLE inbox_items ADD COLUMN delivered_at INTEGER;
+ALTER TABLE inbox_items ADD COLUMN opened_at INTEGER;
+ALTER TABLE inbox_items ADD COLUMN receipt_user_id INTEGER REFERENCES users(id);  -- kind 'receipt': who opened
+CREATE INDEX inbox_items_by_share ON inbox_items(share_id);
+CREATE TABLE device_cursors (
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  device_id  TEXT NOT NULL,
+  acked_seq  INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, device_id)
+) WITHOUT ROWID;
+CREATE TABLE groups (
+  id         INTEGER PRIMARY KEY,
+  owner_id   INTEGER NOT NULL REFERENCES users(id),
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (owner_id, name)
+);
+CREATE TABLE group_members (
+  group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  user_id  INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (group_id, user_id)
 ) WITHOUT ROWID;
 )sql",
 };

@@ -1,8 +1,8 @@
 // The embedded store: one SQLite file under the data directory.
 //
-// Writes go through one connection under a mutex (SQLite admits one writer
-// at a time anyway); reads use a small pool of their own connections, which
-// WAL lets run beside the writer.
+// Writes go through a WriteQueue (group commit: one writer thread, one fsync
+// per group of concurrent writes). Reads use a small pool of their own
+// connections, which WAL lets run beside the writer.
 #pragma once
 
 #include <condition_variable>
@@ -14,12 +14,14 @@
 #include "store/account_store.hpp"
 #include "store/catalog_store.hpp"
 #include "store/delivery_store.hpp"
+#include "store/group_store.hpp"
 
 namespace mc::store::sqlite {
 
 class Database;
+class WriteQueue;
 
-class SqliteStore final : public AccountStore, public CatalogStore, public DeliveryStore {
+class SqliteStore final : public AccountStore, public CatalogStore, public DeliveryStore, public GroupStore {
  public:
   // Opens or creates `path` and applies pending migrations.
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, int readers = 4);
@@ -34,6 +36,7 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
                         std::int64_t expires_at) override;
   Result<Session> find_session(const std::string& token_hash) override;
   Status delete_session(const std::string& token_hash) override;
+  Status set_send_receipts(std::int64_t user_id, bool on) override;
 
   // CatalogStore
   Status put_blob(const std::string& sha256, std::int64_t size) override;
@@ -44,23 +47,55 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
                                       int limit) override;
   Result<std::int64_t> count_resources() override;
 
-  // DeliveryStore
-  Result<ShareReceipt> create_share(const NewShare& share) override;
+  // DeliveryStore (sqlite_delivery.cpp)
+  Result<ShareOutcome> create_share(const NewShare& share) override;
+  Result<Share> get_share(const std::string& share_id) override;
   Result<std::vector<InboxItem>> list_inbox(std::int64_t user_id, std::int64_t after, int limit) override;
+  Result<InboxItem> get_item(std::int64_t user_id, const std::string& item_id) override;
   Result<std::int64_t> inbox_head(std::int64_t user_id) override;
+  Result<std::int64_t> device_cursor(std::int64_t user_id, const std::string& device_id) override;
+  Result<std::int64_t> ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) override;
+  Result<OpenOutcome> mark_opened(std::int64_t user_id, const std::string& item_id) override;
+  Result<std::vector<Receipt>> receipts(const std::string& share_id) override;
+
+  // GroupStore (sqlite_groups.cpp)
+  Result<Group> create_group(std::int64_t owner_id, const std::string& name,
+                             const std::vector<std::int64_t>& member_ids) override;
+  Result<std::vector<Group>> list_groups(std::int64_t owner_id) override;
+  Result<Group> get_group(std::int64_t owner_id, const std::string& name) override;
+  Result<Group> add_group_members(std::int64_t owner_id, const std::string& name,
+                                  const std::vector<std::int64_t>& member_ids) override;
+  Result<Group> remove_group_members(std::int64_t owner_id, const std::string& name,
+                                     const std::vector<std::int64_t>& member_ids) override;
+  Status delete_group(std::int64_t owner_id, const std::string& name) override;
+
+  // Group-commit statistics: how many transactions carried how many writes.
+  std::uint64_t write_groups() const;
+  std::uint64_t write_jobs() const;
 
  private:
   class ReaderLease;
   SqliteStore() = default;
   ReaderLease lease_reader();
 
-  std::mutex write_mu_;
-  std::unique_ptr<Database> writer_;
+  std::unique_ptr<WriteQueue> writer_;
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<Database>> idle_readers_;
-  std::vector<std::unique_ptr<Database>> all_readers_;
+};
+
+// Borrows one reader connection for the length of a read.
+class SqliteStore::ReaderLease {
+ public:
+  ReaderLease(SqliteStore& s, std::unique_ptr<Database> db);
+  ~ReaderLease();
+  Database& operator*() { return *db_; }
+  Database* operator->() { return db_.get(); }
+
+ private:
+  SqliteStore& s_;
+  std::unique_ptr<Database> db_;
 };
 
 }  // namespace mc::store::sqlite

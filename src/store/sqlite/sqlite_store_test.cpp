@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -49,6 +50,17 @@ class SqliteStoreTest : public ::testing::Test {
     auto created = store_->create_resource(r, publisher.id);
     EXPECT_TRUE(created);
     return *created;
+  }
+  static NewShare make_share(std::string id, std::int64_t sender, const std::string& resource, std::string note,
+                             std::vector<std::int64_t> to) {
+    NewShare s;
+    s.id = std::move(id);
+    s.sender_id = sender;
+    s.resource_id = resource;
+    s.note = std::move(note);
+    s.recipient_ids = std::move(to);
+    s.created_at = now_ms();
+    return s;
   }
   fs::path dir_;
   std::unique_ptr<SqliteStore> store_;
@@ -97,7 +109,7 @@ TEST_F(SqliteStoreTest, ShareGivesEachRecipientTheNextGaplessSeq) {
   auto alice = user("alice"), bob = user("bob"), carol = user("carol");
   auto r = resource(p, "novel", "book");
   for (int i = 0; i < 3; ++i) {
-    NewShare s{new_id("s_"), alice.id, r.id, "n" + std::to_string(i), {bob.id}, now_ms()};
+    NewShare s = make_share(new_id("s_"), alice.id, r.id, "n" + std::to_string(i), {bob.id});
     if (i == 1) s.recipient_ids.push_back(carol.id);
     ASSERT_TRUE(store_->create_share(s));
   }
@@ -121,16 +133,16 @@ TEST_F(SqliteStoreTest, AFailedShareStoresNothingAndLeavesNoGap) {
   auto p = user("prov", "provider");
   auto alice = user("alice"), bob = user("bob");
   auto r = resource(p, "novel", "book");
-  NewShare good{"s_same", alice.id, r.id, "", {bob.id}, now_ms()};
+  NewShare good = make_share("s_same", alice.id, r.id, "", {bob.id});
   ASSERT_TRUE(store_->create_share(good));
   // Same share id again: the insert fails after nothing else was written.
-  NewShare dup{"s_same", alice.id, r.id, "", {bob.id}, now_ms()};
+  NewShare dup = make_share("s_same", alice.id, r.id, "", {bob.id});
   EXPECT_FALSE(store_->create_share(dup));
   // A recipient that does not exist fails the item insert mid-transaction.
-  NewShare bad{"s_other", alice.id, r.id, "", {bob.id, 999999}, now_ms()};
+  NewShare bad = make_share("s_other", alice.id, r.id, "", {bob.id, 999999});
   EXPECT_FALSE(store_->create_share(bad));
   EXPECT_EQ(*store_->inbox_head(bob.id), 1);
-  NewShare next{"s_next", alice.id, r.id, "", {bob.id}, now_ms()};
+  NewShare next = make_share("s_next", alice.id, r.id, "", {bob.id});
   ASSERT_TRUE(store_->create_share(next));
   auto items = store_->list_inbox(bob.id, 0, 100);
   ASSERT_EQ(items->size(), 2u);
@@ -142,12 +154,127 @@ TEST_F(SqliteStoreTest, DataSurvivesReopening) {
   auto p = user("prov", "provider");
   auto bob = user("bob");
   auto r = resource(p, "novel", "book");
-  ASSERT_TRUE(store_->create_share({"s_1", p.id, r.id, "keep", {bob.id}, now_ms()}));
+  ASSERT_TRUE(store_->create_share(make_share("s_1", p.id, r.id, "keep", {bob.id})));
   reopen();
   auto items = store_->list_inbox(bob.id, 0, 10);
   ASSERT_TRUE(items);
   ASSERT_EQ(items->size(), 1u);
   EXPECT_EQ((*items)[0].note, "keep");
+}
+
+TEST_F(SqliteStoreTest, AReusedClientIdReplaysTheFirstShareAndStoresNothing) {
+  auto p = user("prov", "provider");
+  auto alice = user("alice"), bob = user("bob");
+  auto r = resource(p, "novel", "book");
+  auto first = make_share("s_a", alice.id, r.id, "hi", {bob.id});
+  first.client_id = "c-1";
+  first.fingerprint = "fp";
+  auto a = store_->create_share(first);
+  ASSERT_TRUE(a);
+  EXPECT_FALSE(a->replayed);
+  auto retry = first;
+  retry.id = "s_b";  // a retry gets a fresh server id; the client_id ties it to the first
+  auto b = store_->create_share(retry);
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b->replayed);
+  EXPECT_EQ(b->share.id, "s_a");
+  EXPECT_EQ(b->share.recipients, (std::vector<std::string>{"bob"}));
+  EXPECT_EQ(*store_->inbox_head(bob.id), 1);
+  auto other = first;
+  other.id = "s_c";
+  other.fingerprint = "something else";
+  auto c = store_->create_share(other);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "client_id_reused");
+  EXPECT_EQ(*store_->inbox_head(bob.id), 1);
+}
+
+TEST_F(SqliteStoreTest, AcksMoveEachDeviceCursorForwardOnlyAndMarkDelivery) {
+  auto p = user("prov", "provider");
+  auto alice = user("alice"), bob = user("bob");
+  auto r = resource(p, "novel", "book");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->create_share(make_share("s_" + std::to_string(i), alice.id, r.id, "", {bob.id})));
+  EXPECT_EQ(*store_->ack(bob.id, "phone", 2), 2);
+  EXPECT_EQ(*store_->ack(bob.id, "phone", 1), 2) << "an ack never moves a cursor back";
+  EXPECT_EQ(*store_->device_cursor(bob.id, "phone"), 2);
+  EXPECT_EQ(*store_->device_cursor(bob.id, "laptop"), 0) << "each device has its own cursor";
+  EXPECT_EQ(store_->ack(bob.id, "phone", 9).error().code, "ack_beyond_head");
+  auto r0 = store_->receipts("s_0");
+  ASSERT_TRUE(r0);
+  ASSERT_EQ(r0->size(), 1u);
+  EXPECT_TRUE((*r0)[0].delivered_at.has_value());
+  EXPECT_FALSE((*store_->receipts("s_2"))[0].delivered_at.has_value());
+}
+
+TEST_F(SqliteStoreTest, FirstOpenSendsTheSenderOneReceiptUnlessTurnedOff) {
+  auto p = user("prov", "provider");
+  auto alice = user("alice"), bob = user("bob"), carol = user("carol");
+  auto r = resource(p, "novel", "book");
+  ASSERT_TRUE(store_->create_share(make_share("s_1", alice.id, r.id, "", {bob.id, carol.id})));
+  auto bob_item = (*store_->list_inbox(bob.id, 0, 10))[0];
+  auto o1 = store_->mark_opened(bob.id, bob_item.id);
+  ASSERT_TRUE(o1);
+  EXPECT_TRUE(o1->first_open);
+  EXPECT_EQ(o1->notify_user, alice.id);
+  EXPECT_FALSE(store_->mark_opened(bob.id, bob_item.id)->first_open);
+  auto alices = *store_->list_inbox(alice.id, 0, 10);
+  ASSERT_EQ(alices.size(), 1u);
+  EXPECT_EQ(alices[0].kind, "receipt");
+  EXPECT_EQ(alices[0].sender, "bob");
+  EXPECT_EQ(alices[0].share_id, "s_1");
+
+  ASSERT_TRUE(store_->set_send_receipts(carol.id, false));
+  auto carol_item = (*store_->list_inbox(carol.id, 0, 10))[0];
+  EXPECT_FALSE(store_->mark_opened(carol.id, carol_item.id)->notify_user.has_value());
+  EXPECT_EQ(store_->list_inbox(alice.id, 0, 10)->size(), 1u);
+  auto receipts = *store_->receipts("s_1");
+  ASSERT_EQ(receipts.size(), 2u);
+  EXPECT_EQ(receipts[0].network_id, "bob");
+  EXPECT_TRUE(receipts[0].opened_at.has_value());
+  EXPECT_TRUE(receipts[1].hidden);
+  EXPECT_FALSE(receipts[1].opened_at.has_value());
+  EXPECT_EQ(store_->mark_opened(alice.id, bob_item.id).error().code, "item_not_found") << "only the owner opens";
+}
+
+TEST_F(SqliteStoreTest, GroupsAreOwnedNamedMemberLists) {
+  auto alice = user("alice"), bob = user("bob"), carol = user("carol");
+  auto g = store_->create_group(alice.id, "family", {bob.id});
+  ASSERT_TRUE(g);
+  EXPECT_EQ(store_->create_group(alice.id, "family", {}).error().code, "group_exists");
+  ASSERT_TRUE(store_->create_group(bob.id, "family", {}));  // names are per owner
+  auto added = store_->add_group_members(alice.id, "family", {carol.id, bob.id});
+  ASSERT_TRUE(added);
+  ASSERT_EQ(added->members.size(), 2u);
+  EXPECT_EQ(added->members[1].network_id, "carol");
+  auto removed = store_->remove_group_members(alice.id, "family", {bob.id});
+  ASSERT_EQ(removed->members.size(), 1u);
+  EXPECT_EQ(store_->list_groups(alice.id)->size(), 1u);
+  EXPECT_EQ(store_->get_group(carol.id, "family").error().code, "group_not_found");
+  ASSERT_TRUE(store_->delete_group(alice.id, "family"));
+  EXPECT_EQ(store_->get_group(alice.id, "family").error().code, "group_not_found");
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritesShareCommits) {
+  auto p = user("prov", "provider");
+  auto alice = user("alice"), bob = user("bob");
+  auto r = resource(p, "novel", "book");
+  auto groups_before = store_->write_groups(), jobs_before = store_->write_jobs();
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 16; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        auto s = make_share("s_" + std::to_string(t) + "_" + std::to_string(i), alice.id, r.id, "", {bob.id});
+        EXPECT_TRUE(store_->create_share(s));
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  auto jobs = store_->write_jobs() - jobs_before, groups = store_->write_groups() - groups_before;
+  EXPECT_EQ(jobs, 320u);
+  EXPECT_LT(groups, jobs) << "16 concurrent writers must have shared some commits";
+  auto items = *store_->list_inbox(bob.id, 0, 1000);
+  ASSERT_EQ(items.size(), 320u);
+  for (std::size_t i = 0; i < items.size(); ++i) EXPECT_EQ(items[i].seq, static_cast<std::int64_t>(i + 1));
 }
 
 }  // namespace mc::store::sqlite

@@ -1,0 +1,185 @@
+// POST /v1/shares (shares and forwards, idempotent by client_id, to users
+// and groups), GET /v1/shares/{id}, GET /v1/shares/{id}/receipts.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+
+#include "core/clock.hpp"
+#include "core/json_fields.hpp"
+#include "core/random.hpp"
+#include "core/sha256.hpp"
+#include "server/accounts/user_lookup.hpp"
+#include "server/delivery/delivery_routes.hpp"
+#include "server/delivery/item_json.hpp"
+#include "server/net/http_error.hpp"
+#include "server/social/group_routes.hpp"
+
+namespace mc::delivery {
+
+namespace json = boost::json;
+using net::error_response;
+using net::HttpRequest;
+using net::HttpResponse;
+using net::json_response;
+
+namespace {
+
+Status validate_client_id(const std::string& id) {
+  bool ok = !id.empty() && id.size() <= 64;
+  for (char c : id) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+  }
+  if (!ok) return Error::bad_request("invalid_client_id", "client_id has 1 to 64 of A-Z, a-z, 0-9, '_', '-'");
+  return {};
+}
+
+// What a send means, so that a reused client_id can be told from a retry.
+std::string fingerprint(const std::string& what, std::vector<std::string> to, std::vector<std::string> groups,
+                        const std::string& note) {
+  std::sort(to.begin(), to.end());
+  std::sort(groups.begin(), groups.end());
+  std::string s = what + "\n";
+  for (const auto& t : to) s += t + ",";
+  s += "\n";
+  for (const auto& g : groups) s += g + ",";
+  return sha256_hex(s + "\n" + note);
+}
+
+HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
+  auto caller = d.auth.authenticate(req);
+  if (!caller) return error_response(caller.error());
+  auto body = parse_json_object(req.body);
+  if (!body) return error_response(body.error());
+  auto resource_id = string_field(*body, "resource_id", false, 64);
+  if (!resource_id) return error_response(resource_id.error());
+  auto forward_of = string_field(*body, "forward_of", false, 64);
+  if (!forward_of) return error_response(forward_of.error());
+  auto to = string_list_field(*body, "to", false, kMaxRecipients, 64);
+  if (!to) return error_response(to.error());
+  auto to_groups = string_list_field(*body, "to_groups", false, 100, 64);
+  if (!to_groups) return error_response(to_groups.error());
+  auto note = string_field(*body, "note", false, 2000);
+  if (!note) return error_response(note.error());
+  auto client_id = string_field(*body, "client_id", false, 64);
+  if (!client_id) return error_response(client_id.error());
+  if (*client_id) {
+    if (auto st = validate_client_id(**client_id); !st) return error_response(st.error());
+  }
+  if (resource_id->has_value() == forward_of->has_value()) {
+    return error_response(Error::bad_request("missing_field", "give exactly one of 'resource_id' and 'forward_of'"));
+  }
+
+  store::NewShare share;
+  share.id = new_id("s_");
+  share.sender_id = caller->user_id;
+  share.note = note->value_or("");
+  share.created_at = now_ms();
+  share.client_id = *client_id;
+  if (*forward_of) {
+    // A forward re-shares an item the caller received, keeping its provenance.
+    auto item = d.deliveries.get_item(caller->user_id, **forward_of);
+    if (!item) return error_response(item.error());
+    if (item->kind != "share" && item->kind != "forward") {
+      return error_response(Error::bad_request("not_forwardable", "only shares and forwards can be forwarded"));
+    }
+    auto parent = d.deliveries.get_share(item->share_id);
+    if (!parent) return error_response(parent.error());
+    share.kind = "forward";
+    share.resource_id = item->resource.id;
+    share.parent_share_id = parent->id;
+    share.chain = parent->chain;
+    share.chain.push_back(parent->sender);
+  } else {
+    auto resource = d.catalog.get_resource(**resource_id);
+    if (!resource) return error_response(resource.error());
+    share.resource_id = resource->id;
+  }
+
+  // Recipients: the users named in "to" and the members of the caller's
+  // groups named in "to_groups" (without the caller), once each.
+  std::vector<std::string> names = to->value_or(std::vector<std::string>{});
+  std::vector<std::string> groups = to_groups->value_or(std::vector<std::string>{});
+  std::set<std::int64_t> recipients;
+  if (!names.empty()) {
+    auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
+    if (!users) return error_response(users.error());
+    for (const auto& u : *users) recipients.insert(u.id);
+  }
+  for (const auto& g : groups) {
+    if (auto st = social::validate_group_name(g); !st) return error_response(st.error());
+    auto group = d.groups.get_group(caller->user_id, g);
+    if (!group) return error_response(group.error());
+    for (const auto& m : group->members) {
+      if (m.user_id != caller->user_id) recipients.insert(m.user_id);
+    }
+  }
+  if (recipients.empty()) {
+    return error_response(Error::bad_request("no_recipients", "'to' and 'to_groups' name no recipient"));
+  }
+  if (recipients.size() > kMaxRecipients) {
+    return error_response(Error::bad_request("too_many_recipients", "a share reaches at most " +
+                                                                        std::to_string(kMaxRecipients) + " users"));
+  }
+  share.recipient_ids.assign(recipients.begin(), recipients.end());
+  share.fingerprint = fingerprint(share.kind + ":" + (*forward_of ? **forward_of : share.resource_id), names, groups,
+                                  share.note);
+
+  auto outcome = d.deliveries.create_share(share);
+  if (!outcome) return error_response(outcome.error());
+  HttpResponse res = json_response(201, {{"share", share_json(outcome->share)}});
+  if (outcome->replayed) {
+    res.headers.emplace_back("Idempotent-Replay", "true");
+    return res;
+  }
+  // Committed and fsynced: now wake the recipients' streams.
+  for (auto uid : share.recipient_ids) d.hub.publish(uid);
+  spdlog::info("event=share_created id={} kind={} from={} recipients={}", share.id, share.kind, caller->network_id,
+               share.recipient_ids.size());
+  return res;
+}
+
+// The share, if the caller sent it. Someone else's share is "not found":
+// its existence is none of their business.
+Result<store::Share> own_share(DeliveryDeps& d, HttpRequest& req) {
+  auto caller = d.auth.authenticate(req);
+  if (!caller) return caller.error();
+  auto share = d.deliveries.get_share(req.path_params["id"]);
+  if (!share) return share.error();
+  if (share->sender_id != caller->user_id) {
+    return Error::not_found("share_not_found", "no share with id '" + req.path_params["id"] + "' sent by you");
+  }
+  return share;
+}
+
+HttpResponse get_share(DeliveryDeps& d, HttpRequest& req) {
+  auto share = own_share(d, req);
+  if (!share) return error_response(share.error());
+  return json_response(200, {{"share", share_json(*share)}});
+}
+
+HttpResponse get_receipts(DeliveryDeps& d, HttpRequest& req) {
+  auto share = own_share(d, req);
+  if (!share) return error_response(share.error());
+  auto list = d.deliveries.receipts(share->id);
+  if (!list) return error_response(list.error());
+  json::array arr;
+  for (const auto& r : *list) {
+    json::object o{{"network_id", r.network_id}, {"hidden", r.hidden}};
+    o["delivered_at"] = r.delivered_at ? json::value(*r.delivered_at) : json::value(nullptr);
+    o["opened_at"] = r.opened_at ? json::value(*r.opened_at) : json::value(nullptr);
+    arr.emplace_back(std::move(o));
+  }
+  return json_response(200, {{"share_id", share->id}, {"receipts", arr}});
+}
+
+}  // namespace
+
+void register_share_routes(net::Router& router, DeliveryDeps deps) {
+  router.add("POST", "/v1/shares", [deps](HttpRequest& req) mutable { return create_share(deps, req); });
+  router.add("GET", "/v1/shares/{id}", [deps](HttpRequest& req) mutable { return get_share(deps, req); });
+  router.add("GET", "/v1/shares/{id}/receipts", [deps](HttpRequest& req) mutable { return get_receipts(deps, req); });
+}
+
+}  // namespace mc::delivery

@@ -1,0 +1,54 @@
+#include "store/sqlite/rows.hpp"
+
+#include <boost/json.hpp>
+
+namespace mc::store::sqlite {
+
+namespace json = boost::json;
+
+User read_user(const Statement& st, int c) {
+  return User{st.int64(c), st.text(c + 1), st.text(c + 2), st.text(c + 3), st.int64(c + 4), st.int64(c + 5) != 0};
+}
+
+Resource read_resource(const Statement& st, int c) {
+  Resource r;
+  r.id = st.text(c);
+  r.type = st.text(c + 1);
+  r.title = st.text(c + 2);
+  r.tags = strings_from_json(st.text(c + 3));
+  r.sha256 = st.text(c + 4);
+  r.size = st.int64(c + 5);
+  r.mime = st.text(c + 6);
+  r.filename = st.text(c + 7);
+  r.publisher = st.text(c + 8);
+  r.created_at = st.int64(c + 9);
+  r.position = st.int64(c + 10);
+  return r;
+}
+
+std::vector<std::string> strings_from_json(const std::string& text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (!ec && v.is_array()) {
+    for (const auto& t : v.as_array()) {
+      if (t.is_string()) out.emplace_back(t.as_string());
+    }
+  }
+  return out;
+}
+
+std::string strings_to_json(const std::vector<std::string>& list) {
+  json::array arr;
+  for (const auto& t : list) arr.emplace_back(t);
+  return json::serialize(arr);
+}
+
+Status step_one(Statement& st, const char* code, const std::string& message) {
+  auto row = st.step();
+  if (!row) return row.error();
+  if (!*row) return Error::not_found(code, message);
+  return {};
+}
+
+}  // namespace mc::store::sqlite

@@ -1,0 +1,29 @@
+// Internal to store/sqlite/: the column lists and row readers that several
+// queries share, so that a record is read one way everywhere.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace mc::store::sqlite {
+
+inline constexpr const char* kUserColumns = "id, network_id, password_hash, role, created_at, send_receipts";
+User read_user(const Statement& st, int first_col);
+
+// Columns and joins that produce a Resource aliased r, read by read_resource.
+inline constexpr const char* kResourceColumns =
+    "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position";
+inline constexpr const char* kResourceJoins =
+    "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
+Resource read_resource(const Statement& st, int first_col);
+
+std::vector<std::string> strings_from_json(const std::string& text);
+std::string strings_to_json(const std::vector<std::string>& list);
+
+// Runs a statement that yields one row; 404 `code` if it yields none.
+Status step_one(Statement& st, const char* code, const std::string& message);
+
+}  // namespace mc::store::sqlite

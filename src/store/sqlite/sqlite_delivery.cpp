@@ -1,0 +1,258 @@
+// SqliteStore: shares, inboxes, device cursors and receipts.
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "store/sqlite/rows.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/write_queue.hpp"
+
+namespace mc::store::sqlite {
+
+namespace {
+
+// An inbox item with its share, sender and resource. A receipt's "sender" is
+// the recipient who opened; its share is the share it reports on.
+const std::string kItemSelect =
+    "SELECT i.id, i.seq, i.kind, i.share_id, i.created_at, "
+    "CASE WHEN i.kind = 'receipt' THEN '' ELSE s.note END, "
+    "CASE WHEN i.kind = 'receipt' THEN ru.network_id ELSE su.network_id END, s.chain, " +
+    std::string(kResourceColumns) +
+    " FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users su ON su.id = s.sender_id "
+    "LEFT JOIN users ru ON ru.id = i.receipt_user_id JOIN resources r ON r.id = s.resource_id " +
+    kResourceJoins + " ";
+
+InboxItem read_item(const Statement& st) {
+  InboxItem it;
+  it.id = st.text(0);
+  it.seq = st.int64(1);
+  it.kind = st.text(2);
+  it.share_id = st.text(3);
+  it.created_at = st.int64(4);
+  it.note = st.text(5);
+  it.sender = st.text(6);
+  it.chain = strings_from_json(st.text(7));
+  it.resource = read_resource(st, 8);
+  return it;
+}
+
+Result<Share> load_share(Database& db, const std::string& id) {
+  auto st = db.prepare(
+      "SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, s.created_at "
+      "FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = ?");
+  if (!st) return st.error();
+  st->bind(1, id);
+  if (auto s = step_one(*st, "share_not_found", "no share with id '" + id + "'"); !s) return s.error();
+  Share sh{st->text(0), st->int64(1), st->text(2), st->text(3), st->text(4), st->text(5),
+           strings_from_json(st->text(6)), {}, st->int64(7)};
+  auto rs = db.prepare(
+      "SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
+      "WHERE i.share_id = ? AND i.kind != 'receipt' ORDER BY u.network_id");
+  if (!rs) return rs.error();
+  rs->bind(1, id);
+  for (;;) {
+    auto row = rs->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    sh.recipients.push_back(rs->text(0));
+  }
+  return sh;
+}
+
+// Appends an item to `user_id`'s inbox with the next seq. Runs inside a
+// write job, so the head bump and the item commit or roll back together.
+Status append_item(Database& db, std::int64_t user_id, const std::string& kind, const std::string& share_id,
+                   std::int64_t created_at, std::optional<std::int64_t> receipt_user) {
+  auto bump = db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head");
+  if (!bump) return bump.error();
+  bump->bind(1, user_id);
+  if (auto s = step_one(*bump, "user_not_found", "recipient vanished"); !s) return s.error();
+  std::int64_t seq = bump->int64(0);
+  if (auto done = bump->step(); !done) return done.error();
+  auto item = db.prepare(
+      "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at, receipt_user_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!item) return item.error();
+  item->bind(1, user_id).bind(2, seq).bind(3, new_id("i_")).bind(4, kind).bind(5, share_id).bind(6, created_at);
+  if (receipt_user) item->bind(7, *receipt_user);
+  else item->bind_null(7);
+  return item->run();
+}
+
+}  // namespace
+
+Result<ShareOutcome> SqliteStore::create_share(const NewShare& share) {
+  return writer_->run_for<ShareOutcome>([&](Database& db) -> Result<ShareOutcome> {
+    if (share.client_id) {
+      // Checked inside the write job: two racing retries run one after the
+      // other on the single writer, so only the first can insert.
+      auto seen = db.prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?");
+      if (!seen) return seen.error();
+      seen->bind(1, share.sender_id).bind(2, *share.client_id);
+      auto row = seen->step();
+      if (!row) return row.error();
+      if (*row) {
+        if (seen->text(1) != share.fingerprint) {
+          return Error::conflict("client_id_reused",
+                                 "client_id '" + *share.client_id + "' was already used for a different share");
+        }
+        auto stored = load_share(db, seen->text(0));
+        if (!stored) return stored.error();
+        return ShareOutcome{std::move(*stored), true};
+      }
+    }
+    auto ins = db.prepare(
+        "INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
+        "parent_share_id, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!ins) return ins.error();
+    ins->bind(1, share.id).bind(2, share.sender_id).bind(3, share.resource_id).bind(4, share.note);
+    ins->bind(5, share.created_at).bind(6, share.kind);
+    if (share.client_id) ins->bind(7, *share.client_id);
+    else ins->bind_null(7);
+    ins->bind(8, share.fingerprint);
+    if (share.parent_share_id) ins->bind(9, *share.parent_share_id);
+    else ins->bind_null(9);
+    ins->bind(10, strings_to_json(share.chain));
+    if (auto s = ins->run(); !s) return s.error();
+    for (auto uid : share.recipient_ids) {
+      if (auto s = append_item(db, uid, share.kind, share.id, share.created_at, std::nullopt); !s) return s.error();
+    }
+    auto stored = load_share(db, share.id);
+    if (!stored) return stored.error();
+    return ShareOutcome{std::move(*stored), false};
+  });
+}
+
+Result<Share> SqliteStore::get_share(const std::string& share_id) {
+  auto db = lease_reader();
+  return load_share(*db, share_id);
+}
+
+Result<std::vector<InboxItem>> SqliteStore::list_inbox(std::int64_t user_id, std::int64_t after, int limit) {
+  auto db = lease_reader();
+  auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?");
+  if (!st) return st.error();
+  st->bind(1, user_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<InboxItem> items;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    items.push_back(read_item(*st));
+  }
+  return items;
+}
+
+Result<InboxItem> SqliteStore::get_item(std::int64_t user_id, const std::string& item_id) {
+  auto db = lease_reader();
+  auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.id = ?");
+  if (!st) return st.error();
+  st->bind(1, user_id).bind(2, item_id);
+  if (auto s = step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"); !s) return s.error();
+  return read_item(*st);
+}
+
+Result<std::int64_t> SqliteStore::inbox_head(std::int64_t user_id) {
+  auto db = lease_reader();
+  auto st = db->prepare("SELECT inbox_head FROM users WHERE id = ?");
+  if (!st) return st.error();
+  st->bind(1, user_id);
+  if (auto s = step_one(*st, "user_not_found", "no such user"); !s) return s.error();
+  return st->int64(0);
+}
+
+Result<std::int64_t> SqliteStore::device_cursor(std::int64_t user_id, const std::string& device_id) {
+  auto db = lease_reader();
+  auto st = db->prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?");
+  if (!st) return st.error();
+  st->bind(1, user_id).bind(2, device_id);
+  auto row = st->step();
+  if (!row) return row.error();
+  return *row ? st->int64(0) : std::int64_t{0};
+}
+
+Result<std::int64_t> SqliteStore::ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) {
+  return writer_->run_for<std::int64_t>([&](Database& db) -> Result<std::int64_t> {
+    auto head = db.prepare("SELECT inbox_head FROM users WHERE id = ?");
+    if (!head) return head.error();
+    head->bind(1, user_id);
+    if (auto s = step_one(*head, "user_not_found", "no such user"); !s) return s.error();
+    if (seq > head->int64(0)) {
+      return Error::bad_request("ack_beyond_head", "seq " + std::to_string(seq) + " is past the newest item (" +
+                                                       std::to_string(head->int64(0)) + ")");
+    }
+    auto cur = db.prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?");
+    if (!cur) return cur.error();
+    cur->bind(1, user_id).bind(2, device_id);
+    auto row = cur->step();
+    if (!row) return row.error();
+    std::int64_t old = *row ? cur->int64(0) : 0;
+    if (seq <= old) return old;  // acks never move a cursor back
+    auto up = db.prepare(
+        "INSERT INTO device_cursors (user_id, device_id, acked_seq, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at");
+    if (!up) return up.error();
+    std::int64_t now = now_ms();
+    up->bind(1, user_id).bind(2, device_id).bind(3, seq).bind(4, now);
+    if (auto s = up->run(); !s) return s.error();
+    auto mark = db.prepare(
+        "UPDATE inbox_items SET delivered_at = ? WHERE user_id = ? AND seq > ? AND seq <= ? AND delivered_at IS NULL");
+    if (!mark) return mark.error();
+    mark->bind(1, now).bind(2, user_id).bind(3, old).bind(4, seq);
+    if (auto s = mark->run(); !s) return s.error();
+    return seq;
+  });
+}
+
+Result<OpenOutcome> SqliteStore::mark_opened(std::int64_t user_id, const std::string& item_id) {
+  return writer_->run_for<OpenOutcome>([&](Database& db) -> Result<OpenOutcome> {
+    auto st = db.prepare(
+        "SELECT i.kind, i.opened_at IS NOT NULL, i.share_id, s.sender_id, u.send_receipts "
+        "FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users u ON u.id = i.user_id "
+        "WHERE i.user_id = ? AND i.id = ?");
+    if (!st) return st.error();
+    st->bind(1, user_id).bind(2, item_id);
+    if (auto s = step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"); !s) return s.error();
+    std::string kind = st->text(0), share_id = st->text(2);
+    bool already = st->int64(1) != 0, receipts_on = st->int64(4) != 0;
+    std::int64_t sender = st->int64(3);
+    OpenOutcome out;
+    if (already) return out;
+    out.first_open = true;
+    std::int64_t now = now_ms();
+    auto up = db.prepare(
+        "UPDATE inbox_items SET opened_at = ?, delivered_at = coalesce(delivered_at, ?) WHERE user_id = ? AND id = ?");
+    if (!up) return up.error();
+    up->bind(1, now).bind(2, now).bind(3, user_id).bind(4, item_id);
+    if (auto s = up->run(); !s) return s.error();
+    if ((kind == "share" || kind == "forward") && receipts_on && sender != user_id) {
+      if (auto s = append_item(db, sender, "receipt", share_id, now, user_id); !s) return s.error();
+      out.notify_user = sender;
+    }
+    return out;
+  });
+}
+
+Result<std::vector<Receipt>> SqliteStore::receipts(const std::string& share_id) {
+  auto db = lease_reader();
+  auto st = db->prepare(
+      "SELECT u.network_id, u.send_receipts, i.delivered_at, i.opened_at FROM inbox_items i "
+      "JOIN users u ON u.id = i.user_id WHERE i.share_id = ? AND i.kind != 'receipt' ORDER BY u.network_id");
+  if (!st) return st.error();
+  st->bind(1, share_id);
+  std::vector<Receipt> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Receipt r;
+    r.network_id = st->text(0);
+    r.hidden = st->int64(1) == 0;
+    if (!r.hidden) {
+      if (!st->is_null(2)) r.delivered_at = st->int64(2);
+      if (!st->is_null(3)) r.opened_at = st->int64(3);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace mc::store::sqlite

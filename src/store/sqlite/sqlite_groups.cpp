@@ -1,0 +1,133 @@
+// SqliteStore: groups, named lists of users owned by one user.
+#include "core/clock.hpp"
+#include "store/sqlite/rows.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/write_queue.hpp"
+
+namespace mc::store::sqlite {
+
+namespace {
+
+Result<std::int64_t> group_id(Database& db, std::int64_t owner_id, const std::string& name) {
+  auto st = db.prepare("SELECT id FROM groups WHERE owner_id = ? AND name = ?");
+  if (!st) return st.error();
+  st->bind(1, owner_id).bind(2, name);
+  if (auto s = step_one(*st, "group_not_found", "you have no group '" + name + "'"); !s) return s.error();
+  return st->int64(0);
+}
+
+Result<Group> load_group(Database& db, std::int64_t owner_id, const std::string& name) {
+  auto st = db.prepare("SELECT id, created_at FROM groups WHERE owner_id = ? AND name = ?");
+  if (!st) return st.error();
+  st->bind(1, owner_id).bind(2, name);
+  if (auto s = step_one(*st, "group_not_found", "you have no group '" + name + "'"); !s) return s.error();
+  Group g{name, {}, st->int64(1)};
+  auto ms = db.prepare(
+      "SELECT u.id, u.network_id FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? "
+      "ORDER BY u.network_id");
+  if (!ms) return ms.error();
+  ms->bind(1, st->int64(0));
+  for (;;) {
+    auto row = ms->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    g.members.push_back(GroupMember{ms->int64(0), ms->text(1)});
+  }
+  return g;
+}
+
+Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int64_t>& member_ids) {
+  auto st = db.prepare("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)");
+  if (!st) return st.error();
+  for (auto uid : member_ids) {
+    st->reset();
+    st->bind(1, gid).bind(2, uid);
+    if (auto s = st->run(); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Group> SqliteStore::create_group(std::int64_t owner_id, const std::string& name,
+                                        const std::vector<std::int64_t>& member_ids) {
+  return writer_->run_for<Group>([&](Database& db) -> Result<Group> {
+    auto st = db.prepare("INSERT INTO groups (owner_id, name, created_at) VALUES (?, ?, ?) RETURNING id");
+    if (!st) return st.error();
+    st->bind(1, owner_id).bind(2, name).bind(3, now_ms());
+    auto row = st->step();
+    if (!row) {
+      if (row.error().status == 409) return Error::conflict("group_exists", "you already have a group '" + name + "'");
+      return row.error();
+    }
+    std::int64_t gid = st->int64(0);
+    if (auto done = st->step(); !done) return done.error();
+    if (auto s = insert_members(db, gid, member_ids); !s) return s.error();
+    return load_group(db, owner_id, name);
+  });
+}
+
+Result<std::vector<Group>> SqliteStore::list_groups(std::int64_t owner_id) {
+  auto db = lease_reader();
+  auto st = db->prepare("SELECT name FROM groups WHERE owner_id = ? ORDER BY name");
+  if (!st) return st.error();
+  st->bind(1, owner_id);
+  std::vector<std::string> names;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    names.push_back(st->text(0));
+  }
+  std::vector<Group> out;
+  for (const auto& n : names) {
+    auto g = load_group(*db, owner_id, n);
+    if (!g) return g.error();
+    out.push_back(std::move(*g));
+  }
+  return out;
+}
+
+Result<Group> SqliteStore::get_group(std::int64_t owner_id, const std::string& name) {
+  auto db = lease_reader();
+  return load_group(*db, owner_id, name);
+}
+
+Result<Group> SqliteStore::add_group_members(std::int64_t owner_id, const std::string& name,
+                                             const std::vector<std::int64_t>& member_ids) {
+  return writer_->run_for<Group>([&](Database& db) -> Result<Group> {
+    auto gid = group_id(db, owner_id, name);
+    if (!gid) return gid.error();
+    if (auto s = insert_members(db, *gid, member_ids); !s) return s.error();
+    return load_group(db, owner_id, name);
+  });
+}
+
+Result<Group> SqliteStore::remove_group_members(std::int64_t owner_id, const std::string& name,
+                                                const std::vector<std::int64_t>& member_ids) {
+  return writer_->run_for<Group>([&](Database& db) -> Result<Group> {
+    auto gid = group_id(db, owner_id, name);
+    if (!gid) return gid.error();
+    auto st = db.prepare("DELETE FROM group_members WHERE group_id = ? AND user_id = ?");
+    if (!st) return st.error();
+    for (auto uid : member_ids) {
+      st->reset();
+      st->bind(1, *gid).bind(2, uid);
+      if (auto s = st->run(); !s) return s.error();
+    }
+    return load_group(db, owner_id, name);
+  });
+}
+
+Status SqliteStore::delete_group(std::int64_t owner_id, const std::string& name) {
+  return writer_->run([&](Database& db) -> Status {
+    auto gid = group_id(db, owner_id, name);
+    if (!gid) return gid.error();
+    auto st = db.prepare("DELETE FROM groups WHERE id = ?");
+    if (!st) return st.error();
+    st->bind(1, *gid);
+    return st->run();
+  });
+}
+
+}  // namespace mc::store::sqlite
