@@ -48,13 +48,26 @@ std::string resource_line(const json::object& r) {
 
 std::string item_line(const json::object& item) {
   const auto& r = item.at("resource").as_object();
-  std::string line = "#" + std::to_string(item.at("seq").to_number<std::int64_t>()) + "  " +
-                     local_time(item.at("created_at").to_number<std::int64_t>()) + "  " + str(item, "kind") +
-                     " from " + str(item, "sender") + ": " + str(r, "type") + " \"" + str(r, "title") + "\" (" +
-                     str(r, "id") + ")";
+  std::string head = "#" + std::to_string(item.at("seq").to_number<std::int64_t>()) + "  " +
+                     local_time(item.at("created_at").to_number<std::int64_t>()) + "  " + str(item, "id") + "  ";
+  std::string what = str(r, "type") + " \"" + str(r, "title") + "\" (" + str(r, "id") + ")";
+  std::string kind = str(item, "kind");
+  if (kind == "receipt") {
+    return head + "receipt: " + str(item, "sender") + " opened your share " + str(item, "share_id") + " of " + what;
+  }
+  std::string line = head + kind + " from " + str(item, "sender") + ": " + what;
+  if (const auto* p = item.if_contains("provenance"); p && p->is_object()) {
+    std::string chain;
+    for (const auto& c : p->as_object().at("chain").as_array()) {
+      chain += (chain.empty() ? "" : " -> ") + std::string(c.as_string());
+    }
+    line += "  via " + chain;
+  }
   if (auto note = str(item, "note"); !note.empty()) line += "  note: " + note;
   return line;
 }
+
+std::string time_or_dash(std::int64_t ms) { return ms ? local_time(ms) : std::string("-"); }
 
 int report(const Error& e) {
   std::fprintf(stderr, "error: %s (%s)\n", e.message.c_str(), e.code.c_str());

@@ -14,5 +14,7 @@ std::string item_line(const boost::json::object& item);
 // "error: message (code)" on stderr; returns the exit code (1).
 int report(const Error& e);
 std::string human_size(std::int64_t bytes);
+// "2026-11-24 22:10", or "-" for 0.
+std::string time_or_dash(std::int64_t ms);
 
 }  // namespace mc::cli

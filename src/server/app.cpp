@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/network_id.hpp"
 #include "core/random.hpp"
+#include "server/accounts/passwords.hpp"
 #include "server/accounts/account_routes.hpp"
 #include "server/accounts/authenticator.hpp"
 #include "server/catalog/blob_store.hpp"
@@ -132,6 +134,36 @@ int add_user(const ServerConfig& cfg, const std::string& network_id, const std::
     return 1;
   }
   std::printf("created %s '%s'\n", role.c_str(), network_id.c_str());
+  return 0;
+}
+
+int add_many_users(const ServerConfig& cfg, const std::string& prefix, int count, const std::string& role,
+                   const std::string& password) {
+  init_crypto();
+  std::vector<std::string> ids;
+  for (int i = 1; i <= count; ++i) {
+    ids.push_back(prefix + std::to_string(i));
+    if (auto st = validate_network_id(ids.back()); !st) {
+      std::fprintf(stderr, "error: %s is not a network ID: %s\n", ids.back().c_str(), st.error().message.c_str());
+      return 2;
+    }
+  }
+  if (auto st = accounts::validate_password(password); !st) {
+    std::fprintf(stderr, "error: %s\n", st.error().message.c_str());
+    return 2;
+  }
+  auto store = open_store(cfg);
+  if (!store) {
+    std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  auto hash = accounts::hash_password(password);
+  if (!hash) return 1;
+  if (auto st = (*store)->create_users(ids, *hash, role); !st) {
+    std::fprintf(stderr, "error: %s (%s)\n", st.error().message.c_str(), st.error().code.c_str());
+    return 1;
+  }
+  std::printf("created %d %ss %s1..%s%d\n", count, role.c_str(), prefix.c_str(), prefix.c_str(), count);
   return 0;
 }
 

@@ -15,4 +15,10 @@ int run_server(const ServerConfig& cfg);
 int add_user(const ServerConfig& cfg, const std::string& network_id, const std::string& role,
              const std::string& password);
 
+// `msgcenterd user add-many PREFIX COUNT`: users PREFIX1..PREFIXCOUNT with
+// one password, hashed once (load tests and benchmarks need thousands of
+// accounts; Argon2id for each would take minutes). Password from stdin.
+int add_many_users(const ServerConfig& cfg, const std::string& prefix, int count, const std::string& role,
+                   const std::string& password);
+
 }  // namespace mc::server

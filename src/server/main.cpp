@@ -30,6 +30,13 @@ int main(int argc, char** argv) {
   std::string user_name, user_role = "user";
   user_add->add_option("NAME", user_name, "network ID")->required();
   user_add->add_option("--role", user_role, "user or provider")->check(CLI::IsMember({"user", "provider"}));
+  auto* user_many = user->add_subcommand("add-many", "create PREFIX1..PREFIXCOUNT with one password from stdin, "
+                                                     "hashed once (load tests)");
+  std::string many_prefix;
+  int many_count = 0;
+  user_many->add_option("PREFIX", many_prefix, "network ID prefix")->required();
+  user_many->add_option("COUNT", many_count, "how many")->required()->check(CLI::Range(1, 1000000));
+  user_many->add_option("--role", user_role, "user or provider")->check(CLI::IsMember({"user", "provider"}));
   user->require_subcommand(1);
 
   CLI11_PARSE(app, argc, argv);
@@ -60,10 +67,11 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e level=%l %v");
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 
-  if (user_add->parsed()) {
+  if (user_add->parsed() || user_many->parsed()) {
     std::string password;
-    if (isatty(STDIN_FILENO)) std::cerr << "password for " << user_name << ": ";
+    if (isatty(STDIN_FILENO)) std::cerr << "password: ";
     std::getline(std::cin, password);
+    if (user_many->parsed()) return add_many_users(cfg, many_prefix, many_count, user_role, password);
     return add_user(cfg, user_name, user_role, password);
   }
   return run_server(cfg);

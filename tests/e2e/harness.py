@@ -12,6 +12,7 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -76,6 +77,29 @@ class Server:
                            input=password + "\n", capture_output=True, text=True, timeout=30)
         if r.returncode != 0:
             raise RuntimeError("user add failed: " + r.stderr)
+
+    def add_many(self, prefix, count, password):
+        r = subprocess.run([MSGCENTERD, "--data", self.data, "user", "add-many", prefix, str(count)],
+                           input=password + "\n", capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError("user add-many failed: " + r.stderr)
+
+    def sql(self, query):
+        """One value from the server's database, read with the sqlite3 shell."""
+        r = subprocess.run(["sqlite3", os.path.join(self.data, "msgcenter.db"), query], capture_output=True,
+                           text=True, timeout=30)
+        if r.returncode != 0:
+            raise RuntimeError("sqlite3: " + r.stderr)
+        return r.stdout.strip()
+
+    def publish(self, token, data, type_="novel", title="A resource"):
+        status, _, body = self.request("POST", "/v1/blobs", data, token=token)
+        assert status == 201, body
+        sha = json.loads(body)["sha256"]
+        status, _, body = self.request("POST", "/v1/resources", {"type": type_, "title": title, "sha256": sha},
+                                       token=token)
+        assert status == 201, body
+        return json.loads(body)["resource"]["id"]
 
     def request(self, method, path, body=None, token=None, headers=None):
         """A raw HTTP request, as curl or a browser would send it. Returns
@@ -169,3 +193,86 @@ class Workspace:
     def cleanup(self):
         if not os.environ.get("KEEP_E2E"):
             shutil.rmtree(self.path, ignore_errors=True)
+
+
+class StreamClosed(Exception):
+    pass
+
+
+class RawStream:
+    """A minimal RFC 6455 client for /v1/stream, as a third-party client
+    would write it: lets tests ack by hand, or connect and never read."""
+
+    def __init__(self, server, token, query="", rcvbuf=None):
+        import base64
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(10)
+        self.sock.connect(("127.0.0.1", server.port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(("GET /v1/stream%s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
+                           "Authorization: Bearer %s\r\n\r\n" % (query, key, token)).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            if not chunk:
+                raise StreamClosed("closed during the handshake")
+            head += chunk
+        status = int(head.split(b" ", 2)[1])
+        if status != 101:
+            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+            body = b""
+            while len(body) < length:
+                body += self.sock.recv(length - len(body))
+            raise StreamClosed("upgrade refused: %d %s" % (status, body.decode()))
+        self.buf = b""
+
+    def _read(self, n):
+        while len(self.buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise StreamClosed("connection closed")
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def _send_frame(self, opcode, payload):
+        import struct
+        header = bytes([0x80 | opcode])
+        n = len(payload)
+        if n < 126:
+            header += bytes([0x80 | n])
+        elif n < 65536:
+            header += bytes([0x80 | 126]) + struct.pack("!H", n)
+        else:
+            header += bytes([0x80 | 127]) + struct.pack("!Q", n)
+        mask = os.urandom(4)
+        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+    def recv_json(self, timeout=10):
+        """The next text frame as JSON; answers pings; StreamClosed on close."""
+        import struct
+        self.sock.settimeout(timeout)
+        while True:
+            b0, b1 = self._read(2)
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._read(2))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._read(8))[0]
+            payload = self._read(n)
+            opcode = b0 & 0x0F
+            if opcode == 0x9:
+                self._send_frame(0xA, payload)
+            elif opcode == 0x8:
+                raise StreamClosed("server closed the stream")
+            elif opcode == 0x1:
+                return json.loads(payload)
+
+    def send_json(self, obj):
+        self._send_frame(0x1, json.dumps(obj).encode())
+
+    def close(self):
+        self.sock.close()

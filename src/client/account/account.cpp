@@ -44,4 +44,11 @@ Result<json::object> whoami(Connection& conn) {
   return r->at("user").as_object();
 }
 
+Status set_send_receipts(Connection& conn, bool on) {
+  json::value body = {{"send_receipts", on}};
+  auto r = conn.call("PUT", "/v1/me/settings", &body);
+  if (!r) return r.error();
+  return {};
+}
+
 }  // namespace mc::client

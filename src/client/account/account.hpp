@@ -22,5 +22,7 @@ Result<LoginSession> login(Connection& conn, const std::string& network_id, cons
                            const std::string& device_id);
 Status logout(Connection& conn);
 Result<boost::json::object> whoami(Connection& conn);
+// Whether senders may see when this user received and opened their shares.
+Status set_send_receipts(Connection& conn, bool on);
 
 }  // namespace mc::client

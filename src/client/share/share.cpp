@@ -1,18 +1,51 @@
 #include "client/share/share.hpp"
 
 #include <boost/json.hpp>
+#include <thread>
+
+#include "core/random.hpp"
 
 namespace mc::client {
 
 namespace json = boost::json;
 
-Result<json::object> send_share(Connection& conn, const ShareMessage& msg) {
-  json::array to;
-  for (const auto& id : msg.to) to.emplace_back(id);
-  json::value body = {{"resource_id", msg.resource_id}, {"to", to}, {"note", msg.note}};
-  auto r = conn.call("POST", "/v1/shares", &body);
+namespace {
+constexpr int kAttempts = 8;
+}
+
+Result<json::object> send_share(Connection& conn, ShareMessage msg) {
+  if (msg.client_id.empty()) msg.client_id = to_hex(random_bytes(16));
+  json::object body{{"note", msg.note}, {"client_id", msg.client_id}};
+  if (!msg.forward_of.empty()) body["forward_of"] = msg.forward_of;
+  else body["resource_id"] = msg.resource_id;
+  if (!msg.to.empty()) body["to"] = json::value_from(msg.to);
+  if (!msg.to_groups.empty()) body["to_groups"] = json::value_from(msg.to_groups);
+  json::value v = body;
+  auto delay = std::chrono::milliseconds(100);
+  for (int attempt = 1;; ++attempt) {
+    auto r = conn.call("POST", "/v1/shares", &v);
+    if (r) return r->at("share").as_object();
+    // Only a lost answer is retried; the server's own "no" is final.
+    if (r.error().code != "network" || attempt == kAttempts) return r.error();
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(3000));
+  }
+}
+
+Result<std::vector<ShareReceipt>> share_receipts(Connection& conn, const std::string& share_id) {
+  auto r = conn.call("GET", "/v1/shares/" + url_encode(share_id) + "/receipts");
   if (!r) return r.error();
-  return r->at("share").as_object();
+  std::vector<ShareReceipt> out;
+  for (const auto& v : r->at("receipts").as_array()) {
+    const auto& o = v.as_object();
+    ShareReceipt s;
+    s.network_id = std::string(o.at("network_id").as_string());
+    s.hidden = o.at("hidden").as_bool();
+    if (o.at("delivered_at").is_int64()) s.delivered_at = o.at("delivered_at").as_int64();
+    if (o.at("opened_at").is_int64()) s.opened_at = o.at("opened_at").as_int64();
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace mc::client

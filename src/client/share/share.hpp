@@ -1,5 +1,9 @@
-// Share (mission 2): form a share message from a resource and send it to one
-// or many users named by their network IDs.
+// Share (mission 2): form a share message from a resource, or forward a
+// received item, and send it to users (by network ID) and groups.
+//
+// Every send carries a client_id. When the answer is lost (the connection
+// broke, the server restarted) the send is retried with the same client_id,
+// so the server stores it once however many times it arrives.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -11,12 +15,23 @@
 namespace mc::client {
 
 struct ShareMessage {
-  std::string resource_id;
-  std::vector<std::string> to;  // network IDs
+  std::string resource_id;  // share this resource, or
+  std::string forward_of;   // forward this inbox item (keeps its provenance)
+  std::vector<std::string> to;         // network IDs
+  std::vector<std::string> to_groups;  // names of the sender's groups
   std::string note;
+  std::string client_id;  // "" picks a random one
 };
 
 // Returns the stored share (wire shape, docs/protocol.md "Share").
-Result<boost::json::object> send_share(Connection& conn, const ShareMessage& msg);
+Result<boost::json::object> send_share(Connection& conn, ShareMessage msg);
+
+struct ShareReceipt {
+  std::string network_id;
+  bool hidden = false;
+  std::int64_t delivered_at = 0;  // 0: not yet
+  std::int64_t opened_at = 0;
+};
+Result<std::vector<ShareReceipt>> share_receipts(Connection& conn, const std::string& share_id);
 
 }  // namespace mc::client

@@ -10,19 +10,62 @@ namespace mc::client {
 
 namespace json = boost::json;
 
+namespace {
+
+constexpr int kAckEvery = 64;  // ack at least this often while items pour in
+
+// The item of an {"type":"item"} frame, if the frame is one and well formed.
+std::optional<json::object> item_of(const std::string& frame) {
+  boost::system::error_code ec;
+  auto v = json::parse(frame, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto& o = v.as_object();
+  const auto* type = o.if_contains("type");
+  const auto* item = o.if_contains("item");
+  if (!type || !type->is_string() || type->as_string() != "item" || !item || !item->is_object()) return std::nullopt;
+  const auto& it = item->as_object();
+  const auto* seq = it.if_contains("seq");
+  const auto* id = it.if_contains("id");
+  if (!seq || !seq->is_int64() || !id || !id->is_string()) return std::nullopt;
+  return it;
+}
+
+}  // namespace
+
 Result<InboxPage> list_inbox(Connection& conn, std::int64_t after, int limit) {
   auto r = conn.call("GET", "/v1/inbox?after=" + std::to_string(after) + "&limit=" + std::to_string(limit));
   if (!r) return r.error();
   InboxPage page;
   for (const auto& v : r->at("items").as_array()) page.items.push_back(v.as_object());
   page.head = r->at("head").to_number<std::int64_t>();
+  page.cursor = r->at("cursor").to_number<std::int64_t>();
   return page;
+}
+
+Result<json::object> get_item(Connection& conn, const std::string& item_id) {
+  auto r = conn.call("GET", "/v1/inbox/items/" + url_encode(item_id));
+  if (!r) return r.error();
+  return r->at("item").as_object();
+}
+
+Status mark_opened(Connection& conn, const std::string& item_id) {
+  json::value empty = json::object{};
+  auto r = conn.call("POST", "/v1/inbox/items/" + url_encode(item_id) + "/opened", &empty);
+  if (!r) return r.error();
+  return {};
 }
 
 Status follow_inbox(Connection& conn, const FollowOptions& opts,
                     const std::function<Status(const json::object&)>& on_item) {
-  std::int64_t cursor = opts.after;
-  std::unordered_set<std::string> seen;  // item ids delivered by this follow
+  std::int64_t cursor = 0;
+  if (opts.after) {
+    cursor = *opts.after;
+  } else if (opts.local) {
+    auto c = opts.local->cursor();
+    if (!c) return c.error();
+    cursor = *c;
+  }
+  std::unordered_set<std::string> seen;  // item ids handed over by this follow
   auto stopped = [&] { return opts.stop && opts.stop->load(); };
   auto backoff = std::chrono::milliseconds(200);
   // Server down, restarting, or dropping us: try again, a little later each
@@ -42,27 +85,33 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
       continue;
     }
     if (opts.on_connected) opts.on_connected();
+    std::int64_t acked = cursor, unacked = 0;
     while (!stopped()) {
-      auto frame = (*ws)->read(std::chrono::milliseconds(200));
+      auto frame = (*ws)->read(std::chrono::milliseconds(unacked ? 20 : 200));
       if (!frame) break;  // connection lost: reconnect after the cursor
-      if (!*frame) continue;
+      if (!*frame || unacked >= kAckEvery) {
+        // A pause in the flow (or many items): ack what is stored. An ack
+        // lost with the connection is harmless: items come again and the
+        // dedupe below drops them.
+        if (cursor > acked && (*ws)->send("{\"type\":\"ack\",\"seq\":" + std::to_string(cursor) + "}")) {
+          acked = cursor;
+          unacked = 0;
+        }
+        if (!*frame) continue;
+      }
       backoff = std::chrono::milliseconds(200);
-      boost::system::error_code ec;
-      auto v = json::parse(**frame, ec);
-      if (ec || !v.is_object()) continue;
-      const auto& o = v.as_object();
-      const auto* type = o.if_contains("type");
-      const auto* item_v = o.if_contains("item");
-      if (!type || !type->is_string() || type->as_string() != "item" || !item_v || !item_v->is_object()) continue;
-      const auto& item = item_v->as_object();
-      const auto* seq_v = item.if_contains("seq");
-      const auto* id_v = item.if_contains("id");
-      if (!seq_v || !seq_v->is_int64() || !id_v || !id_v->is_string()) continue;
-      std::int64_t seq = seq_v->as_int64();
-      std::string id(id_v->as_string());
-      if (seq <= cursor || !seen.insert(id).second) continue;  // redelivered: already shown
-      if (auto st = on_item(item); !st) return st;
+      auto item = item_of(**frame);
+      if (!item) continue;  // hello, acked, and frames we do not know
+      std::int64_t seq = item->at("seq").as_int64();
+      std::string id(item->at("id").as_string());
+      if (seq <= cursor || seen.count(id)) continue;  // redelivered: already handed over
+      if (opts.local) {
+        if (auto st = opts.local->store_item(id, seq, json::serialize(*item)); !st) return st.error();
+      }
+      seen.insert(id);
+      if (auto st = on_item(*item); !st) return st;
       cursor = seq;
+      ++unacked;
     }
     if (!stopped()) wait_backoff();
   }

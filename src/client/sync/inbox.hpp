@@ -1,34 +1,46 @@
-// Receiving shares and pushes: page through the inbox, and follow it live
-// over /v1/stream. Following reconnects after a lost connection and resumes
-// after the last item it delivered, and never delivers one item id twice.
+// Receiving shares, forwards, pushes and receipts: page through the inbox,
+// and follow it live over /v1/stream.
+//
+// Following stores each new item in the local store (item and cursor in one
+// transaction), then hands it to the caller, then acks it to the server, in
+// that order. It reconnects after a lost connection and resumes after the
+// last stored item, and never hands over one item id twice.
 #pragma once
 
 #include <atomic>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "client/connection.hpp"
+#include "client/local/local_store.hpp"
 
 namespace mc::client {
 
 struct InboxPage {
   std::vector<boost::json::object> items;  // wire shape, docs/protocol.md "Inbox item"
   std::int64_t head = 0;                   // the newest seq in the inbox
+  std::int64_t cursor = 0;                 // what this device has acked
 };
 
 Result<InboxPage> list_inbox(Connection& conn, std::int64_t after, int limit);
+Result<boost::json::object> get_item(Connection& conn, const std::string& item_id);
+// Tells the server the item was opened (the sender may get a receipt).
+Status mark_opened(Connection& conn, const std::string& item_id);
 
 struct FollowOptions {
-  std::int64_t after = 0;             // deliver items with seq > after
+  // Deliver items with seq > after; unset: after the local store's cursor.
+  std::optional<std::int64_t> after;
+  LocalStore* local = nullptr;              // where items and the cursor are kept
   const std::atomic<bool>* stop = nullptr;  // set to true to return
   std::function<void()> on_connected;       // called after each (re)connection
 };
 
-// Calls `on_item` for every item after `after`, in seq order, until `stop`
-// or `on_item` returns an error. Reconnects with backoff when the server
-// goes away. Errors: authentication errors end the follow at once.
+// Calls `on_item` for every item after the start point, in seq order, until
+// `stop` or `on_item` returns an error. Errors: authentication errors end
+// the follow at once; so does a failing local store.
 Status follow_inbox(Connection& conn, const FollowOptions& opts,
                     const std::function<Status(const boost::json::object&)>& on_item);
 

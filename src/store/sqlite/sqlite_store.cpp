@@ -65,6 +65,24 @@ Result<User> SqliteStore::create_user(const std::string& network_id, const std::
   });
 }
 
+Status SqliteStore::create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
+                                 const std::string& role) {
+  return writer_->run([&](Database& db) -> Status {
+    auto st = db.prepare("INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?)");
+    if (!st) return st.error();
+    std::int64_t now = now_ms();
+    for (const auto& id : network_ids) {
+      st->reset();
+      st->bind(1, id).bind(2, password_hash).bind(3, role).bind(4, now);
+      if (auto s = st->run(); !s) {
+        if (s.error().status == 409) return Error::conflict("network_id_taken", "the network ID '" + id + "' is taken");
+        return s;
+      }
+    }
+    return {};
+  });
+}
+
 Result<User> SqliteStore::find_user(std::string_view network_id) {
   auto db = lease_reader();
   auto st = db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id = ?");

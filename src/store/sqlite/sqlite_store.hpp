@@ -30,6 +30,8 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
   // AccountStore
   Result<User> create_user(const std::string& network_id, const std::string& password_hash,
                            const std::string& role) override;
+  Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
+                      const std::string& role) override;
   Result<User> find_user(std::string_view network_id) override;
   Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) override;
   Status create_session(const std::string& token_hash, std::int64_t user_id, const std::string& device_id,

@@ -1,0 +1,68 @@
+#include "client/local/local_store.hpp"
+
+#include <filesystem>
+
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace mc::client {
+
+using store::sqlite::Database;
+using store::sqlite::Transaction;
+
+LocalStore::LocalStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+LocalStore::~LocalStore() = default;
+
+Result<std::unique_ptr<LocalStore>> LocalStore::open(const std::string& home, const std::string& network_id) {
+  std::error_code ec;
+  std::filesystem::create_directories(home, ec);
+  if (ec) return Error::bad_request("cannot_write_file", "cannot create " + home + ": " + ec.message());
+  auto db = Database::open(home + "/inbox-" + network_id + ".db");
+  if (!db) return db.error();
+  auto st = (*db)->exec(
+      "CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;"
+      "CREATE INDEX IF NOT EXISTS items_by_seq ON items(seq);"
+      "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+      "INSERT OR IGNORE INTO state (key, value) VALUES ('cursor', 0);");
+  if (!st) return st.error();
+  return std::unique_ptr<LocalStore>(new LocalStore(std::move(*db)));
+}
+
+Result<bool> LocalStore::store_item(const std::string& id, std::int64_t seq, const std::string& json) {
+  Transaction tx(*db_);
+  if (!tx.begun()) return tx.begun().error();
+  auto ins = db_->prepare("INSERT OR IGNORE INTO items (id, seq, json) VALUES (?, ?, ?)");
+  if (!ins) return ins.error();
+  ins->bind(1, id).bind(2, seq).bind(3, json);
+  if (auto s = ins->run(); !s) return s.error();
+  bool fresh = db_->changes() > 0;
+  auto cur = db_->prepare("UPDATE state SET value = max(value, ?) WHERE key = 'cursor'");
+  if (!cur) return cur.error();
+  cur->bind(1, seq);
+  if (auto s = cur->run(); !s) return s.error();
+  if (auto s = tx.commit(); !s) return s.error();
+  return fresh;
+}
+
+Result<std::int64_t> LocalStore::cursor() {
+  auto st = db_->prepare("SELECT value FROM state WHERE key = 'cursor'");
+  if (!st) return st.error();
+  auto row = st->step();
+  if (!row) return row.error();
+  return *row ? st->int64(0) : std::int64_t{0};
+}
+
+Result<std::vector<std::string>> LocalStore::items_after(std::int64_t after, int limit) {
+  auto st = db_->prepare("SELECT json FROM items WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!st) return st.error();
+  st->bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(st->text(0));
+  }
+  return out;
+}
+
+}  // namespace mc::client
