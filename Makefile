@@ -33,6 +33,7 @@ asan: deps
 
 bench: build
 	build/release/bench_shares --server-binary build/release/msgcenterd
+	build/release/bench_fanout --server-binary build/release/msgcenterd
 
 clean:
 	rm -rf build

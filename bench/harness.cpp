@@ -6,6 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <thread>
+
+#include "client/connection.hpp"
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -92,6 +97,57 @@ std::vector<double> fsync_latencies_us(const std::string& dir, int n) {
   close(fd);
   unlink(path.c_str());
   return lat;
+}
+
+Measured run_senders(const std::string& url, const std::vector<std::string>& tokens, const std::string& resource_id,
+                     const std::string& recipient, int senders, double seconds) {
+  std::atomic<bool> go{false}, stop{false};
+  std::vector<std::vector<double>> lat(static_cast<std::size_t>(senders));
+  std::vector<long> done(static_cast<std::size_t>(senders), 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < senders; ++i) {
+    threads.emplace_back([&, i] {
+      auto conn = client::Connection::open(url, tokens[static_cast<std::size_t>(i) % tokens.size()]);
+      if (!conn) return;
+      std::string body = boost::json::serialize(boost::json::object{
+          {"resource_id", resource_id}, {"to", boost::json::array{boost::json::value(recipient)}}, {"note", "bench"}});
+      auto h = (*conn)->auth_headers();
+      while (!go) std::this_thread::yield();
+      while (!stop) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto r = (*conn)->http().request("POST", "/v1/shares", body, h);
+        if (!r || r->status != 201) {
+          std::fprintf(stderr, "share failed: %s\n", r ? r->body.c_str() : r.error().message.c_str());
+          return;
+        }
+        lat[static_cast<std::size_t>(i)].push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+        ++done[static_cast<std::size_t>(i)];
+      }
+    });
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  go = true;
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Measured m;
+  long total = 0;
+  for (std::size_t i = 0; i < lat.size(); ++i) {
+    total += done[i];
+    m.latencies_us.insert(m.latencies_us.end(), lat[i].begin(), lat[i].end());
+  }
+  m.per_second = static_cast<double>(total) / elapsed;
+  return m;
+}
+
+std::vector<std::pair<std::string, std::string>> read_tokens(const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::ifstream in(path);
+  std::string id, token;
+  while (in >> id >> token) out.emplace_back(id, token);
+  return out;
 }
 
 double percentile(std::vector<double> v, double p) {

@@ -43,6 +43,20 @@ struct Row {
   std::string reference;
   std::string ratio;
 };
+struct Measured {
+  double per_second = 0;
+  std::vector<double> latencies_us;
+};
+
+// `senders` threads, each on its own keep-alive connection with
+// tokens[i % tokens.size()], post shares of `resource_id` to `recipient` for
+// `seconds`; every answer must be 201.
+Measured run_senders(const std::string& url, const std::vector<std::string>& tokens, const std::string& resource_id,
+                     const std::string& recipient, int senders, double seconds);
+
+// "NETWORK_ID TOKEN" lines, as `msgcenterd user add-many --tokens-out` writes.
+std::vector<std::pair<std::string, std::string>> read_tokens(const std::string& path);
+
 void print_table(const std::string& title, const std::vector<Row>& rows);
 std::string fmt(double v, int decimals = 0);
 

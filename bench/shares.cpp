@@ -23,59 +23,6 @@ namespace json = boost::json;
 using namespace mc;
 using namespace mc::bench;
 
-namespace {
-
-struct Measured {
-  double per_second = 0;
-  std::vector<double> latencies_us;
-};
-
-// `senders` threads, each on its own connection, share for `seconds`.
-Measured run_senders(const std::string& url, const std::string& token, const std::string& resource_id, int senders,
-                     double seconds) {
-  std::atomic<bool> go{false}, stop{false};
-  std::vector<std::vector<double>> lat(static_cast<std::size_t>(senders));
-  std::vector<long> done(static_cast<std::size_t>(senders), 0);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < senders; ++i) {
-    threads.emplace_back([&, i] {
-      auto conn = client::Connection::open(url, token);
-      if (!conn) return;
-      std::string body = json::serialize(json::object{{"resource_id", resource_id}, {"to", json::array{"bob"}},
-                                                      {"note", "bench"}});
-      auto h = (*conn)->auth_headers();
-      while (!go) std::this_thread::yield();
-      while (!stop) {
-        auto t0 = std::chrono::steady_clock::now();
-        auto r = (*conn)->http().request("POST", "/v1/shares", body, h);
-        if (!r || r->status != 201) {
-          std::fprintf(stderr, "share failed: %s\n", r ? r->body.c_str() : r.error().message.c_str());
-          return;
-        }
-        lat[static_cast<std::size_t>(i)].push_back(
-            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-        ++done[static_cast<std::size_t>(i)];
-      }
-    });
-  }
-  auto t0 = std::chrono::steady_clock::now();
-  go = true;
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  Measured m;
-  long total = 0;
-  for (std::size_t i = 0; i < lat.size(); ++i) {
-    total += done[i];
-    m.latencies_us.insert(m.latencies_us.end(), lat[i].begin(), lat[i].end());
-  }
-  m.per_second = static_cast<double>(total) / elapsed;
-  return m;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   std::string binary = "build/release/msgcenterd";
   double seconds = 3;
@@ -117,8 +64,8 @@ int main(int argc, char** argv) {
   std::vector<double> fsync_medians, one, sixteen, one_p99, sixteen_p99;
   for (int r = 0; r < runs; ++r) {
     fsync_medians.push_back(median(fsync_latencies_us(data, 1000)));
-    auto m1 = run_senders(server.url(), alice->token, resource_id, 1, seconds);
-    auto m16 = run_senders(server.url(), alice->token, resource_id, 16, seconds);
+    auto m1 = run_senders(server.url(), {alice->token}, resource_id, "bob", 1, seconds);
+    auto m16 = run_senders(server.url(), {alice->token}, resource_id, "bob", 16, seconds);
     one.push_back(m1.per_second);
     sixteen.push_back(m16.per_second);
     one_p99.push_back(percentile(m1.latencies_us, 0.99));

@@ -5,7 +5,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/clock.hpp"
 #include "core/network_id.hpp"
+#include "server/accounts/tokens.hpp"
 #include "core/random.hpp"
 #include "server/accounts/passwords.hpp"
 #include "server/accounts/account_routes.hpp"
@@ -138,7 +143,7 @@ int add_user(const ServerConfig& cfg, const std::string& network_id, const std::
 }
 
 int add_many_users(const ServerConfig& cfg, const std::string& prefix, int count, const std::string& role,
-                   const std::string& password) {
+                   const std::string& password, const std::string& tokens_out) {
   init_crypto();
   std::vector<std::string> ids;
   for (int i = 1; i <= count; ++i) {
@@ -164,6 +169,29 @@ int add_many_users(const ServerConfig& cfg, const std::string& prefix, int count
     return 1;
   }
   std::printf("created %d %ss %s1..%s%d\n", count, role.c_str(), prefix.c_str(), prefix.c_str(), count);
+  if (tokens_out.empty()) return 0;
+  auto users = (*store)->find_users(ids);
+  if (!users) return 1;
+  std::vector<store::AccountStore::NewSession> sessions;
+  std::string lines;
+  std::int64_t expires = now_ms() + cfg.token_ttl_seconds * 1000;
+  for (const auto& u : *users) {
+    std::string token = accounts::new_token();
+    sessions.push_back({accounts::token_hash(token), u.id, "d_load", expires});
+    lines += u.network_id + " " + token + "\n";
+  }
+  if (auto st = (*store)->create_sessions(sessions); !st) {
+    std::fprintf(stderr, "error: %s\n", st.error().message.c_str());
+    return 1;
+  }
+  int fd = ::open(tokens_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ::write(fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
+    std::fprintf(stderr, "error: cannot write %s\n", tokens_out.c_str());
+    if (fd >= 0) ::close(fd);
+    return 1;
+  }
+  ::close(fd);
+  std::printf("wrote %zu tokens to %s\n", sessions.size(), tokens_out.c_str());
   return 0;
 }
 

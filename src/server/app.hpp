@@ -18,7 +18,10 @@ int add_user(const ServerConfig& cfg, const std::string& network_id, const std::
 // `msgcenterd user add-many PREFIX COUNT`: users PREFIX1..PREFIXCOUNT with
 // one password, hashed once (load tests and benchmarks need thousands of
 // accounts; Argon2id for each would take minutes). Password from stdin.
+// With `tokens_out`, also logs each new user in and writes "NETWORK_ID
+// TOKEN" lines to that file (mode 0600), so that a benchmark can open
+// thousands of streams without thousands of Argon2id verifications.
 int add_many_users(const ServerConfig& cfg, const std::string& prefix, int count, const std::string& role,
-                   const std::string& password);
+                   const std::string& password, const std::string& tokens_out);
 
 }  // namespace mc::server

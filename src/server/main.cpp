@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   user_many->add_option("PREFIX", many_prefix, "network ID prefix")->required();
   user_many->add_option("COUNT", many_count, "how many")->required()->check(CLI::Range(1, 1000000));
   user_many->add_option("--role", user_role, "user or provider")->check(CLI::IsMember({"user", "provider"}));
+  std::string tokens_out;
+  user_many->add_option("--tokens-out", tokens_out, "also log each user in; write 'NETWORK_ID TOKEN' lines here");
   user->require_subcommand(1);
 
   CLI11_PARSE(app, argc, argv);
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
     std::string password;
     if (isatty(STDIN_FILENO)) std::cerr << "password: ";
     std::getline(std::cin, password);
-    if (user_many->parsed()) return add_many_users(cfg, many_prefix, many_count, user_role, password);
+    if (user_many->parsed()) return add_many_users(cfg, many_prefix, many_count, user_role, password, tokens_out);
     return add_user(cfg, user_name, user_role, password);
   }
   return run_server(cfg);

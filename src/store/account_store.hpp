@@ -29,6 +29,14 @@ class AccountStore {
   // `token_hash` is SHA-256 of the bearer token; the token itself is never stored.
   virtual Status create_session(const std::string& token_hash, std::int64_t user_id,
                                 const std::string& device_id, std::int64_t expires_at) = 0;
+  struct NewSession {
+    std::string token_hash;
+    std::int64_t user_id = 0;
+    std::string device_id;
+    std::int64_t expires_at = 0;
+  };
+  // Creates many sessions in one transaction (load tests).
+  virtual Status create_sessions(const std::vector<NewSession>& sessions) = 0;
   // Errors: 404 "session_not_found".
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
   virtual Status delete_session(const std::string& token_hash) = 0;

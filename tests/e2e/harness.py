@@ -78,8 +78,9 @@ class Server:
         if r.returncode != 0:
             raise RuntimeError("user add failed: " + r.stderr)
 
-    def add_many(self, prefix, count, password):
-        r = subprocess.run([MSGCENTERD, "--data", self.data, "user", "add-many", prefix, str(count)],
+    def add_many(self, prefix, count, password, tokens_out=None):
+        extra = ["--tokens-out", tokens_out] if tokens_out else []
+        r = subprocess.run([MSGCENTERD, "--data", self.data, "user", "add-many", prefix, str(count)] + extra,
                            input=password + "\n", capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise RuntimeError("user add-many failed: " + r.stderr)

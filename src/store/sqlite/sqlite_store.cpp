@@ -109,12 +109,21 @@ Result<std::vector<User>> SqliteStore::find_users(const std::vector<std::string>
 
 Status SqliteStore::create_session(const std::string& token_hash, std::int64_t user_id,
                                    const std::string& device_id, std::int64_t expires_at) {
+  return create_sessions({NewSession{token_hash, user_id, device_id, expires_at}});
+}
+
+Status SqliteStore::create_sessions(const std::vector<NewSession>& sessions) {
   return writer_->run([&](Database& db) -> Status {
     auto st = db.prepare(
         "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
     if (!st) return st.error();
-    st->bind_blob(1, token_hash).bind(2, user_id).bind(3, device_id).bind(4, now_ms()).bind(5, expires_at);
-    return st->run();
+    std::int64_t now = now_ms();
+    for (const auto& s : sessions) {
+      st->reset();
+      st->bind_blob(1, s.token_hash).bind(2, s.user_id).bind(3, s.device_id).bind(4, now).bind(5, s.expires_at);
+      if (auto r = st->run(); !r) return r;
+    }
+    return {};
   });
 }
 

@@ -36,6 +36,7 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
   Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) override;
   Status create_session(const std::string& token_hash, std::int64_t user_id, const std::string& device_id,
                         std::int64_t expires_at) override;
+  Status create_sessions(const std::vector<NewSession>& sessions) override;
   Result<Session> find_session(const std::string& token_hash) override;
   Status delete_session(const std::string& token_hash) override;
   Status set_send_receipts(std::int64_t user_id, bool on) override;
