@@ -45,6 +45,8 @@ struct ResourcePage {
 struct NewShare {
   std::string id;
   std::int64_t sender_id = 0;
+  std::string sender;                       // the sender's network ID
+  std::vector<std::string> recipient_names; // network IDs of recipient_ids, for the answer
   std::string resource_id;
   std::string note;
   std::vector<std::int64_t> recipient_ids;  // distinct
@@ -68,9 +70,17 @@ struct Share {
   std::int64_t created_at = 0;
 };
 
+// One recipient's new item: enough for a live stream to send it at once.
+struct Delivery {
+  std::int64_t user_id = 0;
+  std::int64_t seq = 0;
+  std::string item_id;
+};
+
 struct ShareOutcome {
   Share share;
   bool replayed = false;  // the client_id was seen before: nothing new was stored
+  std::vector<Delivery> deliveries;  // empty when replayed
 };
 
 struct InboxItem {

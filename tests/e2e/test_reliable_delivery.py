@@ -89,7 +89,12 @@ class ReliableDeliveryTest(unittest.TestCase):
         again = RawStream(self.server, phone)
         self.assertEqual(again.recv_json()["after"], head)
         self.share("alice", {"resource_id": self.resource_id, "to": ["dave"], "note": "new"})
-        self.assertEqual(again.recv_json()["item"]["note"], "new")
+        live = again.recv_json()["item"]
+        self.assertEqual(live["note"], "new")
+        # The live frame (rendered from the share's announcement) is exactly
+        # what the store gives for that item.
+        status, _, body = self.server.request("GET", "/v1/inbox/items/" + live["id"], token=phone)
+        self.assertEqual(live, json.loads(body)["item"])
         again.close()
         t = RawStream(self.server, tablet)
         self.assertEqual(t.recv_json()["cursor"], 0)
@@ -155,7 +160,12 @@ class ReliableDeliveryTest(unittest.TestCase):
         self.assertEqual(carol_item["sender"], "bob")
         self.assertEqual(carol_item["provenance"], {"original_sender": "alice", "chain": ["alice", "bob"]})
         self.assertEqual(carol_item["resource_id"], self.resource_id)
+        dave_live = RawStream(self.server, self.token["dave"], query="?after=%d" % self.inbox("dave")["head"])
+        dave_live.recv_json()  # hello
         again = self.users["carol"].json_lines("forward", carol_item["id"], "--to", "dave")[0]
+        live = dave_live.recv_json()["item"]
+        dave_live.close()
+        self.assertEqual(live, [i for i in self.inbox("dave")["items"] if i["id"] == live["id"]][0])
         self.assertEqual(again["provenance"]["chain"], ["alice", "bob", "carol"])
         human = self.users["carol"].run("inbox").stdout
         self.assertIn("via alice -> bob", human)

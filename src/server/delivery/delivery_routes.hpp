@@ -35,7 +35,8 @@ class InboxStreams final : public net::StreamService {
   std::string hello_frame(const net::StreamOpen& open) override;
   Result<net::StreamBatch> frames_after(std::int64_t user_id, std::int64_t after) override;
   std::optional<std::string> on_client_frame(const net::StreamOpen& open, const std::string& text) override;
-  std::unique_ptr<net::Subscription> subscribe(std::int64_t user_id, std::function<void()> notify) override;
+  std::string render(const net::ItemHint& hint) override;
+  std::unique_ptr<net::Subscription> subscribe(std::int64_t user_id, net::Notify notify) override;
 
  private:
   DeliveryDeps d_;

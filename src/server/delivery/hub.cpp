@@ -6,7 +6,7 @@ namespace mc::delivery {
 
 class Hub::Entry final : public net::Subscription {
  public:
-  Entry(Hub& hub, std::int64_t user, std::list<std::shared_ptr<std::function<void()>>>::iterator it)
+  Entry(Hub& hub, std::int64_t user, std::list<std::shared_ptr<net::Notify>>::iterator it)
       : hub_(hub), user_(user), it_(it) {}
   ~Entry() override {
     std::lock_guard lk(hub_.mu_);
@@ -18,25 +18,25 @@ class Hub::Entry final : public net::Subscription {
  private:
   Hub& hub_;
   std::int64_t user_;
-  std::list<std::shared_ptr<std::function<void()>>>::iterator it_;
+  std::list<std::shared_ptr<net::Notify>>::iterator it_;
 };
 
-std::unique_ptr<net::Subscription> Hub::subscribe(std::int64_t user_id, std::function<void()> notify) {
+std::unique_ptr<net::Subscription> Hub::subscribe(std::int64_t user_id, net::Notify notify) {
   std::lock_guard lk(mu_);
   auto& l = subs_[user_id];
-  l.push_back(std::make_shared<std::function<void()>>(std::move(notify)));
+  l.push_back(std::make_shared<net::Notify>(std::move(notify)));
   return std::make_unique<Entry>(*this, user_id, std::prev(l.end()));
 }
 
-void Hub::publish(std::int64_t user_id) {
-  std::vector<std::shared_ptr<std::function<void()>>> targets;
+void Hub::publish(std::int64_t user_id, const net::ItemHint* hint) {
+  std::vector<std::shared_ptr<net::Notify>> targets;
   {
     std::lock_guard lk(mu_);
     auto m = subs_.find(user_id);
     if (m == subs_.end()) return;
     targets.assign(m->second.begin(), m->second.end());
   }
-  for (auto& t : targets) (*t)();
+  for (auto& t : targets) (*t)(hint);
 }
 
 std::size_t Hub::subscribers(std::int64_t user_id) {

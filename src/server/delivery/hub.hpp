@@ -18,14 +18,15 @@ namespace mc::delivery {
 class Hub {
  public:
   // `notify` is called from the publishing thread; it must not block.
-  std::unique_ptr<net::Subscription> subscribe(std::int64_t user_id, std::function<void()> notify);
-  void publish(std::int64_t user_id);
+  std::unique_ptr<net::Subscription> subscribe(std::int64_t user_id, net::Notify notify);
+  // `hint` (may be null) describes the one new item, when there is one.
+  void publish(std::int64_t user_id, const net::ItemHint* hint = nullptr);
   std::size_t subscribers(std::int64_t user_id);
 
  private:
   class Entry;
   std::mutex mu_;
-  std::unordered_map<std::int64_t, std::list<std::shared_ptr<std::function<void()>>>> subs_;
+  std::unordered_map<std::int64_t, std::list<std::shared_ptr<net::Notify>>> subs_;
 };
 
 }  // namespace mc::delivery

@@ -40,7 +40,7 @@ Result<net::StreamBatch> InboxStreams::frames_after(std::int64_t user_id, std::i
   net::StreamBatch batch;
   batch.cursor = after;
   for (const auto& it : *items) {
-    batch.frames.push_back(json::serialize(json::object{{"type", "item"}, {"item", item_json(it)}}));
+    batch.frames.push_back(item_frame(it.id, it.seq, item_shared_part(it)));
     batch.cursor = it.seq;
   }
   batch.more = items->size() == static_cast<std::size_t>(kStreamBatch);
@@ -67,7 +67,11 @@ std::optional<std::string> InboxStreams::on_client_frame(const net::StreamOpen& 
   return error_frame(Error::bad_request("unknown_frame", "unknown frame type '" + std::string(type->as_string()) + "'"));
 }
 
-std::unique_ptr<net::Subscription> InboxStreams::subscribe(std::int64_t user_id, std::function<void()> notify) {
+std::string InboxStreams::render(const net::ItemHint& hint) {
+  return item_frame(hint.item_id, hint.seq, *hint.shared_part);
+}
+
+std::unique_ptr<net::Subscription> InboxStreams::subscribe(std::int64_t user_id, net::Notify notify) {
   return d_.hub.subscribe(user_id, std::move(notify));
 }
 

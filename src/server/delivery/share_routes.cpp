@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <set>
+#include <map>
 
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
@@ -74,6 +74,8 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
   store::NewShare share;
   share.id = new_id("s_");
   share.sender_id = caller->user_id;
+  share.sender = caller->network_id;
+  store::Resource resource;
   share.note = note->value_or("");
   share.created_at = now_ms();
   share.client_id = *client_id;
@@ -88,31 +90,33 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     if (!parent) return error_response(parent.error());
     share.kind = "forward";
     share.resource_id = item->resource.id;
+    resource = item->resource;
     share.parent_share_id = parent->id;
     share.chain = parent->chain;
     share.chain.push_back(parent->sender);
   } else {
-    auto resource = d.catalog.get_resource(**resource_id);
-    if (!resource) return error_response(resource.error());
-    share.resource_id = resource->id;
+    auto found = d.catalog.get_resource(**resource_id);
+    if (!found) return error_response(found.error());
+    resource = *found;
+    share.resource_id = resource.id;
   }
 
   // Recipients: the users named in "to" and the members of the caller's
   // groups named in "to_groups" (without the caller), once each.
   std::vector<std::string> names = to->value_or(std::vector<std::string>{});
   std::vector<std::string> groups = to_groups->value_or(std::vector<std::string>{});
-  std::set<std::int64_t> recipients;
+  std::map<std::int64_t, std::string> recipients;  // user id -> network ID
   if (!names.empty()) {
     auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
     if (!users) return error_response(users.error());
-    for (const auto& u : *users) recipients.insert(u.id);
+    for (const auto& u : *users) recipients.emplace(u.id, u.network_id);
   }
   for (const auto& g : groups) {
     if (auto st = social::validate_group_name(g); !st) return error_response(st.error());
     auto group = d.groups.get_group(caller->user_id, g);
     if (!group) return error_response(group.error());
     for (const auto& m : group->members) {
-      if (m.user_id != caller->user_id) recipients.insert(m.user_id);
+      if (m.user_id != caller->user_id) recipients.emplace(m.user_id, m.network_id);
     }
   }
   if (recipients.empty()) {
@@ -122,7 +126,10 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     return error_response(Error::bad_request("too_many_recipients", "a share reaches at most " +
                                                                         std::to_string(kMaxRecipients) + " users"));
   }
-  share.recipient_ids.assign(recipients.begin(), recipients.end());
+  for (const auto& [id, name] : recipients) {
+    share.recipient_ids.push_back(id);
+    share.recipient_names.push_back(name);
+  }
   share.fingerprint = fingerprint(share.kind + ":" + (*forward_of ? **forward_of : share.resource_id), names, groups,
                                   share.note);
 
@@ -133,8 +140,21 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     res.headers.emplace_back("Idempotent-Replay", "true");
     return res;
   }
-  // Committed and fsynced: now wake the recipients' streams.
-  for (auto uid : share.recipient_ids) d.hub.publish(uid);
+  // Committed and fsynced: now wake the recipients' streams, each with its
+  // new item. The part of the frame all recipients share is rendered once.
+  store::InboxItem common;
+  common.kind = share.kind;
+  common.share_id = share.id;
+  common.sender = share.sender;
+  common.note = share.note;
+  common.created_at = share.created_at;
+  common.chain = share.chain;
+  common.resource = resource;
+  auto shared_part = std::make_shared<const std::string>(item_shared_part(common));
+  for (const auto& dl : outcome->deliveries) {
+    net::ItemHint hint{dl.seq, dl.item_id, shared_part};
+    d.hub.publish(dl.user_id, &hint);
+  }
   spdlog::info("event=share_created id={} kind={} from={} recipients={}", share.id, share.kind, caller->network_id,
                share.recipient_ids.size());
   return res;

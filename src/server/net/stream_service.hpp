@@ -28,6 +28,18 @@ struct StreamBatch {
   bool more = false;                // true when more items wait after cursor
 };
 
+// A new item, announced with the notification so that a stream whose
+// cursor is right before it can send it without reading the store. The
+// part of the frame every recipient shares is held once, by pointer.
+struct ItemHint {
+  std::int64_t seq = 0;
+  std::string item_id;
+  std::shared_ptr<const std::string> shared_part;
+};
+
+// `notify` is called with a hint, or with nullptr for "new items may exist".
+using Notify = std::function<void(const ItemHint*)>;
+
 // Keeps a live subscription while it exists.
 class Subscription {
  public:
@@ -44,8 +56,10 @@ class StreamService {
   // Handles a frame from the client (an ack, say); returns the frame to
   // answer with, if any. May block (it runs on the worker pool).
   virtual std::optional<std::string> on_client_frame(const StreamOpen& open, const std::string& text) = 0;
+  // The frame of a hinted item, byte for byte what frames_after would send.
+  virtual std::string render(const ItemHint& hint) = 0;
   // `notify` is called, from any thread, whenever new items may exist.
-  virtual std::unique_ptr<Subscription> subscribe(std::int64_t user_id, std::function<void()> notify) = 0;
+  virtual std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) = 0;
 };
 
 }  // namespace mc::net

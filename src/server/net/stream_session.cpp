@@ -6,9 +6,13 @@
 // the answers in a small outbox that only the writer drains (a WebSocket has
 // one writer at a time).
 //
-// Items are read from the store, never queued per connection: a slow or
-// absent client costs one batch of memory at most, and a notification that
-// is lost only delays delivery until the next one. A client that stops
+// Items are never queued per connection. A notification may carry a hint
+// (the new item's seq and id, and a pointer to the part of the frame that
+// all recipients share); when it is the next item after the cursor, the
+// frame is rendered from it at once. Otherwise (a gap, more than 64 hints,
+// no hint) the stream reads from the store. A slow or absent client costs
+// one batch of memory at most, and a lost notification only delays delivery
+// until the next one. A client that stops
 // reading makes a write wait; past stream_write_timeout_seconds the stream
 // is closed and the client resumes from its cursor when it reconnects. So
 // does a client whose outbox overflows because it sends without reading.
@@ -26,6 +30,8 @@ namespace websocket = beast::websocket;
 
 namespace {
 
+constexpr std::size_t kMaxHints = 64;
+
 struct StreamConn {
   explicit StreamConn(beast::tcp_stream&& s)
       : ws(std::move(s)), wake(ws.get_executor()), write_deadline(ws.get_executor()) {}
@@ -33,7 +39,8 @@ struct StreamConn {
   asio::steady_timer wake;
   asio::steady_timer write_deadline;
   std::deque<std::string> outbox;  // answers to client frames
-  bool items_pending = false;      // the hub said new items may exist
+  std::deque<ItemHint> hints;      // announced new items, sent without a store read when in order
+  bool items_pending = false;      // new items may exist that no hint describes
   bool closed = false;             // the peer left, or we gave up on it
 
   void close_socket() {
@@ -108,12 +115,15 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
   std::int64_t cursor = opened->after;
   auto ex = ws.get_executor();
   std::weak_ptr<StreamConn> weak = conn;
-  auto subscription = ctx->streams.subscribe(opened->user_id, [weak, ex] {
-    asio::post(ex, [weak] {
-      if (auto c = weak.lock()) {
-        c->items_pending = true;
-        c->wake.cancel();
-      }
+  auto subscription = ctx->streams.subscribe(opened->user_id, [weak, ex](const ItemHint* hint) {
+    std::optional<ItemHint> h;
+    if (hint) h = *hint;  // copies an id and a pointer, not the payload
+    asio::post(ex, [weak, h = std::move(h)]() mutable {
+      auto c = weak.lock();
+      if (!c) return;
+      if (h && c->hints.size() < kMaxHints) c->hints.push_back(std::move(*h));
+      else c->items_pending = true;  // no hint, or too many: read the store instead
+      c->wake.cancel();
     });
   });
   asio::co_spawn(ex, read_frames(conn, ctx, *opened), asio::detached);
@@ -150,6 +160,20 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
     }
     if (conn->items_pending) {
       fetch = true;
+      conn->hints.clear();  // the store read will cover them
+      continue;
+    }
+    if (!conn->hints.empty()) {
+      ItemHint h = std::move(conn->hints.front());
+      conn->hints.pop_front();
+      if (h.seq <= cursor) continue;  // already sent
+      if (h.seq != cursor + 1) {
+        fetch = true;  // an item before it is not here yet (publishers race): read the store
+        conn->hints.clear();
+        continue;
+      }
+      if (!co_await write_frame(conn, ctx->streams.render(h), write_timeout)) break;
+      cursor = h.seq;
       continue;
     }
     if (!conn->outbox.empty()) continue;

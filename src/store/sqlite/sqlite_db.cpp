@@ -81,7 +81,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  cache_.clear();  // finalize every statement before the connection closes
+  sqlite3_close_v2(db_);
+}
 
 Status Database::exec(std::string_view sql) {
   std::string s(sql);
@@ -94,12 +97,34 @@ Status Database::exec(std::string_view sql) {
   return {};
 }
 
-Result<Statement> Database::prepare(std::string_view sql) {
+StatementLease::~StatementLease() {
+  if (!st_) return;
+  st_->reset();
+  if (in_use_) *in_use_ = false;
+}
+
+Result<std::unique_ptr<Statement>> Database::prepare_new(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
     return db_error(db_, "prepare");
   }
-  return Statement(db_, stmt);
+  return std::make_unique<Statement>(db_, stmt);
+}
+
+Result<StatementLease> Database::prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    return StatementLease(it->second.stmt.get(), &it->second.in_use);
+  }
+  auto fresh = prepare_new(sql);
+  if (!fresh) return fresh.error();
+  if (it != cache_.end()) return StatementLease(std::move(*fresh));  // nested use of the same SQL
+  auto& slot = cache_[std::string(sql)];
+  slot.stmt = std::move(*fresh);
+  slot.in_use = true;
+  return StatementLease(slot.stmt.get(), &slot.in_use);
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }

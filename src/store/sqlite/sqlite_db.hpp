@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/error.hpp"
 
@@ -43,6 +44,38 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
+// A prepared statement borrowed from a connection's cache. Releasing it
+// resets the statement: an un-reset statement would keep its read
+// transaction open and pin a stale snapshot on that connection.
+class StatementLease {
+ public:
+  StatementLease(Statement* cached, bool* in_use) : st_(cached), in_use_(in_use) {}
+  explicit StatementLease(std::unique_ptr<Statement> owned) : owned_(std::move(owned)), st_(owned_.get()) {}
+  StatementLease(StatementLease&& o) noexcept : owned_(std::move(o.owned_)), st_(o.st_), in_use_(o.in_use_) {
+    o.st_ = nullptr;
+    o.in_use_ = nullptr;
+  }
+  StatementLease& operator=(StatementLease&&) = delete;
+  ~StatementLease();
+
+  operator Statement&() { return *st_; }
+  Statement& bind(int index, std::int64_t v) { return st_->bind(index, v); }
+  Statement& bind(int index, std::string_view v) { return st_->bind(index, v); }
+  Statement& bind_blob(int index, std::string_view v) { return st_->bind_blob(index, v); }
+  Statement& bind_null(int index) { return st_->bind_null(index); }
+  Result<bool> step() { return st_->step(); }
+  Status run() { return st_->run(); }
+  void reset() { st_->reset(); }
+  std::int64_t int64(int col) const { return st_->int64(col); }
+  std::string text(int col) const { return st_->text(col); }
+  bool is_null(int col) const { return st_->is_null(col); }
+
+ private:
+  std::unique_ptr<Statement> owned_;
+  Statement* st_ = nullptr;
+  bool* in_use_ = nullptr;
+};
+
 class Database {
  public:
   // Opens (creating if needed) the file at `path` in WAL mode with
@@ -53,13 +86,24 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   Status exec(std::string_view sql);
-  Result<Statement> prepare(std::string_view sql);
+  // A prepared statement for `sql`, from this connection's cache (prepared
+  // once, reused). A statement already lent out is prepared afresh.
+  Result<StatementLease> prepare(std::string_view sql);
   std::int64_t changes() const;
   std::string last_error() const;
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  Result<std::unique_ptr<Statement>> prepare_new(std::string_view sql);
+
+  struct CachedStatement {
+    std::unique_ptr<Statement> stmt;
+    bool in_use = false;
+  };
   sqlite3* db_;
+  // Cleared in the destructor before the connection closes: statements must
+  // be finalized first.
+  std::unordered_map<std::string, CachedStatement> cache_;
 };
 
 // RAII transaction: BEGIN IMMEDIATE on construction, ROLLBACK unless commit().

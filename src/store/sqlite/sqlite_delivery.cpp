@@ -1,4 +1,6 @@
 // SqliteStore: shares, inboxes, device cursors and receipts.
+#include <algorithm>
+
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "store/sqlite/rows.hpp"
@@ -59,8 +61,8 @@ Result<Share> load_share(Database& db, const std::string& id) {
 
 // Appends an item to `user_id`'s inbox with the next seq. Runs inside a
 // write job, so the head bump and the item commit or roll back together.
-Status append_item(Database& db, std::int64_t user_id, const std::string& kind, const std::string& share_id,
-                   std::int64_t created_at, std::optional<std::int64_t> receipt_user) {
+Result<Delivery> append_item(Database& db, std::int64_t user_id, const std::string& kind, const std::string& share_id,
+                             std::int64_t created_at, std::optional<std::int64_t> receipt_user) {
   auto bump = db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head");
   if (!bump) return bump.error();
   bump->bind(1, user_id);
@@ -71,10 +73,12 @@ Status append_item(Database& db, std::int64_t user_id, const std::string& kind, 
       "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at, receipt_user_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!item) return item.error();
-  item->bind(1, user_id).bind(2, seq).bind(3, new_id("i_")).bind(4, kind).bind(5, share_id).bind(6, created_at);
+  Delivery d{user_id, seq, new_id("i_")};
+  item->bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, kind).bind(5, share_id).bind(6, created_at);
   if (receipt_user) item->bind(7, *receipt_user);
   else item->bind_null(7);
-  return item->run();
+  if (auto st = item->run(); !st) return st.error();
+  return d;
 }
 
 }  // namespace
@@ -96,7 +100,7 @@ Result<ShareOutcome> SqliteStore::create_share(const NewShare& share) {
         }
         auto stored = load_share(db, seen->text(0));
         if (!stored) return stored.error();
-        return ShareOutcome{std::move(*stored), true};
+        return ShareOutcome{std::move(*stored), true, {}};
       }
     }
     auto ins = db.prepare(
@@ -112,12 +116,18 @@ Result<ShareOutcome> SqliteStore::create_share(const NewShare& share) {
     else ins->bind_null(9);
     ins->bind(10, strings_to_json(share.chain));
     if (auto s = ins->run(); !s) return s.error();
+    ShareOutcome out;
+    out.deliveries.reserve(share.recipient_ids.size());
     for (auto uid : share.recipient_ids) {
-      if (auto s = append_item(db, uid, share.kind, share.id, share.created_at, std::nullopt); !s) return s.error();
+      auto d = append_item(db, uid, share.kind, share.id, share.created_at, std::nullopt);
+      if (!d) return d.error();
+      out.deliveries.push_back(std::move(*d));
     }
-    auto stored = load_share(db, share.id);
-    if (!stored) return stored.error();
-    return ShareOutcome{std::move(*stored), false};
+    // Everything the answer needs is at hand: no need to read it back.
+    out.share = Share{share.id,   share.sender_id, share.sender, share.resource_id, share.note,
+                      share.kind, share.chain,     share.recipient_names, share.created_at};
+    std::sort(out.share.recipients.begin(), out.share.recipients.end());
+    return out;
   });
 }
 
@@ -224,7 +234,7 @@ Result<OpenOutcome> SqliteStore::mark_opened(std::int64_t user_id, const std::st
     up->bind(1, now).bind(2, now).bind(3, user_id).bind(4, item_id);
     if (auto s = up->run(); !s) return s.error();
     if ((kind == "share" || kind == "forward") && receipts_on && sender != user_id) {
-      if (auto s = append_item(db, sender, "receipt", share_id, now, user_id); !s) return s.error();
+      if (auto d = append_item(db, sender, "receipt", share_id, now, user_id); !d) return d.error();
       out.notify_user = sender;
     }
     return out;
