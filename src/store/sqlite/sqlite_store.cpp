@@ -21,7 +21,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   auto w = Database::open(path);
   if (!w) return w.error();
   if (auto v = migrate(**w); !v) return v.error();
+  if (auto st = (*w)->exec("PRAGMA wal_autocheckpoint=0"); !st) return st.error();
   s->writer_ = std::make_unique<WriteQueue>(std::move(w.value()));
+  auto c = Database::open(path);
+  if (!c) return c.error();
+  s->checkpointer_db_ = std::move(*c);
+  s->checkpointer_ = std::thread([p = s.get()] { p->checkpoint_loop(); });
   for (int i = 0; i < readers; ++i) {
     auto r = Database::open(path);
     if (!r) return r.error();
@@ -30,7 +35,28 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   return s;
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  if (checkpointer_.joinable()) {
+    {
+      std::lock_guard lk(checkpoint_mu_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    checkpointer_.join();
+  }
+}
+
+void SqliteStore::checkpoint_loop() {
+  std::unique_lock lk(checkpoint_mu_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lk, std::chrono::milliseconds(500), [&] { return stopping_; });
+    if (stopping_) break;
+    lk.unlock();
+    // PASSIVE never blocks the writer or readers; it copies what it can.
+    (void)checkpointer_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lk.lock();
+  }
+}
 
 SqliteStore::ReaderLease SqliteStore::lease_reader() {
   std::unique_lock lk(readers_mu_);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/account_store.hpp"
@@ -82,6 +83,16 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
   ReaderLease lease_reader();
 
   std::unique_ptr<WriteQueue> writer_;
+
+  // WAL checkpoints run here, not in the writer's commits: a checkpoint
+  // copies pages into the database file and fsyncs it, and a commit that
+  // had to do that would make every request of its group wait.
+  void checkpoint_loop();
+  std::unique_ptr<Database> checkpointer_db_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
