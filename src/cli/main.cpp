@@ -83,18 +83,18 @@ int main(int argc, char** argv) {
   get->add_option("ID", id, "a resource id (r_...) or an inbox item id (i_...)")->required();
   get->add_option("-o,--output", out_path, "where to save (default: the resource's file name here)");
 
-  ShareArgs sh;
-  auto* share = app.add_subcommand("share", "share a resource with users and groups");
-  share->add_option("RESOURCE_ID", sh.id)->required();
-  share->add_option("--to", sh.to, "network IDs, comma-separated");
-  share->add_option("--to-group", sh.groups, "names of your groups, comma-separated");
-  share->add_option("--note", sh.note, "a note for the recipients");
-  ShareArgs fw;
-  auto* forward = app.add_subcommand("forward", "forward a received item; recipients see where it came from");
-  forward->add_option("ITEM_ID", fw.id)->required();
-  forward->add_option("--to", fw.to, "network IDs, comma-separated");
-  forward->add_option("--to-group", fw.groups, "names of your groups, comma-separated");
-  forward->add_option("--note", fw.note, "a note for the recipients");
+  // share and forward take the same recipients and note.
+  auto add_send = [&app](const char* name, const char* help, const char* what, ShareArgs& a) {
+    auto* sub = app.add_subcommand(name, help);
+    sub->add_option(what, a.id)->required();
+    sub->add_option("--to", a.to, "network IDs, comma-separated");
+    sub->add_option("--to-group", a.groups, "names of your groups, comma-separated");
+    sub->add_option("--note", a.note, "a note for the recipients");
+    return sub;
+  };
+  ShareArgs sh, fw;
+  auto* share = add_send("share", "share a resource with users and groups", "RESOURCE_ID", sh);
+  auto* forward = add_send("forward", "forward a received item; recipients see where it came from", "ITEM_ID", fw);
   std::string share_id;
   auto* receipts = app.add_subcommand("receipts", "who received and opened a share you sent");
   receipts->add_option("SHARE_ID", share_id)->required();

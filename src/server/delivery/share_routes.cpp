@@ -155,7 +155,7 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     net::ItemHint hint{dl.seq, dl.item_id, shared_part};
     d.hub.publish(dl.user_id, &hint);
   }
-  spdlog::info("event=share_created id={} kind={} from={} recipients={}", share.id, share.kind, caller->network_id,
+  spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, share.kind, caller->network_id,
                share.recipient_ids.size());
   return res;
 }
