@@ -2,7 +2,8 @@
 // same run:
 //   1. one sender shares to N online WebSocket recipients (N = 1,000 and
 //      10,000): deliveries per second, p50/p99 from the send to each receipt;
-//   2. durable sends per second with 64 concurrent senders, beside the data
+//   2. durable sends per second with 64 concurrent senders (64 keep-alive
+//      connections driven by 2 threads, as pgbench -c 64 -j 2), beside the data
 //      disk's one-at-a-time fsync ceiling and PostgreSQL 15's pgbench TPS for
 //      a one-row INSERT per transaction at 64 clients;
 //   3. the server's resident memory per idle stream with 15,000 streams.
@@ -24,6 +25,7 @@
 #include "client/connection.hpp"
 #include "core/random.hpp"
 #include "harness.hpp"
+#include "http_load.hpp"
 #include "postgres_reference.hpp"
 #include "ws_swarm.hpp"
 
@@ -141,10 +143,12 @@ int main(int argc, char** argv) {
   // ---- 2. durable sends, 64 senders ---------------------------------------------
   std::vector<std::string> snd_tokens;
   for (const auto& [id, t] : snd) snd_tokens.push_back(t);
+  std::string sink_body = json::serialize(
+      json::object{{"resource_id", resource_id}, {"to", json::array{json::value("sink1")}}, {"note", "bench"}});
   std::vector<double> ours, fsync_us, pg;
   for (int r = 0; r < runs; ++r) {
     fsync_us.push_back(median(fsync_latencies_us(data, 1000)));
-    ours.push_back(run_senders(server.url(), snd_tokens, resource_id, "sink1", kSenders, 3).per_second);
+    ours.push_back(post_load(port, snd_tokens, "/v1/shares", sink_body, kSenders, 2, 3, 201).per_second);
     if (auto tps = pgbench_insert_tps(data + "/pgwork", kSenders, 3)) pg.push_back(*tps);
   }
 
