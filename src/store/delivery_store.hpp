@@ -21,6 +21,9 @@ class DeliveryStore {
   virtual Result<ShareOutcome> create_share(const NewShare& share) = 0;
   // Errors: 404 "share_not_found".
   virtual Result<Share> get_share(const std::string& share_id) = 0;
+  // The share this sender stored under `client_id`, with its fingerprint.
+  virtual Result<std::optional<std::pair<Share, std::string>>> find_by_client_id(std::int64_t sender_id,
+                                                                                 const std::string& client_id) = 0;
 
   // Items of `user_id` with seq > after, in seq order, at most `limit`.
   virtual Result<std::vector<InboxItem>> list_inbox(std::int64_t user_id, std::int64_t after, int limit) = 0;

@@ -9,6 +9,8 @@
 
 namespace mc::store {
 
+inline constexpr std::size_t kMaxGroupMembers = 10000;
+
 class GroupStore {
  public:
   virtual ~GroupStore() = default;
@@ -19,6 +21,7 @@ class GroupStore {
   virtual Result<std::vector<Group>> list_groups(std::int64_t owner_id) = 0;
   // Errors (all below): 404 "group_not_found".
   virtual Result<Group> get_group(std::int64_t owner_id, const std::string& name) = 0;
+  // Errors: 400 "too_many_members" past kMaxGroupMembers.
   virtual Result<Group> add_group_members(std::int64_t owner_id, const std::string& name,
                                           const std::vector<std::int64_t>& member_ids) = 0;
   virtual Result<Group> remove_group_members(std::int64_t owner_id, const std::string& name,

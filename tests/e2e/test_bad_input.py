@@ -149,6 +149,8 @@ class BadInputTest(unittest.TestCase):
         self.assertError(self.server.request("GET", "/v1/resources?limit=5000", token=self.bob), 400,
                          "invalid_parameter")
         self.assertError(self.server.request("GET", "/v1/resources?type=poem", token=self.bob), 400, "invalid_type")
+        for path in ("/v1/inbox?limit=0", "/v1/resources?limit=0"):
+            self.assertError(self.server.request("GET", path, token=self.bob), 400, "invalid_parameter")
 
     # ---- catalog -------------------------------------------------------------
 

@@ -61,6 +61,16 @@ class ReliableDeliveryTest(unittest.TestCase):
         self.assertEqual(self.inbox("erin")["head"], head + 1)
         # Another sender may use the same client_id: keys are per sender.
         self.assertEqual(self.share("bob", dict(body, note="bob's"))[0], 201)
+        # A retry gets the first answer even when what it named is gone.
+        self.assertEqual(self.server.request("POST", "/v1/groups", {"name": "tmp", "members": ["erin"]},
+                                             token=self.token["alice"])[0], 201)
+        gbody = {"resource_id": self.resource_id, "to_groups": ["tmp"], "client_id": "retry-2"}
+        first = self.share("alice", gbody)
+        self.assertEqual(first[0], 201)
+        self.assertEqual(self.server.request("DELETE", "/v1/groups/tmp", token=self.token["alice"])[0], 204)
+        again = self.share("alice", gbody)
+        self.assertEqual((again[0], json.loads(again[2])), (201, json.loads(first[2])))
+        self.assertEqual(again[1].get("idempotent-replay"), "true")
 
     # ---- cursors, acks, resume ----------------------------------------------------
 
@@ -127,6 +137,14 @@ class ReliableDeliveryTest(unittest.TestCase):
             second.stop()
         # The follower acked what it stored: the server knows this device's cursor.
         self.assertEqual(self.inbox("carol")["cursor"], self.inbox("carol")["head"])
+        # Even asked to start from the beginning, a follow does not show again
+        # what this profile already stored.
+        third = carol.follow("--after", "0")
+        try:
+            with self.assertRaises(queue.Empty):
+                third.next_item(timeout=1.5)
+        finally:
+            third.stop()
 
     # ---- groups, forwards, receipts --------------------------------------------------
 
@@ -216,6 +234,14 @@ class ReliableDeliveryTest(unittest.TestCase):
         self.assertEqual(json.loads(body)["items"][0]["share_id"], share_id)
         too_many = to + ["fan10001"]
         self.assertEqual(self.share("alice", {"resource_id": self.resource_id, "to": too_many})[0], 400)
+        # Groups are capped at 10,000 members too, also when grown step by step.
+        self.assertEqual(self.server.request("POST", "/v1/groups", {"name": "all", "members": to},
+                                             token=self.token["alice"])[0], 201)
+        status, _, body = self.server.request("POST", "/v1/groups/all/members", {"members": ["bob"]},
+                                              token=self.token["alice"])
+        self.assertEqual((status, json.loads(body)["error"]["code"]), (400, "too_many_members"))
+        status, _, body = self.server.request("GET", "/v1/groups/all", token=self.token["alice"])
+        self.assertEqual(len(json.loads(body)["group"]["members"]), 10000)
 
     def test_h_a_client_that_stops_reading_is_cut_off_and_catches_up(self):
         # bob's stream with a tiny receive buffer, never read. The server's

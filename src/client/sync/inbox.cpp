@@ -14,6 +14,17 @@ namespace {
 
 constexpr int kAckEvery = 64;  // ack at least this often while items pour in
 
+// The device cursor of a {"type":"hello"} frame, if the frame is one.
+std::optional<std::int64_t> hello_cursor(const std::string& frame) {
+  boost::system::error_code ec;
+  auto v = json::parse(frame, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto* type = v.as_object().if_contains("type");
+  const auto* cursor = v.as_object().if_contains("cursor");
+  if (!type || !type->is_string() || type->as_string() != "hello" || !cursor || !cursor->is_int64()) return std::nullopt;
+  return cursor->as_int64();
+}
+
 // The item of an {"type":"item"} frame, if the frame is one and well formed.
 std::optional<json::object> item_of(const std::string& frame) {
   boost::system::error_code ec;
@@ -91,8 +102,8 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
       if (!frame) break;  // connection lost: reconnect after the cursor
       if (!*frame || unacked >= kAckEvery) {
         // A pause in the flow (or many items): ack what is stored. An ack
-        // lost with the connection is harmless: items come again and the
-        // dedupe below drops them.
+        // lost with the connection is sent after the next hello, which
+        // tells us what the server has.
         if (cursor > acked && (*ws)->send("{\"type\":\"ack\",\"seq\":" + std::to_string(cursor) + "}")) {
           acked = cursor;
           unacked = 0;
@@ -100,13 +111,25 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
         if (!*frame) continue;
       }
       backoff = std::chrono::milliseconds(200);
+      if (auto server_cursor = hello_cursor(**frame)) {
+        // What the server has for this device: items stored here but not
+        // acked before a crash or a lost connection are acked now.
+        acked = *server_cursor;
+        if (cursor > acked) unacked = kAckEvery;
+        continue;
+      }
       auto item = item_of(**frame);
-      if (!item) continue;  // hello, acked, and frames we do not know
+      if (!item) continue;  // acked, and frames we do not know
       std::int64_t seq = item->at("seq").as_int64();
       std::string id(item->at("id").as_string());
       if (seq <= cursor || seen.count(id)) continue;  // redelivered: already handed over
       if (opts.local) {
-        if (auto st = opts.local->store_item(id, seq, json::serialize(*item)); !st) return st.error();
+        auto fresh = opts.local->store_item(id, seq, json::serialize(*item));
+        if (!fresh) return fresh.error();
+        if (!*fresh) {  // stored (and so shown) by an earlier run
+          cursor = std::max(cursor, seq);
+          continue;
+        }
       }
       seen.insert(id);
       if (auto st = on_item(*item); !st) return st;

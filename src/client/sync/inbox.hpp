@@ -4,7 +4,9 @@
 // Following stores each new item in the local store (item and cursor in one
 // transaction), then hands it to the caller, then acks it to the server, in
 // that order. It reconnects after a lost connection and resumes after the
-// last stored item, and never hands over one item id twice.
+// last stored item, and never hands over one item id twice: not within a
+// follow, and not an item the local store already had (even with an
+// explicit `after`).
 #pragma once
 
 #include <atomic>

@@ -145,9 +145,9 @@ void register_catalog_routes(net::Router& router, store::CatalogStore& catalog, 
       if (auto st = validate_resource_type(*t); !st) return error_response(st.error());
       type = *t;
     }
-    auto after = net::query_int(req, "after", 0, INT64_MAX);
+    auto after = net::query_int(req, "after", 0, 0, INT64_MAX);
     if (!after) return error_response(after.error());
-    auto limit = net::query_int(req, "limit", kDefaultPage, kMaxPage);
+    auto limit = net::query_int(req, "limit", kDefaultPage, 1, kMaxPage);
     if (!limit) return error_response(limit.error());
     auto page = catalog.list_resources(type, *after, static_cast<int>(*limit));
     if (!page) return error_response(page.error());

@@ -23,9 +23,9 @@ constexpr std::int64_t kMaxInboxPage = 1000;
 HttpResponse list_inbox(DeliveryDeps& d, HttpRequest& req) {
   auto caller = d.auth.authenticate(req);
   if (!caller) return error_response(caller.error());
-  auto after = net::query_int(req, "after", 0, INT64_MAX);
+  auto after = net::query_int(req, "after", 0, 0, INT64_MAX);
   if (!after) return error_response(after.error());
-  auto limit = net::query_int(req, "limit", kDefaultInboxPage, kMaxInboxPage);
+  auto limit = net::query_int(req, "limit", kDefaultInboxPage, 1, kMaxInboxPage);
   if (!limit) return error_response(limit.error());
   auto head = d.deliveries.inbox_head(caller->user_id);
   if (!head) return error_response(head.error());

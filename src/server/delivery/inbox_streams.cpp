@@ -21,7 +21,7 @@ Result<net::StreamOpen> InboxStreams::open(const net::HttpRequest& req) {
   // Without ?after the stream resumes after what this device has acked.
   auto cursor = d_.deliveries.device_cursor(caller->user_id, caller->device_id);
   if (!cursor) return cursor.error();
-  auto after = net::query_int(req, "after", *cursor, INT64_MAX);
+  auto after = net::query_int(req, "after", *cursor, 0, INT64_MAX);
   if (!after) return after.error();
   return net::StreamOpen{caller->user_id, caller->network_id, caller->device_id, *after, *cursor};
 }

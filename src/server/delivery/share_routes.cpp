@@ -70,6 +70,26 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
   if (resource_id->has_value() == forward_of->has_value()) {
     return error_response(Error::bad_request("missing_field", "give exactly one of 'resource_id' and 'forward_of'"));
   }
+  std::vector<std::string> names = to->value_or(std::vector<std::string>{});
+  std::vector<std::string> groups = to_groups->value_or(std::vector<std::string>{});
+  std::string kind = *forward_of ? "forward" : "share";
+  std::string meaning = fingerprint(kind + ":" + (*forward_of ? **forward_of : **resource_id), names, groups,
+                                    note->value_or(""));
+  if (*client_id) {
+    // A retry gets the first answer even if what it names has changed since
+    // (a group emptied, an item gone): look for it before validating.
+    auto seen = d.deliveries.find_by_client_id(caller->user_id, **client_id);
+    if (!seen) return error_response(seen.error());
+    if (*seen) {
+      if ((*seen)->second != meaning) {
+        return error_response(Error::conflict(
+            "client_id_reused", "client_id '" + **client_id + "' was already used for a different share"));
+      }
+      HttpResponse res = json_response(201, {{"share", share_json((*seen)->first)}});
+      res.headers.emplace_back("Idempotent-Replay", "true");
+      return res;
+    }
+  }
 
   store::NewShare share;
   share.id = new_id("s_");
@@ -103,8 +123,6 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
 
   // Recipients: the users named in "to" and the members of the caller's
   // groups named in "to_groups" (without the caller), once each.
-  std::vector<std::string> names = to->value_or(std::vector<std::string>{});
-  std::vector<std::string> groups = to_groups->value_or(std::vector<std::string>{});
   std::map<std::int64_t, std::string> recipients;  // user id -> network ID
   if (!names.empty()) {
     auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
@@ -130,8 +148,7 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     share.recipient_ids.push_back(id);
     share.recipient_names.push_back(name);
   }
-  share.fingerprint = fingerprint(share.kind + ":" + (*forward_of ? **forward_of : share.resource_id), names, groups,
-                                  share.note);
+  share.fingerprint = meaning;
 
   auto outcome = d.deliveries.create_share(share);
   if (!outcome) return error_response(outcome.error());

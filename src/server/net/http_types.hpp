@@ -52,10 +52,10 @@ class UploadSink {
   virtual HttpResponse finish() = 0;
 };
 
-// An optional integer query parameter in [0, max]; `dflt` when absent.
+// An optional integer query parameter in [min, max]; `dflt` when absent.
 // Errors: 400 "invalid_parameter".
 Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, std::int64_t dflt,
-                               std::int64_t max);
+                               std::int64_t min, std::int64_t max);
 
 // Splits "/a/b?x=1&y=%20" into a decoded path and query map. Errors: 400
 // "bad_target" on malformed percent-escapes.

@@ -62,14 +62,14 @@ const std::string* HttpRequest::query_param(const std::string& name) const {
 }
 
 Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, std::int64_t dflt,
-                               std::int64_t max) {
+                               std::int64_t min, std::int64_t max) {
   const auto* v = req.query_param(name);
   if (!v) return dflt;
   std::int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < 0 || out > max) {
-    return Error::bad_request("invalid_parameter",
-                              "'" + name + "' must be an integer from 0 to " + std::to_string(max));
+  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
+    return Error::bad_request("invalid_parameter", "'" + name + "' must be an integer from " + std::to_string(min) +
+                                                       " to " + std::to_string(max));
   }
   return out;
 }

@@ -56,11 +56,11 @@ TEST(ParseTarget, RejectsBrokenEscapes) {
 
 TEST(QueryInt, AcceptsRangeAndRejectsJunk) {
   HttpRequest req;
-  req.query = {{"limit", "20"}, {"bad", "2x"}, {"neg", "-1"}, {"big", "5000"}};
-  EXPECT_EQ(*query_int(req, "limit", 50, 200), 20);
-  EXPECT_EQ(*query_int(req, "absent", 50, 200), 50);
-  for (const char* k : {"bad", "neg", "big"}) {
-    auto v = query_int(req, k, 50, 200);
+  req.query = {{"limit", "20"}, {"bad", "2x"}, {"neg", "-1"}, {"big", "5000"}, {"zero", "0"}};
+  EXPECT_EQ(*query_int(req, "limit", 50, 1, 200), 20);
+  EXPECT_EQ(*query_int(req, "absent", 50, 1, 200), 50);
+  for (const char* k : {"bad", "neg", "big", "zero"}) {
+    auto v = query_int(req, k, 50, 1, 200);
     ASSERT_FALSE(v) << k;
     EXPECT_EQ(v.error().code, "invalid_parameter");
   }

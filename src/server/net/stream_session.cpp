@@ -31,6 +31,7 @@ namespace websocket = beast::websocket;
 namespace {
 
 constexpr std::size_t kMaxHints = 64;
+constexpr auto kRecheckSession = std::chrono::seconds(30);
 
 struct StreamConn {
   explicit StreamConn(beast::tcp_stream&& s)
@@ -42,6 +43,7 @@ struct StreamConn {
   std::deque<ItemHint> hints;      // announced new items, sent without a store read when in order
   bool items_pending = false;      // new items may exist that no hint describes
   bool closed = false;             // the peer left, or we gave up on it
+  std::uint64_t write_gen = 0;     // which write the armed deadline belongs to
 
   void close_socket() {
     closed = true;
@@ -56,15 +58,19 @@ struct StreamConn {
 asio::awaitable<bool> write_frame(const std::shared_ptr<StreamConn>& conn, const std::string& frame,
                                   std::chrono::seconds timeout) {
   std::weak_ptr<StreamConn> weak = conn;
+  std::uint64_t gen = ++conn->write_gen;
   conn->write_deadline.expires_after(timeout);
-  conn->write_deadline.async_wait([weak](boost::system::error_code ec) {
+  conn->write_deadline.async_wait([weak, gen](boost::system::error_code ec) {
     if (ec) return;  // cancelled: the write finished in time
-    if (auto c = weak.lock()) {
-      spdlog::info("event=stream_write_timeout action=close");
-      c->close_socket();
-    }
+    auto c = weak.lock();
+    // A deadline that fired just as its write finished is queued already and
+    // cannot be cancelled; the generation tells it apart.
+    if (!c || c->write_gen != gen) return;
+    spdlog::info("event=stream_write_timeout action=close");
+    c->close_socket();
   });
   auto [ec, n] = co_await conn->ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+  ++conn->write_gen;
   conn->write_deadline.cancel();
   co_return !ec && !conn->closed;
 }
@@ -99,6 +105,12 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
     co_return;
   }
   auto conn = std::make_shared<StreamConn>(std::move(stream));
+  // However the writer ends (an exception included), the connection closes:
+  // the reader must not keep a stream alive that no longer sends.
+  struct CloseOnExit {
+    std::shared_ptr<StreamConn> c;
+    ~CloseOnExit() { c->close_socket(); }
+  } close_on_exit{conn};
   auto& ws = conn->ws;
   websocket::stream_base::timeout to{};
   to.handshake_timeout = std::chrono::seconds(30);
@@ -180,10 +192,18 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
     // The reader may have seen the peer leave while we were busy; its
     // cancel() then found no wait to cancel.
     if (conn->closed) break;
-    conn->wake.expires_at(asio::steady_timer::time_point::max());
-    co_await conn->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    conn->wake.expires_after(kRecheckSession);
+    auto [wec] = co_await conn->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!wec) {
+      // Quiet for a while: is the session still valid? A logged-out or
+      // expired token must not keep receiving.
+      auto still = co_await on_workers(*ctx, [&] { return ctx->streams.open(plain); });
+      if (!still) {
+        spdlog::info("event=stream_session_ended user={} code={}", opened->network_id, still.error().code);
+        break;
+      }
+    }
   }
-  conn->close_socket();
 }
 
 }  // namespace mc::net

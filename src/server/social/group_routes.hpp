@@ -8,7 +8,7 @@
 
 namespace mc::social {
 
-inline constexpr std::size_t kMaxGroupMembers = 10000;
+using store::kMaxGroupMembers;
 
 void register_group_routes(net::Router& router, store::AccountStore& accounts, store::GroupStore& groups,
                            const accounts::Authenticator& auth);

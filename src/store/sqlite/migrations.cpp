@@ -100,11 +100,16 @@ CREATE TABLE group_members (
 }  // namespace
 
 Result<int> migrate(Database& db) {
-  auto stmt = db.prepare("PRAGMA user_version");
-  if (!stmt) return stmt.error();
-  auto row = stmt->step();
-  if (!row) return row.error();
-  int version = static_cast<int>(stmt->int64(0));
+  int version = 0;
+  {
+    // Released before migrating: a statement left on its row would keep a
+    // read transaction (and an old snapshot) open under BEGIN IMMEDIATE.
+    auto stmt = db.prepare("PRAGMA user_version");
+    if (!stmt) return stmt.error();
+    auto row = stmt->step();
+    if (!row) return row.error();
+    version = static_cast<int>(stmt->int64(0));
+  }
   if (version > static_cast<int>(kMigrations.size())) {
     return Error::internal("the database has schema version " + std::to_string(version) +
                            ", newer than this msgcenterd knows (" + std::to_string(kMigrations.size()) + ")");

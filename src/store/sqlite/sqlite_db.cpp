@@ -131,6 +131,8 @@ Result<StatementLease> Database::prepare(std::string_view sql) {
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 
+bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 std::string Database::last_error() const { return sqlite3_errmsg(db_); }
 
 Transaction::Transaction(Database& db) : db_(db), begun_(db.exec("BEGIN IMMEDIATE")) {

@@ -90,6 +90,8 @@ class Database {
   // once, reused). A statement already lent out is prepared afresh.
   Result<StatementLease> prepare(std::string_view sql);
   std::int64_t changes() const;
+  // False when no transaction is open (also after SQLite aborted one).
+  bool in_transaction() const;
   std::string last_error() const;
 
  private:

@@ -136,6 +136,26 @@ Result<Share> SqliteStore::get_share(const std::string& share_id) {
   return load_share(*db, share_id);
 }
 
+Result<std::optional<std::pair<Share, std::string>>> SqliteStore::find_by_client_id(std::int64_t sender_id,
+                                                                                const std::string& client_id) {
+  using Found = std::optional<std::pair<Share, std::string>>;
+  auto db = lease_reader();
+  std::string id, fingerprint;
+  {
+    auto st = db->prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?");
+    if (!st) return st.error();
+    st->bind(1, sender_id).bind(2, client_id);
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return Found{};
+    id = st->text(0);
+    fingerprint = st->text(1);
+  }
+  auto share = load_share(*db, id);
+  if (!share) return share.error();
+  return Found(std::make_pair(std::move(*share), std::move(fingerprint)));
+}
+
 Result<std::vector<InboxItem>> SqliteStore::list_inbox(std::int64_t user_id, std::int64_t after, int limit) {
   auto db = lease_reader();
   auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?");

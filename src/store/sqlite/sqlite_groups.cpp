@@ -44,6 +44,14 @@ Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int
     st->bind(1, gid).bind(2, uid);
     if (auto s = st->run(); !s) return s;
   }
+  auto count = db.prepare("SELECT count(*) FROM group_members WHERE group_id = ?");
+  if (!count) return count.error();
+  count->bind(1, gid);
+  if (auto s = step_one(*count, "group_not_found", "group vanished"); !s) return s;
+  if (static_cast<std::size_t>(count->int64(0)) > kMaxGroupMembers) {
+    return Error::bad_request("too_many_members",
+                              "a group has at most " + std::to_string(kMaxGroupMembers) + " members");
+  }
   return {};
 }
 

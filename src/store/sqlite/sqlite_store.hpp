@@ -54,6 +54,8 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
   // DeliveryStore (sqlite_delivery.cpp)
   Result<ShareOutcome> create_share(const NewShare& share) override;
   Result<Share> get_share(const std::string& share_id) override;
+  Result<std::optional<std::pair<Share, std::string>>> find_by_client_id(std::int64_t sender_id,
+                                                                         const std::string& client_id) override;
   Result<std::vector<InboxItem>> list_inbox(std::int64_t user_id, std::int64_t after, int limit) override;
   Result<InboxItem> get_item(std::int64_t user_id, const std::string& item_id) override;
   Result<std::int64_t> inbox_head(std::int64_t user_id) override;

@@ -70,7 +70,8 @@ void WriteQueue::run_group(std::deque<Job*>& group) {
     for (auto* j : group) j->result = tx.begun().error();
     return;
   }
-  for (auto* j : group) {
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    auto* j = group[i];
     // A savepoint per job: a job that fails takes back only its own writes
     // (including the inbox heads it bumped, so seqs stay gapless).
     if (auto st = db_->exec("SAVEPOINT job"); !st) {
@@ -86,6 +87,17 @@ void WriteQueue::run_group(std::deque<Job*>& group) {
     if (!st) (void)db_->exec("ROLLBACK TO job");
     (void)db_->exec("RELEASE job");
     j->result = st;
+    if (!db_->in_transaction()) {
+      // Some errors (disk full, I/O error) make SQLite abort the whole
+      // transaction, not just the statement: the jobs before this one were
+      // rolled back too, and the ones after must not run outside any
+      // transaction (each RELEASE would commit on its own). Fail them all.
+      Error aborted = st ? Error::internal("the transaction was aborted") : st.error();
+      for (auto* k : group) {
+        if (k->result.ok() || k == j) k->result = aborted;  // also those not run yet
+      }
+      return;
+    }
   }
   if (auto st = tx.commit(); !st) {
     // Nothing of the group is durable: every job must hear so.
