@@ -39,16 +39,21 @@ std::optional<double> pgbench_insert_tps(const std::string& work_dir, int client
     return std::nullopt;
   }
   std::string dir = work_dir + "/pg";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  if (geteuid() == 0 && std::system(("chown -R postgres: '" + work_dir + "'").c_str()) != 0) return std::nullopt;
-  int port = 20000 + static_cast<int>(getpid() % 20000);
-  std::string conn = " -h 127.0.0.1 -p " + std::to_string(port) + " -U postgres ";
   std::optional<double> tps;
-  if (run(std::string(kBin) + "initdb -D '" + dir + "' -A trust -U postgres") &&
-      run(std::string(kBin) + "pg_ctl -D '" + dir + "' -l '" + dir + "/log' -w -o \"-p " + std::to_string(port) +
-          " -k '" + dir + "' -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on "
-          "-c max_connections=200\" start")) {
+  // Ports below the ephemeral range (32768 and up here), where thousands of
+  // just-closed benchmark connections linger; a second port if one is taken.
+  for (int attempt = 0; attempt < 3 && !tps; ++attempt) {
+    int port = 20000 + static_cast<int>((getpid() * 7 + attempt * 1231) % 10000);
+    std::string conn = " -h 127.0.0.1 -p " + std::to_string(port) + " -U postgres ";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    if (geteuid() == 0 && std::system(("chown -R postgres: '" + work_dir + "'").c_str()) != 0) return std::nullopt;
+    if (!run(std::string(kBin) + "initdb -D '" + dir + "' -A trust -U postgres")) continue;
+    if (!run(std::string(kBin) + "pg_ctl -D '" + dir + "' -l '" + dir + "/log' -w -o \"-p " + std::to_string(port) +
+             " -k '" + dir + "' -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on "
+             "-c max_connections=200\" start")) {
+      continue;
+    }
     std::ofstream(work_dir + "/insert.sql") << "INSERT INTO t (payload) VALUES (repeat('x', 200));\n";
     if (run(std::string(kBin) + "psql" + conn + "-c 'CREATE TABLE t (id bigserial PRIMARY KEY, payload text)' postgres")) {
       if (auto out = run(std::string(kBin) + "pgbench" + conn + "-n -c " + std::to_string(clients) + " -j 2 -T " +

@@ -1,5 +1,6 @@
 // SqliteStore: shares, inboxes, device cursors and receipts.
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -81,6 +82,61 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, const std::stri
   return d;
 }
 
+// append_item for many users at once: the head bumps and the item inserts
+// go 100 rows to a statement. A share to 10,000 users is then 200
+// statements instead of 20,000, and its commit (which every recipient waits
+// for) is that much shorter.
+Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::int64_t>& user_ids,
+                                           const std::string& kind, const std::string& share_id,
+                                           std::int64_t created_at) {
+  constexpr std::size_t kChunk = 100;
+  std::vector<Delivery> out;
+  out.reserve(user_ids.size());
+  std::size_t i = 0;
+  if (user_ids.size() >= kChunk) {
+    std::string marks = "?";
+    std::string rows = "(?, ?, ?, ?, ?, ?)";
+    for (std::size_t k = 1; k < kChunk; ++k) {
+      marks += ", ?";
+      rows += ", (?, ?, ?, ?, ?, ?)";
+    }
+    const std::string bump_sql =
+        "UPDATE users SET inbox_head = inbox_head + 1 WHERE id IN (" + marks + ") RETURNING id, inbox_head";
+    const std::string insert_sql = "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at) VALUES " + rows;
+    for (; i + kChunk <= user_ids.size(); i += kChunk) {
+      std::unordered_map<std::int64_t, std::int64_t> seq_of;
+      {
+        auto bump = db.prepare(bump_sql);
+        if (!bump) return bump.error();
+        for (std::size_t k = 0; k < kChunk; ++k) bump->bind(static_cast<int>(k + 1), user_ids[i + k]);
+        for (;;) {
+          auto row = bump->step();
+          if (!row) return row.error();
+          if (!*row) break;
+          seq_of[bump->int64(0)] = bump->int64(1);
+        }
+      }
+      if (seq_of.size() != kChunk) return Error::not_found("user_not_found", "recipient vanished");
+      auto ins = db.prepare(insert_sql);
+      if (!ins) return ins.error();
+      for (std::size_t k = 0; k < kChunk; ++k) {
+        Delivery d{user_ids[i + k], seq_of[user_ids[i + k]], new_id("i_")};
+        int p = static_cast<int>(k * 6);
+        ins->bind(p + 1, d.user_id).bind(p + 2, d.seq).bind(p + 3, d.item_id).bind(p + 4, kind);
+        ins->bind(p + 5, share_id).bind(p + 6, created_at);
+        out.push_back(std::move(d));
+      }
+      if (auto st = ins->run(); !st) return st.error();
+    }
+  }
+  for (; i < user_ids.size(); ++i) {
+    auto d = append_item(db, user_ids[i], kind, share_id, created_at, std::nullopt);
+    if (!d) return d.error();
+    out.push_back(std::move(*d));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<ShareOutcome> SqliteStore::create_share(const NewShare& share) {
@@ -117,12 +173,9 @@ Result<ShareOutcome> SqliteStore::create_share(const NewShare& share) {
     ins->bind(10, strings_to_json(share.chain));
     if (auto s = ins->run(); !s) return s.error();
     ShareOutcome out;
-    out.deliveries.reserve(share.recipient_ids.size());
-    for (auto uid : share.recipient_ids) {
-      auto d = append_item(db, uid, share.kind, share.id, share.created_at, std::nullopt);
-      if (!d) return d.error();
-      out.deliveries.push_back(std::move(*d));
-    }
+    auto deliveries = append_items(db, share.recipient_ids, share.kind, share.id, share.created_at);
+    if (!deliveries) return deliveries.error();
+    out.deliveries = std::move(*deliveries);
     // Everything the answer needs is at hand: no need to read it back.
     out.share = Share{share.id,   share.sender_id, share.sender, share.resource_id, share.note,
                       share.kind, share.chain,     share.recipient_names, share.created_at};

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
+
 #include "core/clock.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/rows.hpp"
@@ -119,16 +121,25 @@ Result<User> SqliteStore::find_user(std::string_view network_id) {
 }
 
 Result<std::vector<User>> SqliteStore::find_users(const std::vector<std::string>& network_ids) {
+  // 500 names to a statement: a share to 10,000 users looks them up in 20
+  // queries, not 10,000.
+  constexpr std::size_t kChunk = 500;
   auto db = lease_reader();
-  auto st = db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id = ?");
-  if (!st) return st.error();
   std::vector<User> out;
-  for (const auto& id : network_ids) {
-    st->reset();
-    st->bind(1, id);
-    auto row = st->step();
-    if (!row) return row.error();
-    if (*row) out.push_back(read_user(*st, 0));
+  out.reserve(network_ids.size());
+  for (std::size_t i = 0; i < network_ids.size(); i += kChunk) {
+    std::size_t n = std::min(kChunk, network_ids.size() - i);
+    std::string marks = "?";
+    for (std::size_t k = 1; k < n; ++k) marks += ", ?";
+    auto st = db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id IN (" + marks + ")");
+    if (!st) return st.error();
+    for (std::size_t k = 0; k < n; ++k) st->bind(static_cast<int>(k + 1), network_ids[i + k]);
+    for (;;) {
+      auto row = st->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      out.push_back(read_user(*st, 0));
+    }
   }
   return out;
 }

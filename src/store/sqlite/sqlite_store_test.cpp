@@ -129,6 +129,32 @@ TEST_F(SqliteStoreTest, ShareGivesEachRecipientTheNextGaplessSeq) {
   EXPECT_EQ(store_->list_inbox(bob.id, 2, 100)->size(), 1u);
 }
 
+TEST_F(SqliteStoreTest, AShareToManyRecipientsGivesEachTheNextSeq) {
+  auto p = user("prov", "provider");
+  auto r = resource(p, "novel", "book");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 250; ++i) ids.push_back(user("u" + std::to_string(i) + "xx").id);  // two chunks of 100 and 50 singles
+  // u0xx already has two items, so its next seq is 3; the others start at 1.
+  ASSERT_TRUE(store_->create_share(make_share("s_pre1", p.id, r.id, "", {ids[0]})));
+  ASSERT_TRUE(store_->create_share(make_share("s_pre2", p.id, r.id, "", {ids[0]})));
+  auto out = store_->create_share(make_share("s_many", p.id, r.id, "all", ids));
+  ASSERT_TRUE(out);
+  ASSERT_EQ(out->deliveries.size(), 250u);
+  for (const auto& d : out->deliveries) {
+    EXPECT_EQ(d.seq, d.user_id == ids[0] ? 3 : 1);
+    auto items = *store_->list_inbox(d.user_id, 0, 10);
+    ASSERT_EQ(items.back().id, d.item_id);
+    EXPECT_EQ(items.back().seq, d.seq);
+    EXPECT_EQ(*store_->inbox_head(d.user_id), d.seq);
+  }
+  // A recipient that does not exist, in the middle of a chunk: nothing at all is stored.
+  auto bad_ids = ids;
+  bad_ids[150] = 999999;
+  EXPECT_FALSE(store_->create_share(make_share("s_bad", p.id, r.id, "", bad_ids)));
+  EXPECT_EQ(*store_->inbox_head(ids[0]), 3);
+  EXPECT_EQ(*store_->inbox_head(ids[199]), 1);
+}
+
 TEST_F(SqliteStoreTest, AFailedShareStoresNothingAndLeavesNoGap) {
   auto p = user("prov", "provider");
   auto alice = user("alice"), bob = user("bob");
