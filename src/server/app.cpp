@@ -90,6 +90,7 @@ int run_server(const ServerConfig& cfg) {
   nopts.upload_limit = cfg.upload_limit;
   nopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
   nopts.stream_write_timeout_seconds = cfg.stream_write_timeout_seconds;
+  nopts.stream_session_check_seconds = cfg.stream_session_check_seconds;
   net::HttpServer server(nopts, router, streams);
   auto port = server.listen();
   if (!port) {

@@ -60,6 +60,8 @@ const std::vector<Setting>& settings() {
       number<int>("idle_timeout_seconds", "drop a connection idle for this long", &ServerConfig::idle_timeout_seconds, 1),
       number<int>("stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",
                   &ServerConfig::stream_write_timeout_seconds, 1),
+      number<int>("stream_session_check_seconds", "how often an open stream re-checks that its login is valid",
+                  &ServerConfig::stream_session_check_seconds, 1),
       Setting{"log_level", "trace, debug, info, warn or error",
               [](ServerConfig& c, const std::string& v) -> Status {
                 for (const char* l : {"trace", "debug", "info", "warn", "error"}) {

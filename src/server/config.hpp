@@ -22,6 +22,7 @@ struct ServerConfig {
   std::int64_t token_ttl_seconds = 30LL * 24 * 3600;
   int idle_timeout_seconds = 60;
   int stream_write_timeout_seconds = 30;
+  int stream_session_check_seconds = 30;
   std::string log_level = "info";
   bool demo = false;  // seed demo accounts and a demo catalog into an empty store
 };

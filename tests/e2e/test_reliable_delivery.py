@@ -18,7 +18,8 @@ class ReliableDeliveryTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.ws = Workspace()
-        cls.server = Server(cls.ws.sub("server"), "--stream-write-timeout-seconds", "2").start()
+        cls.server = Server(cls.ws.sub("server"), "--stream-write-timeout-seconds", "2",
+                            "--stream-session-check-seconds", "1").start()
         cls.server.add_user("studio", "studio-password", role="provider")
         cls.studio = cls.server.login_token("studio", "studio-password")
         cls.resource_id = cls.server.publish(cls.studio, b"a novel", title="The novel")
@@ -213,6 +214,27 @@ class ReliableDeliveryTest(unittest.TestCase):
         # Someone else's share has no receipts to show them.
         r = bob.run("receipts", share["id"], check=False)
         self.assertIn("share_not_found", r.stderr)
+
+    def test_i_an_open_stream_ends_when_its_login_ends(self):
+        status, _, body = self.server.request("POST", "/v1/sessions", {"network_id": "erin", "password": "erin-password",
+                                                                        "device": "d_leaked"})
+        token = json.loads(body)["token"]
+        s = RawStream(self.server, token, query="?after=%d" % self.inbox("erin")["head"])
+        self.assertEqual(s.recv_json()["type"], "hello")
+        self.assertEqual(self.server.request("DELETE", "/v1/sessions/current", token=token)[0], 204)
+        # Traffic keeps coming, and the stream must still close (checked every 1 s here).
+        deadline = time.time() + 8
+        closed = False
+        while time.time() < deadline and not closed:
+            self.share("alice", {"resource_id": self.resource_id, "to": ["erin"]})
+            try:
+                while True:
+                    s.recv_json(timeout=0.3)
+            except socket.timeout:
+                pass
+            except (StreamClosed, ConnectionError):
+                closed = True
+        self.assertTrue(closed, "a stream kept delivering after its login was ended")
 
     # ---- fan-out and backpressure ------------------------------------------------------
 

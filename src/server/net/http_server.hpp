@@ -22,6 +22,7 @@ struct NetOptions {
   std::uint64_t upload_limit = 4ull << 30;  // bytes
   int idle_timeout_seconds = 60;
   int stream_write_timeout_seconds = 30;  // a stream whose client reads nothing this long is closed
+  int stream_session_check_seconds = 30;  // how often a stream re-checks that its login is still valid
   std::size_t stream_outbox_limit = 256;  // replies waiting for a client that does not read
 };
 

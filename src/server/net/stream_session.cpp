@@ -31,7 +31,6 @@ namespace websocket = beast::websocket;
 namespace {
 
 constexpr std::size_t kMaxHints = 64;
-constexpr auto kRecheckSession = std::chrono::seconds(30);
 
 struct StreamConn {
   explicit StreamConn(beast::tcp_stream&& s)
@@ -145,7 +144,19 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
     co_return;
   }
   bool fetch = true;
+  const auto recheck = std::chrono::seconds(ctx->opts.stream_session_check_seconds);
+  auto next_check = std::chrono::steady_clock::now() + recheck;
   while (!conn->closed) {
+    if (std::chrono::steady_clock::now() >= next_check) {
+      // Every stream_session_check_seconds, busy or quiet: is the session
+      // still valid? A logged-out or expired token must not keep receiving.
+      auto still = co_await on_workers(*ctx, [&] { return ctx->streams.open(plain); });
+      if (!still) {
+        spdlog::info("event=stream_session_ended user={} code={}", opened->network_id, still.error().code);
+        break;
+      }
+      next_check = std::chrono::steady_clock::now() + recheck;
+    }
     while (!conn->outbox.empty() && !conn->closed) {
       std::string f = std::move(conn->outbox.front());
       conn->outbox.pop_front();
@@ -192,17 +203,8 @@ asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request
     // The reader may have seen the peer leave while we were busy; its
     // cancel() then found no wait to cancel.
     if (conn->closed) break;
-    conn->wake.expires_after(kRecheckSession);
-    auto [wec] = co_await conn->wake.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (!wec) {
-      // Quiet for a while: is the session still valid? A logged-out or
-      // expired token must not keep receiving.
-      auto still = co_await on_workers(*ctx, [&] { return ctx->streams.open(plain); });
-      if (!still) {
-        spdlog::info("event=stream_session_ended user={} code={}", opened->network_id, still.error().code);
-        break;
-      }
-    }
+    conn->wake.expires_at(next_check);
+    co_await conn->wake.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 
