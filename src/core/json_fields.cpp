@@ -1,7 +1,6 @@
 #include "core/json_fields.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 namespace mc {
 
@@ -74,6 +73,5 @@ Result<std::optional<std::vector<std::string>>> string_list_field(const json::ob
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
-std::string json_string(const json::value& v) { return json::serialize(v); }
 
 }  // namespace mc

@@ -28,6 +28,5 @@ Result<std::optional<std::vector<std::string>>> string_list_field(const boost::j
                                                                   std::string_view name, bool required,
                                                                   std::size_t max_items, std::size_t max_len);
 
-std::string json_string(const boost::json::value& v);
 
 }  // namespace mc

@@ -51,18 +51,4 @@ Result<std::int64_t> LocalStore::cursor() {
   return *row ? st->int64(0) : std::int64_t{0};
 }
 
-Result<std::vector<std::string>> LocalStore::items_after(std::int64_t after, int limit) {
-  auto st = db_->prepare("SELECT json FROM items WHERE seq > ? ORDER BY seq LIMIT ?");
-  if (!st) return st.error();
-  st->bind(1, after).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(st->text(0));
-  }
-  return out;
-}
-
 }  // namespace mc::client

@@ -27,8 +27,6 @@ class LocalStore {
   // that is further. Returns whether the item was new.
   Result<bool> store_item(const std::string& id, std::int64_t seq, const std::string& json);
   Result<std::int64_t> cursor();
-  // Stored items (their JSON) with seq > after, in seq order.
-  Result<std::vector<std::string>> items_after(std::int64_t after, int limit);
 
  private:
   explicit LocalStore(std::unique_ptr<store::sqlite::Database> db);

@@ -95,7 +95,6 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
       wait_backoff();
       continue;
     }
-    if (opts.on_connected) opts.on_connected();
     std::int64_t acked = cursor, unacked = 0;
     while (!stopped()) {
       auto frame = (*ws)->read(std::chrono::milliseconds(unacked ? 20 : 200));

@@ -37,7 +37,6 @@ struct FollowOptions {
   std::optional<std::int64_t> after;
   LocalStore* local = nullptr;              // where items and the cursor are kept
   const std::atomic<bool>* stop = nullptr;  // set to true to return
-  std::function<void()> on_connected;       // called after each (re)connection
 };
 
 // Calls `on_item` for every item after the start point, in seq order, until

@@ -39,10 +39,4 @@ void Hub::publish(std::int64_t user_id, const net::ItemHint* hint) {
   for (auto& t : targets) (*t)(hint);
 }
 
-std::size_t Hub::subscribers(std::int64_t user_id) {
-  std::lock_guard lk(mu_);
-  auto m = subs_.find(user_id);
-  return m == subs_.end() ? 0 : m->second.size();
-}
-
 }  // namespace mc::delivery

@@ -21,7 +21,6 @@ class Hub {
   std::unique_ptr<net::Subscription> subscribe(std::int64_t user_id, net::Notify notify);
   // `hint` (may be null) describes the one new item, when there is one.
   void publish(std::int64_t user_id, const net::ItemHint* hint = nullptr);
-  std::size_t subscribers(std::int64_t user_id);
 
  private:
   class Entry;

@@ -85,6 +85,5 @@ void HttpServer::run() {
   for (auto& t : threads) t.join();
 }
 
-void HttpServer::stop() { impl_->ioc.stop(); }
 
 }  // namespace mc::net

@@ -33,9 +33,8 @@ class HttpServer {
 
   // Binds and listens; returns the bound port (useful with port 0).
   Result<std::uint16_t> listen();
-  // Serves until SIGINT/SIGTERM or stop(); returns after every thread joined.
+  // Serves until SIGINT/SIGTERM; returns after every thread joined.
   void run();
-  void stop();
 
  private:
   struct Impl;
