@@ -8,7 +8,9 @@
 //      a one-row INSERT per transaction at 64 clients;
 //   3. the server's resident memory per idle stream with 15,000 streams.
 //
-//   bench_fanout --server-binary build/release/msgcenterd [--runs 3]
+//   bench_fanout --server-binary build/release/msgcenterd [--runs 3] [--only fanout|durable|idle]
+//
+// --only runs one part (for working on it); `make bench` runs all three.
 #include <sys/resource.h>
 
 #include <boost/json.hpp>
@@ -57,11 +59,18 @@ struct FanoutRun {
 int main(int argc, char** argv) {
   std::string binary = "build/release/msgcenterd";
   int runs = 3;
+  std::string only;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--server-binary") binary = argv[i + 1];
     else if (a == "--runs") runs = std::stoi(argv[i + 1]);
+    else if (a == "--only") only = argv[i + 1];
   }
+  if (!only.empty() && only != "fanout" && only != "durable" && only != "idle") {
+    std::fprintf(stderr, "--only takes fanout, durable or idle\n");
+    return 2;
+  }
+  auto part = [&](const char* name) { return only.empty() || only == name; };
   init_crypto();
   raise_open_files();
   rlimit rl{};
@@ -101,6 +110,7 @@ int main(int argc, char** argv) {
   std::vector<int> head(kFanUsers + 1, 0);  // each fan user's inbox head, as we sent
   std::map<int, std::vector<FanoutRun>> fanout;
   for (int n : {1000, 10000}) {
+    if (!part("fanout")) break;
     std::vector<std::string> tokens, queries;
     json::array to;
     for (int i = 1; i <= n; ++i) to.emplace_back("fan" + std::to_string(i));
@@ -146,7 +156,7 @@ int main(int argc, char** argv) {
   std::string sink_body = json::serialize(
       json::object{{"resource_id", resource_id}, {"to", json::array{json::value("sink1")}}, {"note", "bench"}});
   std::vector<double> ours, fsync_us, pg;
-  for (int r = 0; r < runs; ++r) {
+  for (int r = 0; r < runs && part("durable"); ++r) {
     fsync_us.push_back(median(fsync_latencies_us(data, 1000)));
     ours.push_back(post_load(port, snd_tokens, "/v1/shares", sink_body, kSenders, 2, 3, 201).per_second);
     if (auto tps = pgbench_insert_tps(data + "/pgwork", kSenders, 3)) pg.push_back(*tps);
@@ -156,7 +166,7 @@ int main(int argc, char** argv) {
   long rss_before = server.rss_kib();
   std::size_t idle_online = 0;
   long rss_after = rss_before;
-  {
+  if (part("idle")) {
     WsSwarm swarm;
     std::vector<std::string> tokens, queries;
     for (int i = 0; i < kIdleStreams; ++i) {
@@ -176,11 +186,11 @@ int main(int argc, char** argv) {
     for (const auto& r : v) x.push_back(r.*f);
     return median(x);
   };
-  double ceiling = 1e6 / median(fsync_us);
   std::printf("msgcenter bench: fan-out and durable sends, data directory %s, %d runs, medians; open-file limit %lu\n",
               data.c_str(), runs, static_cast<unsigned long>(rl.rlim_cur));
   std::vector<Row> rows;
   for (int n : {1000, 10000}) {
+    if (!part("fanout")) break;
     auto& v = fanout[n];
     std::string tag = "fan-out to " + std::to_string(n) + " online";
     rows.push_back({tag + ": deliveries/s", fmt(med(v, &FanoutRun::deliveries_per_s)), "", ""});
@@ -190,17 +200,23 @@ int main(int argc, char** argv) {
     rows.push_back({tag + ": share committed (2xx)", fmt(med(v, &FanoutRun::commit_ms), 1) + " ms", "", ""});
     rows.push_back({tag + ": delivered", fmt(med(v, &FanoutRun::delivered)) + " of " + std::to_string(n), "", ""});
   }
-  rows.push_back({"durable sends/s, 64 senders", fmt(median(ours)), fmt(ceiling) + " fsync/s",
-                  fmt(median(ours) / ceiling, 2) + "x"});
-  if (!pg.empty()) {
-    rows.push_back({"durable sends/s, 64 senders", fmt(median(ours)), fmt(median(pg)) + " pgbench TPS",
-                    fmt(median(ours) / median(pg), 2) + "x"});
-  } else {
-    rows.push_back({"durable sends/s, 64 senders", fmt(median(ours)), "pgbench n/a", ""});
+  if (part("durable")) {
+    double ceiling = 1e6 / median(fsync_us);
+    rows.push_back({"durable sends/s, 64 senders", fmt(median(ours)), fmt(ceiling) + " fsync/s",
+                    fmt(median(ours) / ceiling, 2) + "x"});
+    if (!pg.empty()) {
+      rows.push_back({"durable sends/s, 64 senders", fmt(median(ours)), fmt(median(pg)) + " pgbench TPS",
+                      fmt(median(ours) / median(pg), 2) + "x"});
+    } else {
+      rows.push_back({"durable sends/s, 64 senders", fmt(median(ours)), "pgbench n/a", ""});
+    }
   }
-  double per_stream = idle_online ? static_cast<double>(rss_after - rss_before) / static_cast<double>(idle_online) : 0;
-  rows.push_back({"server memory per idle stream (" + std::to_string(idle_online) + " streams)",
-                  fmt(per_stream, 1) + " KiB", "target 16 KiB", fmt(per_stream / 16.0, 2) + "x"});
+  if (part("idle")) {
+    double per_stream =
+        idle_online ? static_cast<double>(rss_after - rss_before) / static_cast<double>(idle_online) : 0;
+    rows.push_back({"server memory per idle stream (" + std::to_string(idle_online) + " streams)",
+                    fmt(per_stream, 1) + " KiB", "target 16 KiB", fmt(per_stream / 16.0, 2) + "x"});
+  }
   print_table("Fan-out, durable sends and idle streams", rows);
   std::printf("\nreferences: fsync ceiling = one-at-a-time fdatasync of 200 B on the data disk; pgbench = PostgreSQL 15, "
               "fsync on, one-row INSERT per transaction, 64 clients, throwaway cluster on loopback.\n");

@@ -118,6 +118,9 @@ int run_server(const ServerConfig& cfg) {
   }
   std::fflush(stdout);
   server.run();
+  // Writes the last handlers submitted answer through the server's I/O
+  // context: let them finish while it still exists.
+  db.flush_writes();
   spdlog::info("event=stopped");
   return 0;
 }

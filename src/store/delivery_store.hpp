@@ -1,6 +1,7 @@
 // Storage of shares, per-user inboxes, device cursors and receipts.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -19,6 +20,10 @@ class DeliveryStore {
   // With a client_id already used by this sender: the stored share, with
   // replayed = true, if the fingerprint matches; else 409 "client_id_reused".
   virtual Result<ShareOutcome> create_share(const NewShare& share) = 0;
+  // As create_share, without blocking the caller: `done` gets the outcome
+  // once it is durable (or failed), on a thread of the store's own. `done`
+  // must be quick and must not block.
+  virtual void create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) = 0;
   // Errors: 404 "share_not_found".
   virtual Result<Share> get_share(const std::string& share_id) = 0;
   // The share this sender stored under `client_id`, with its fingerprint.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <optional>
 
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
@@ -47,28 +48,38 @@ std::string fingerprint(const std::string& what, std::vector<std::string> to, st
   return sha256_hex(s + "\n" + note);
 }
 
-HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
+// What a share request comes to before its write: the share to store, or
+// an answer already (an idempotent replay).
+struct PreparedShare {
+  store::NewShare share;
+  store::Resource resource;
+  std::optional<HttpResponse> answer;
+};
+
+// Authenticates, validates and resolves a share request: everything but the
+// write. Runs on a worker (it reads the store).
+Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
   auto caller = d.auth.authenticate(req);
-  if (!caller) return error_response(caller.error());
+  if (!caller) return caller.error();
   auto body = parse_json_object(req.body);
-  if (!body) return error_response(body.error());
+  if (!body) return body.error();
   auto resource_id = string_field(*body, "resource_id", false, 64);
-  if (!resource_id) return error_response(resource_id.error());
+  if (!resource_id) return resource_id.error();
   auto forward_of = string_field(*body, "forward_of", false, 64);
-  if (!forward_of) return error_response(forward_of.error());
+  if (!forward_of) return forward_of.error();
   auto to = string_list_field(*body, "to", false, kMaxRecipients, 64);
-  if (!to) return error_response(to.error());
+  if (!to) return to.error();
   auto to_groups = string_list_field(*body, "to_groups", false, 100, 64);
-  if (!to_groups) return error_response(to_groups.error());
+  if (!to_groups) return to_groups.error();
   auto note = string_field(*body, "note", false, 2000);
-  if (!note) return error_response(note.error());
+  if (!note) return note.error();
   auto client_id = string_field(*body, "client_id", false, 64);
-  if (!client_id) return error_response(client_id.error());
+  if (!client_id) return client_id.error();
   if (*client_id) {
-    if (auto st = validate_client_id(**client_id); !st) return error_response(st.error());
+    if (auto st = validate_client_id(**client_id); !st) return st.error();
   }
   if (resource_id->has_value() == forward_of->has_value()) {
-    return error_response(Error::bad_request("missing_field", "give exactly one of 'resource_id' and 'forward_of'"));
+    return Error::bad_request("missing_field", "give exactly one of 'resource_id' and 'forward_of'");
   }
   std::vector<std::string> names = to->value_or(std::vector<std::string>{});
   std::vector<std::string> groups = to_groups->value_or(std::vector<std::string>{});
@@ -79,35 +90,38 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     // A retry gets the first answer even if what it names has changed since
     // (a group emptied, an item gone): look for it before validating.
     auto seen = d.deliveries.find_by_client_id(caller->user_id, **client_id);
-    if (!seen) return error_response(seen.error());
+    if (!seen) return seen.error();
     if (*seen) {
       if ((*seen)->second != meaning) {
-        return error_response(Error::conflict(
-            "client_id_reused", "client_id '" + **client_id + "' was already used for a different share"));
+        return Error::conflict("client_id_reused",
+                               "client_id '" + **client_id + "' was already used for a different share");
       }
       HttpResponse res = json_response(201, {{"share", share_json((*seen)->first)}});
       res.headers.emplace_back("Idempotent-Replay", "true");
-      return res;
+      PreparedShare replay;
+      replay.answer = std::move(res);
+      return replay;
     }
   }
 
-  store::NewShare share;
+  PreparedShare prepared;
+  store::NewShare& share = prepared.share;
   share.id = new_id("s_");
   share.sender_id = caller->user_id;
   share.sender = caller->network_id;
-  store::Resource resource;
+  store::Resource& resource = prepared.resource;
   share.note = note->value_or("");
   share.created_at = now_ms();
   share.client_id = *client_id;
   if (*forward_of) {
     // A forward re-shares an item the caller received, keeping its provenance.
     auto item = d.deliveries.get_item(caller->user_id, **forward_of);
-    if (!item) return error_response(item.error());
+    if (!item) return item.error();
     if (item->kind != "share" && item->kind != "forward") {
-      return error_response(Error::bad_request("not_forwardable", "only shares and forwards can be forwarded"));
+      return Error::bad_request("not_forwardable", "only shares and forwards can be forwarded");
     }
     auto parent = d.deliveries.get_share(item->share_id);
-    if (!parent) return error_response(parent.error());
+    if (!parent) return parent.error();
     share.kind = "forward";
     share.resource_id = item->resource.id;
     resource = item->resource;
@@ -116,7 +130,7 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     share.chain.push_back(parent->sender);
   } else {
     auto found = d.catalog.get_resource(**resource_id);
-    if (!found) return error_response(found.error());
+    if (!found) return found.error();
     resource = *found;
     share.resource_id = resource.id;
   }
@@ -126,33 +140,39 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
   std::map<std::int64_t, std::string> recipients;  // user id -> network ID
   if (!names.empty()) {
     auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
-    if (!users) return error_response(users.error());
+    if (!users) return users.error();
     for (const auto& u : *users) recipients.emplace(u.id, u.network_id);
   }
   for (const auto& g : groups) {
-    if (auto st = social::validate_group_name(g); !st) return error_response(st.error());
+    if (auto st = social::validate_group_name(g); !st) return st.error();
     auto group = d.groups.get_group(caller->user_id, g);
-    if (!group) return error_response(group.error());
+    if (!group) return group.error();
     for (const auto& m : group->members) {
       if (m.user_id != caller->user_id) recipients.emplace(m.user_id, m.network_id);
     }
   }
   if (recipients.empty()) {
-    return error_response(Error::bad_request("no_recipients", "'to' and 'to_groups' name no recipient"));
+    return Error::bad_request("no_recipients", "'to' and 'to_groups' name no recipient");
   }
   if (recipients.size() > kMaxRecipients) {
-    return error_response(Error::bad_request("too_many_recipients", "a share reaches at most " +
-                                                                        std::to_string(kMaxRecipients) + " users"));
+    return Error::bad_request("too_many_recipients",
+                              "a share reaches at most " + std::to_string(kMaxRecipients) + " users");
   }
   for (const auto& [id, name] : recipients) {
     share.recipient_ids.push_back(id);
     share.recipient_names.push_back(name);
   }
   share.fingerprint = meaning;
+  return prepared;
+}
 
-  auto outcome = d.deliveries.create_share(share);
+// The answer to a share whose write has finished, after waking the
+// recipients' streams. Runs on the store's writer thread, so it only renders
+// and posts.
+HttpResponse finish_share(DeliveryDeps& d, const store::Resource& resource, Result<store::ShareOutcome> outcome) {
   if (!outcome) return error_response(outcome.error());
-  HttpResponse res = json_response(201, {{"share", share_json(outcome->share)}});
+  const store::Share& share = outcome->share;
+  HttpResponse res = json_response(201, {{"share", share_json(share)}});
   if (outcome->replayed) {
     res.headers.emplace_back("Idempotent-Replay", "true");
     return res;
@@ -172,9 +192,20 @@ HttpResponse create_share(DeliveryDeps& d, HttpRequest& req) {
     net::ItemHint hint{dl.seq, dl.item_id, shared_part};
     d.hub.publish(dl.user_id, &hint);
   }
-  spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, share.kind, caller->network_id,
-               share.recipient_ids.size());
+  spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, share.kind, share.sender,
+                outcome->deliveries.size());
   return res;
+}
+
+// No thread waits for the group commit: the writer answers the connection.
+void create_share(DeliveryDeps& d, HttpRequest& req, const net::Responder& reply) {
+  auto prepared = prepare_share(d, req);
+  if (!prepared) return reply(error_response(prepared.error()));
+  if (prepared->answer) return reply(std::move(*prepared->answer));
+  d.deliveries.create_share_async(std::move(prepared->share),
+                                  [d, resource = std::move(prepared->resource), reply](auto outcome) mutable {
+                                    reply(finish_share(d, resource, std::move(outcome)));
+                                  });
 }
 
 // The share, if the caller sent it. Someone else's share is "not found":
@@ -214,7 +245,8 @@ HttpResponse get_receipts(DeliveryDeps& d, HttpRequest& req) {
 }  // namespace
 
 void register_share_routes(net::Router& router, DeliveryDeps deps) {
-  router.add("POST", "/v1/shares", [deps](HttpRequest& req) mutable { return create_share(deps, req); });
+  router.add_async("POST", "/v1/shares",
+                   [deps](HttpRequest& req, net::Responder reply) mutable { create_share(deps, req, reply); });
   router.add("GET", "/v1/shares/{id}", [deps](HttpRequest& req) mutable { return get_share(deps, req); });
   router.add("GET", "/v1/shares/{id}/receipts", [deps](HttpRequest& req) mutable { return get_receipts(deps, req); });
 }

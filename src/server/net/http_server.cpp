@@ -83,6 +83,7 @@ void HttpServer::run() {
   for (int i = 1; i < im.ctx->opts.io_threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });
   im.ioc.run();
   for (auto& t : threads) t.join();
+  im.ctx->workers.join();  // handlers still running finish (their answers go nowhere)
 }
 
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +42,21 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<FileSlice> file;  // when set, the body is this slice, not `body`
+};
+
+// Sends a route's answer later, from any thread: routes whose work finishes
+// on another thread (a write waiting for its group commit) answer through
+// it instead of returning. Copies share one answer: the first call sends it
+// and later calls are ignored. If every copy is dropped unanswered, the
+// client gets a 500 rather than waiting forever.
+class Responder {
+ public:
+  explicit Responder(std::function<void(HttpResponse)> send);
+  void operator()(HttpResponse res) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 // Receives a streamed request body (uploads) chunk by chunk.

@@ -107,11 +107,15 @@ Result<std::pair<std::string, std::map<std::string, std::string>>> parse_target(
 }
 
 void Router::add(std::string method, std::string pattern, Handler h) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(h), {}});
+  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(h), {}, {}});
+}
+
+void Router::add_async(std::string method, std::string pattern, AsyncHandler h) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), {}, std::move(h), {}});
 }
 
 void Router::add_upload(std::string method, std::string pattern, UploadHandler h) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), {}, std::move(h)});
+  routes_.push_back(Route{std::move(method), split_path(pattern), {}, {}, std::move(h)});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
@@ -138,6 +142,9 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     if (r.handler) {
       result.kind = Match::kHandler;
       result.handler = &r.handler;
+    } else if (r.async) {
+      result.kind = Match::kAsync;
+      result.async = &r.async;
     } else {
       result.kind = Match::kUpload;
       result.upload = &r.upload;

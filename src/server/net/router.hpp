@@ -12,6 +12,10 @@
 namespace mc::net {
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;
+// Starts the work and answers through the Responder, now or later. The
+// request lives until the answer is sent, but a callback that outlives the
+// handler's return should copy what it needs from it.
+using AsyncHandler = std::function<void(HttpRequest&, Responder)>;
 // Checks the request's headers (auth, declared size) and returns where the
 // body goes, or the error to answer before any of the body is read.
 using UploadHandler = std::function<Result<std::unique_ptr<UploadSink>>(HttpRequest&)>;
@@ -19,11 +23,13 @@ using UploadHandler = std::function<Result<std::unique_ptr<UploadSink>>(HttpRequ
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler h);
+  void add_async(std::string method, std::string pattern, AsyncHandler h);
   void add_upload(std::string method, std::string pattern, UploadHandler h);
 
   struct Match {
-    enum Kind { kNotFound, kMethodNotAllowed, kHandler, kUpload } kind = kNotFound;
+    enum Kind { kNotFound, kMethodNotAllowed, kHandler, kAsync, kUpload } kind = kNotFound;
     const Handler* handler = nullptr;
+    const AsyncHandler* async = nullptr;
     const UploadHandler* upload = nullptr;
     std::map<std::string, std::string> params;
   };
@@ -34,6 +40,7 @@ class Router {
     std::string method;
     std::vector<std::string> segments;
     Handler handler;
+    AsyncHandler async;
     UploadHandler upload;
   };
   std::vector<Route> routes_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace mc::net {
 
 TEST(Router, MatchesLiteralAndPlaceholderSegments) {
@@ -64,6 +66,44 @@ TEST(QueryInt, AcceptsRangeAndRejectsJunk) {
     ASSERT_FALSE(v) << k;
     EXPECT_EQ(v.error().code, "invalid_parameter");
   }
+}
+
+namespace {
+HttpResponse status(int code) {
+  HttpResponse r;
+  r.status = code;
+  return r;
+}
+}  // namespace
+
+TEST(Responder, SendsTheFirstAnswerOnly) {
+  std::vector<int> sent;
+  {
+    Responder reply([&](HttpResponse r) { sent.push_back(r.status); });
+    Responder copy = reply;
+    copy(status(201));
+    reply(status(500));
+  }
+  EXPECT_EQ(sent, std::vector<int>{201});
+}
+
+// A route that loses its Responder (a bug, a dropped callback) must not
+// leave the client waiting forever.
+TEST(Responder, ADroppedResponderAnswers500) {
+  std::vector<int> sent;
+  { Responder reply([&](HttpResponse r) { sent.push_back(r.status); }); }
+  EXPECT_EQ(sent, std::vector<int>{500});
+}
+
+TEST(Router, AsyncRoutesMatchAsAsync) {
+  Router r;
+  r.add_async("POST", "/v1/shares", [](HttpRequest&, Responder reply) { reply(status(201)); });
+  auto m = r.match("POST", "/v1/shares");
+  ASSERT_EQ(m.kind, Router::Match::kAsync);
+  int answered = 0;
+  HttpRequest req;
+  (*m.async)(req, Responder([&](HttpResponse res) { answered = res.status; }));
+  EXPECT_EQ(answered, 201);
 }
 
 }  // namespace mc::net

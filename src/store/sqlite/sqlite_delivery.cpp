@@ -137,51 +137,59 @@ Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::
   return out;
 }
 
+// The write job of a share; `share` must outlive it.
+Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
+  if (share.client_id) {
+    // Checked inside the write job: two racing retries run one after the
+    // other on the single writer, so only the first can insert.
+    auto seen = db.prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?");
+    if (!seen) return seen.error();
+    seen->bind(1, share.sender_id).bind(2, *share.client_id);
+    auto row = seen->step();
+    if (!row) return row.error();
+    if (*row) {
+      if (seen->text(1) != share.fingerprint) {
+        return Error::conflict("client_id_reused",
+                               "client_id '" + *share.client_id + "' was already used for a different share");
+      }
+      auto stored = load_share(db, seen->text(0));
+      if (!stored) return stored.error();
+      return ShareOutcome{std::move(*stored), true, {}};
+    }
+  }
+  auto ins = db.prepare(
+      "INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
+      "parent_share_id, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!ins) return ins.error();
+  ins->bind(1, share.id).bind(2, share.sender_id).bind(3, share.resource_id).bind(4, share.note);
+  ins->bind(5, share.created_at).bind(6, share.kind);
+  if (share.client_id) ins->bind(7, *share.client_id);
+  else ins->bind_null(7);
+  ins->bind(8, share.fingerprint);
+  if (share.parent_share_id) ins->bind(9, *share.parent_share_id);
+  else ins->bind_null(9);
+  ins->bind(10, strings_to_json(share.chain));
+  if (auto s = ins->run(); !s) return s.error();
+  ShareOutcome out;
+  auto deliveries = append_items(db, share.recipient_ids, share.kind, share.id, share.created_at);
+  if (!deliveries) return deliveries.error();
+  out.deliveries = std::move(*deliveries);
+  // Everything the answer needs is at hand: no need to read it back.
+  out.share = Share{share.id,   share.sender_id, share.sender, share.resource_id, share.note,
+                    share.kind, share.chain,     share.recipient_names, share.created_at};
+  std::sort(out.share.recipients.begin(), out.share.recipients.end());
+  return out;
+}
+
 }  // namespace
 
 Result<ShareOutcome> SqliteStore::create_share(const NewShare& share) {
-  return writer_->run_for<ShareOutcome>([&](Database& db) -> Result<ShareOutcome> {
-    if (share.client_id) {
-      // Checked inside the write job: two racing retries run one after the
-      // other on the single writer, so only the first can insert.
-      auto seen = db.prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?");
-      if (!seen) return seen.error();
-      seen->bind(1, share.sender_id).bind(2, *share.client_id);
-      auto row = seen->step();
-      if (!row) return row.error();
-      if (*row) {
-        if (seen->text(1) != share.fingerprint) {
-          return Error::conflict("client_id_reused",
-                                 "client_id '" + *share.client_id + "' was already used for a different share");
-        }
-        auto stored = load_share(db, seen->text(0));
-        if (!stored) return stored.error();
-        return ShareOutcome{std::move(*stored), true, {}};
-      }
-    }
-    auto ins = db.prepare(
-        "INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
-        "parent_share_id, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!ins) return ins.error();
-    ins->bind(1, share.id).bind(2, share.sender_id).bind(3, share.resource_id).bind(4, share.note);
-    ins->bind(5, share.created_at).bind(6, share.kind);
-    if (share.client_id) ins->bind(7, *share.client_id);
-    else ins->bind_null(7);
-    ins->bind(8, share.fingerprint);
-    if (share.parent_share_id) ins->bind(9, *share.parent_share_id);
-    else ins->bind_null(9);
-    ins->bind(10, strings_to_json(share.chain));
-    if (auto s = ins->run(); !s) return s.error();
-    ShareOutcome out;
-    auto deliveries = append_items(db, share.recipient_ids, share.kind, share.id, share.created_at);
-    if (!deliveries) return deliveries.error();
-    out.deliveries = std::move(*deliveries);
-    // Everything the answer needs is at hand: no need to read it back.
-    out.share = Share{share.id,   share.sender_id, share.sender, share.resource_id, share.note,
-                      share.kind, share.chain,     share.recipient_names, share.created_at};
-    std::sort(out.share.recipients.begin(), out.share.recipients.end());
-    return out;
-  });
+  return writer_->run_for<ShareOutcome>([&](Database& db) { return store_share(db, share); });
+}
+
+void SqliteStore::create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) {
+  auto owned = std::make_shared<const NewShare>(std::move(share));
+  writer_->submit_for<ShareOutcome>([owned](Database& db) { return store_share(db, *owned); }, std::move(done));
 }
 
 Result<Share> SqliteStore::get_share(const std::string& share_id) {

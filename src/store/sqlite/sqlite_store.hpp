@@ -53,6 +53,7 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
 
   // DeliveryStore (sqlite_delivery.cpp)
   Result<ShareOutcome> create_share(const NewShare& share) override;
+  void create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) override;
   Result<Share> get_share(const std::string& share_id) override;
   Result<std::optional<std::pair<Share, std::string>>> find_by_client_id(std::int64_t sender_id,
                                                                          const std::string& client_id) override;
@@ -76,6 +77,10 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
   Status delete_group(std::int64_t owner_id, const std::string& name) override;
 
   // Group-commit statistics: how many transactions carried how many writes.
+  // Returns once every write submitted before the call has committed and its
+  // completion has run: the server calls it at shutdown, before the threads
+  // those completions post to go away.
+  void flush_writes();
   std::uint64_t write_groups() const;
   std::uint64_t write_jobs() const;
 

@@ -88,4 +88,33 @@ TEST_F(WriteQueueTest, AnAbortedTransactionFailsTheWholeGroupAndCommitsNothing) 
   EXPECT_EQ(count(), 2);
 }
 
+// submit() answers on the writer thread once the group is durable: the row
+// is visible from another connection when the completion runs, and a
+// failing job's completion gets its error.
+TEST_F(WriteQueueTest, SubmitCompletesAfterTheCommit) {
+  std::promise<std::int64_t> seen;
+  queue_->submit(insert(7), [&](Status st) {
+    EXPECT_TRUE(st);
+    seen.set_value(count());  // a separate connection: sees only committed rows
+  });
+  EXPECT_EQ(seen.get_future().get(), 1);
+
+  std::promise<std::string> failed;
+  queue_->submit([](Database&) -> Status { return Error::bad_request("nope", "refused"); },
+                 [&](Status st) { failed.set_value(st ? "ok" : st.error().code); });
+  EXPECT_EQ(failed.get_future().get(), "nope");
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_F(WriteQueueTest, SubmitForHandsOverTheJobsValue) {
+  std::promise<std::int64_t> got;
+  queue_->submit_for<std::int64_t>(
+      [](Database& db) -> Result<std::int64_t> {
+        if (auto st = db.exec("INSERT INTO t VALUES (5)"); !st) return st.error();
+        return std::int64_t{5};
+      },
+      [&](Result<std::int64_t> r) { got.set_value(r ? *r : -1); });
+  EXPECT_EQ(got.get_future().get(), 5);
+}
+
 }  // namespace mc::store::sqlite
