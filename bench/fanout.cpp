@@ -159,6 +159,8 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs && part("durable"); ++r) {
     fsync_us.push_back(median(fsync_latencies_us(data, 1000)));
     ours.push_back(post_load(port, snd_tokens, "/v1/shares", sink_body, kSenders, 2, 3, 201).per_second);
+    std::fprintf(stderr, "durable sends, run %d: %.0f/s (fsync ceiling %.0f/s)\n", r + 1, ours.back(),
+                 1e6 / fsync_us.back());
     if (auto tps = pgbench_insert_tps(data + "/pgwork", kSenders, 3)) pg.push_back(*tps);
   }
 

@@ -25,6 +25,9 @@ class AccountStore {
   virtual Result<User> find_user(std::string_view network_id) = 0;
   // The users among `network_ids` that exist, in no particular order.
   virtual Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) = 0;
+  // As find_users, only ids. The pairing never changes, so implementations
+  // may answer from memory.
+  virtual Result<std::vector<UserRef>> find_user_refs(const std::vector<std::string>& network_ids) = 0;
 
   // `token_hash` is SHA-256 of the bearer token; the token itself is never stored.
   virtual Status create_session(const std::string& token_hash, std::int64_t user_id,

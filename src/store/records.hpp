@@ -17,6 +17,13 @@ struct User {
   bool send_receipts = true;  // may senders see when this user got and opened their shares
 };
 
+// Who a network ID names. Users are never renamed or deleted, so this
+// pairing never changes once made.
+struct UserRef {
+  std::int64_t id = 0;
+  std::string network_id;
+};
+
 struct Session {
   User user;
   std::string device_id;

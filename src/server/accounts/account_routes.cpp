@@ -37,7 +37,7 @@ Result<store::User> create_account(store::AccountStore& accounts, const std::str
   return accounts.create_user(network_id, *hash, role);
 }
 
-void register_account_routes(net::Router& router, store::AccountStore& accounts, const Authenticator& auth,
+void register_account_routes(net::Router& router, store::AccountStore& accounts, Authenticator& auth,
                              AccountOptions opts) {
   router.add("POST", "/v1/accounts", [&accounts](HttpRequest& req) -> HttpResponse {
     auto body = parse_json_object(req.body);
@@ -86,10 +86,10 @@ void register_account_routes(net::Router& router, store::AccountStore& accounts,
                                {"user", user_json(user->network_id, user->role, user->created_at)}});
   });
 
-  router.add("DELETE", "/v1/sessions/current", [&accounts, &auth](HttpRequest& req) -> HttpResponse {
+  router.add("DELETE", "/v1/sessions/current", [&auth](HttpRequest& req) -> HttpResponse {
     auto caller = auth.authenticate(req);
     if (!caller) return error_response(caller.error());
-    if (auto st = accounts.delete_session(token_hash(bearer_token(req))); !st) return error_response(st.error());
+    if (auto st = auth.log_out(req); !st) return error_response(st.error());
     HttpResponse r;
     r.status = 204;
     return r;

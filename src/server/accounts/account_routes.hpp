@@ -13,7 +13,7 @@ struct AccountOptions {
   std::int64_t token_ttl_ms = 30LL * 24 * 3600 * 1000;
 };
 
-void register_account_routes(net::Router& router, store::AccountStore& accounts, const Authenticator& auth,
+void register_account_routes(net::Router& router, store::AccountStore& accounts, Authenticator& auth,
                              AccountOptions opts);
 
 // Creates an account; used by the routes and by `msgcenterd user add`.

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "server/net/http_types.hpp"
@@ -24,18 +27,45 @@ struct Caller {
 // browsers opening a WebSocket, the access_token query parameter. "" if none.
 std::string bearer_token(const net::HttpRequest& req);
 
+// Sessions found in the store are kept in memory for `cache_ms`: every
+// request authenticates, and a store read per request was the largest part
+// of a share's cost after the write itself. Logging out through log_out()
+// takes effect at once; a session removed behind the server's back (another
+// node, an operator) is honoured for at most `cache_ms` more. Expiry is
+// checked on every request, cached or not.
 class Authenticator {
  public:
-  explicit Authenticator(store::AccountStore& accounts) : accounts_(accounts) {}
+  struct Options {
+    std::int64_t cache_ms = 5000;
+    std::size_t cache_entries = 100000;  // then the cache starts over
+    std::function<std::int64_t()> clock;  // unset: now_ms (tests pass a fake)
+  };
+  explicit Authenticator(store::AccountStore& accounts) : Authenticator(accounts, Options{}) {}
+  Authenticator(store::AccountStore& accounts, Options opts);
 
   // Errors: 401
   // "missing_token", "invalid_token", "token_expired".
   Result<Caller> authenticate(const net::HttpRequest& req) const;
   // As authenticate, and the caller must be a provider. Errors: 403 "forbidden".
   Result<Caller> authenticate_provider(const net::HttpRequest& req) const;
+  // Ends the session of the request's token, in the store and in the cache.
+  Status log_out(const net::HttpRequest& req);
 
  private:
+  struct Cached {
+    Caller caller;
+    std::int64_t expires_at = 0;
+    std::int64_t fresh_until = 0;
+  };
+  std::int64_t now() const;
+
   store::AccountStore& accounts_;
+  Options opts_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Cached> cache_;  // by token hash
+  // Bumped by every log_out: a store read that raced one is not cached, or
+  // it could bring the session back.
+  std::uint64_t logouts_ = 0;
 };
 
 }  // namespace mc::accounts

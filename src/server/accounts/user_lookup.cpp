@@ -6,7 +6,7 @@
 
 namespace mc::accounts {
 
-Result<std::vector<store::User>> resolve_users(store::AccountStore& accounts, const std::vector<std::string>& network_ids,
+Result<std::vector<store::UserRef>> resolve_users(store::AccountStore& accounts, const std::vector<std::string>& network_ids,
                                                const std::string& unknown_code) {
   std::set<std::string> distinct;
   for (const auto& id : network_ids) {
@@ -16,7 +16,7 @@ Result<std::vector<store::User>> resolve_users(store::AccountStore& accounts, co
     distinct.insert(id);
   }
   std::vector<std::string> names(distinct.begin(), distinct.end());
-  auto users = accounts.find_users(names);
+  auto users = accounts.find_user_refs(names);
   if (!users) return users.error();
   if (users->size() != names.size()) {
     std::set<std::string> found;

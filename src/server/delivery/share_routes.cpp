@@ -86,84 +86,85 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
   std::string kind = *forward_of ? "forward" : "share";
   std::string meaning = fingerprint(kind + ":" + (*forward_of ? **forward_of : **resource_id), names, groups,
                                     note->value_or(""));
-  if (*client_id) {
-    // A retry gets the first answer even if what it names has changed since
-    // (a group emptied, an item gone): look for it before validating.
-    auto seen = d.deliveries.find_by_client_id(caller->user_id, **client_id);
-    if (!seen) return seen.error();
-    if (*seen) {
-      if ((*seen)->second != meaning) {
-        return Error::conflict("client_id_reused",
-                               "client_id '" + **client_id + "' was already used for a different share");
+  auto resolve = [&]() -> Result<PreparedShare> {
+    PreparedShare prepared;
+    store::NewShare& share = prepared.share;
+    share.id = new_id("s_");
+    share.sender_id = caller->user_id;
+    share.sender = caller->network_id;
+    store::Resource& resource = prepared.resource;
+    share.note = note->value_or("");
+    share.created_at = now_ms();
+    share.client_id = *client_id;
+    if (*forward_of) {
+      // A forward re-shares an item the caller received, keeping its provenance.
+      auto item = d.deliveries.get_item(caller->user_id, **forward_of);
+      if (!item) return item.error();
+      if (item->kind != "share" && item->kind != "forward") {
+        return Error::bad_request("not_forwardable", "only shares and forwards can be forwarded");
       }
-      HttpResponse res = json_response(201, {{"share", share_json((*seen)->first)}});
-      res.headers.emplace_back("Idempotent-Replay", "true");
-      PreparedShare replay;
-      replay.answer = std::move(res);
-      return replay;
+      auto parent = d.deliveries.get_share(item->share_id);
+      if (!parent) return parent.error();
+      share.kind = "forward";
+      share.resource_id = item->resource.id;
+      resource = item->resource;
+      share.parent_share_id = parent->id;
+      share.chain = parent->chain;
+      share.chain.push_back(parent->sender);
+    } else {
+      auto found = d.catalog.get_resource(**resource_id);
+      if (!found) return found.error();
+      resource = *found;
+      share.resource_id = resource.id;
     }
-  }
 
-  PreparedShare prepared;
-  store::NewShare& share = prepared.share;
-  share.id = new_id("s_");
-  share.sender_id = caller->user_id;
-  share.sender = caller->network_id;
-  store::Resource& resource = prepared.resource;
-  share.note = note->value_or("");
-  share.created_at = now_ms();
-  share.client_id = *client_id;
-  if (*forward_of) {
-    // A forward re-shares an item the caller received, keeping its provenance.
-    auto item = d.deliveries.get_item(caller->user_id, **forward_of);
-    if (!item) return item.error();
-    if (item->kind != "share" && item->kind != "forward") {
-      return Error::bad_request("not_forwardable", "only shares and forwards can be forwarded");
+    // Recipients: the users named in "to" and the members of the caller's
+    // groups named in "to_groups" (without the caller), once each.
+    std::map<std::int64_t, std::string> recipients;  // user id -> network ID
+    if (!names.empty()) {
+      auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
+      if (!users) return users.error();
+      for (const auto& u : *users) recipients.emplace(u.id, u.network_id);
     }
-    auto parent = d.deliveries.get_share(item->share_id);
-    if (!parent) return parent.error();
-    share.kind = "forward";
-    share.resource_id = item->resource.id;
-    resource = item->resource;
-    share.parent_share_id = parent->id;
-    share.chain = parent->chain;
-    share.chain.push_back(parent->sender);
-  } else {
-    auto found = d.catalog.get_resource(**resource_id);
-    if (!found) return found.error();
-    resource = *found;
-    share.resource_id = resource.id;
-  }
-
-  // Recipients: the users named in "to" and the members of the caller's
-  // groups named in "to_groups" (without the caller), once each.
-  std::map<std::int64_t, std::string> recipients;  // user id -> network ID
-  if (!names.empty()) {
-    auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
-    if (!users) return users.error();
-    for (const auto& u : *users) recipients.emplace(u.id, u.network_id);
-  }
-  for (const auto& g : groups) {
-    if (auto st = social::validate_group_name(g); !st) return st.error();
-    auto group = d.groups.get_group(caller->user_id, g);
-    if (!group) return group.error();
-    for (const auto& m : group->members) {
-      if (m.user_id != caller->user_id) recipients.emplace(m.user_id, m.network_id);
+    for (const auto& g : groups) {
+      if (auto st = social::validate_group_name(g); !st) return st.error();
+      auto group = d.groups.get_group(caller->user_id, g);
+      if (!group) return group.error();
+      for (const auto& m : group->members) {
+        if (m.user_id != caller->user_id) recipients.emplace(m.user_id, m.network_id);
+      }
     }
+    if (recipients.empty()) {
+      return Error::bad_request("no_recipients", "'to' and 'to_groups' name no recipient");
+    }
+    if (recipients.size() > kMaxRecipients) {
+      return Error::bad_request("too_many_recipients",
+                                "a share reaches at most " + std::to_string(kMaxRecipients) + " users");
+    }
+    for (const auto& [id, name] : recipients) {
+      share.recipient_ids.push_back(id);
+      share.recipient_names.push_back(name);
+    }
+    share.fingerprint = meaning;
+    return prepared;
+  };
+  auto prepared = resolve();
+  if (prepared || !*client_id) return prepared;
+  // A retry gets the first answer even if what it names has changed since
+  // (a group emptied, an item gone). Only a send that no longer validates
+  // is looked up here; a retry that validates is recognised by the write
+  // itself, on the writer, without a read on every send.
+  auto seen = d.deliveries.find_by_client_id(caller->user_id, **client_id);
+  if (!seen) return seen.error();
+  if (!*seen) return prepared;  // the validation error
+  if ((*seen)->second != meaning) {
+    return Error::conflict("client_id_reused", "client_id '" + **client_id + "' was already used for a different share");
   }
-  if (recipients.empty()) {
-    return Error::bad_request("no_recipients", "'to' and 'to_groups' name no recipient");
-  }
-  if (recipients.size() > kMaxRecipients) {
-    return Error::bad_request("too_many_recipients",
-                              "a share reaches at most " + std::to_string(kMaxRecipients) + " users");
-  }
-  for (const auto& [id, name] : recipients) {
-    share.recipient_ids.push_back(id);
-    share.recipient_names.push_back(name);
-  }
-  share.fingerprint = meaning;
-  return prepared;
+  HttpResponse res = json_response(201, {{"share", share_json((*seen)->first)}});
+  res.headers.emplace_back("Idempotent-Replay", "true");
+  PreparedShare replay;
+  replay.answer = std::move(res);
+  return replay;
 }
 
 // The answer to a share whose write has finished, after waking the

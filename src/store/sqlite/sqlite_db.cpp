@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace mc::store::sqlite {
 
 namespace {
@@ -63,6 +65,13 @@ std::string Statement::text(int col) const {
 bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+  // SQLite keeps memory statistics under one process-wide mutex by default:
+  // every allocation on every connection took it, and with several threads
+  // reading and one writing, perf showed them waking each other on it. It
+  // must be set before SQLite initialises; if something initialised it
+  // first, the call fails harmlessly and the statistics stay on.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -75,9 +84,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   sqlite3_busy_timeout(raw, 10000);
   // FULL, not NORMAL: NORMAL in WAL mode survives a process crash but may lose
   // the last commits on power loss, and a 2xx must mean durable.
-  // mmap: pages are read from the page cache without a read() call each.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                             "PRAGMA mmap_size=268435456"}) {
+  // No mmap: in WAL mode a reader that finds the database changed since its
+  // last read unmaps its whole mapping (sqlite3OsUnfetch in
+  // pagerBeginReadTransaction). With commits hundreds of times a second that
+  // was a munmap, a TLB shootdown on every core and fresh page faults on
+  // almost every read (seen in perf).
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     if (auto st = db->exec(pragma); !st) return st.error();
   }
   return db;

@@ -150,6 +150,28 @@ Result<std::vector<User>> SqliteStore::find_users(const std::vector<std::string>
   return out;
 }
 
+Result<std::vector<UserRef>> SqliteStore::find_user_refs(const std::vector<std::string>& network_ids) {
+  std::vector<UserRef> out;
+  std::vector<std::string> missing;
+  {
+    std::lock_guard lk(user_cache_mu_);
+    for (const auto& n : network_ids) {
+      if (auto it = user_cache_.find(n); it != user_cache_.end()) out.push_back(UserRef{it->second, n});
+      else missing.push_back(n);
+    }
+  }
+  if (missing.empty()) return out;
+  auto found = find_users(missing);
+  if (!found) return found.error();
+  std::lock_guard lk(user_cache_mu_);
+  if (user_cache_.size() + found->size() > kUserCacheSize) user_cache_.clear();
+  for (auto& u : *found) {
+    user_cache_.emplace(u.network_id, u.id);
+    out.push_back(UserRef{u.id, std::move(u.network_id)});
+  }
+  return out;
+}
+
 Status SqliteStore::create_session(const std::string& token_hash, std::int64_t user_id,
                                    const std::string& device_id, std::int64_t expires_at) {
   return create_sessions({NewSession{token_hash, user_id, device_id, expires_at}});
@@ -236,13 +258,21 @@ Result<Resource> SqliteStore::create_resource(const Resource& r, std::int64_t pu
 }
 
 Result<Resource> SqliteStore::get_resource(const std::string& id) {
+  {
+    std::lock_guard lk(resource_cache_mu_);
+    if (auto it = resource_cache_.find(id); it != resource_cache_.end()) return it->second;
+  }
   auto db = lease_reader();
   auto st = db->prepare("SELECT " + std::string(kResourceColumns) + " FROM resources r " + kResourceJoins +
                         " WHERE r.id = ?");
   if (!st) return st.error();
   st->bind(1, id);
   if (auto s = step_one(*st, "resource_not_found", "no resource with id '" + id + "'"); !s) return s.error();
-  return read_resource(*st, 0);
+  Resource found = read_resource(*st, 0);
+  std::lock_guard lk(resource_cache_mu_);
+  if (resource_cache_.size() >= kResourceCacheSize) resource_cache_.clear();
+  resource_cache_.emplace(id, found);
+  return found;
 }
 
 Result<ResourcePage> SqliteStore::list_resources(const std::optional<std::string>& type, std::int64_t after,

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "store/account_store.hpp"
@@ -35,6 +36,7 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
                       const std::string& role) override;
   Result<User> find_user(std::string_view network_id) override;
   Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) override;
+  Result<std::vector<UserRef>> find_user_refs(const std::vector<std::string>& network_ids) override;
   Status create_session(const std::string& token_hash, std::int64_t user_id, const std::string& device_id,
                         std::int64_t expires_at) override;
   Status create_sessions(const std::vector<NewSession>& sessions) override;
@@ -90,6 +92,18 @@ class SqliteStore final : public AccountStore, public CatalogStore, public Deliv
   ReaderLease lease_reader();
 
   std::unique_ptr<WriteQueue> writer_;
+
+  // Published resources never change (there is no update or delete), so a
+  // resource once read is kept: every share looks one up. Bounded; when
+  // full it starts over.
+  static constexpr std::size_t kResourceCacheSize = 10000;
+  std::mutex resource_cache_mu_;
+  std::unordered_map<std::string, Resource> resource_cache_;
+  // network ID -> user id, for the same reason: every share names its
+  // recipients.
+  static constexpr std::size_t kUserCacheSize = 200000;
+  std::mutex user_cache_mu_;
+  std::unordered_map<std::string, std::int64_t> user_cache_;
 
   // WAL checkpoints run here, not in the writer's commits: a checkpoint
   // copies pages into the database file and fsyncs it, and a commit that

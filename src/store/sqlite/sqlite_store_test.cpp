@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "core/clock.hpp"
@@ -301,6 +302,34 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommits) {
   auto items = *store_->list_inbox(bob.id, 0, 1000);
   ASSERT_EQ(items.size(), 320u);
   for (std::size_t i = 0; i < items.size(); ++i) EXPECT_EQ(items[i].seq, static_cast<std::int64_t>(i + 1));
+}
+
+TEST_F(SqliteStoreTest, UserRefsNameKnownUsersAndSkipUnknownOnesCachedOrNot) {
+  auto alice = user("alice"), bob = user("bob");
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass answers alice and bob from memory
+    auto refs = store_->find_user_refs({"alice", "nobody", "bob"});
+    ASSERT_TRUE(refs);
+    std::map<std::string, std::int64_t> got;
+    for (const auto& r : *refs) got[r.network_id] = r.id;
+    EXPECT_EQ(got, (std::map<std::string, std::int64_t>{{"alice", alice.id}, {"bob", bob.id}}));
+  }
+  auto carol = user("carol");  // created after the cache was filled
+  auto refs = store_->find_user_refs({"carol", "alice"});
+  ASSERT_TRUE(refs);
+  std::map<std::string, std::int64_t> got;
+  for (const auto& r : *refs) got[r.network_id] = r.id;
+  EXPECT_EQ(got, (std::map<std::string, std::int64_t>{{"alice", alice.id}, {"carol", carol.id}}));
+}
+
+TEST_F(SqliteStoreTest, ACachedResourceReadsTheSameAsAStoredOne) {
+  auto p = user("prov", "provider");
+  auto r = resource(p, "novel", "book");
+  auto first = store_->get_resource(r.id), second = store_->get_resource(r.id);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->title, "book");
+  EXPECT_EQ(second->sha256, first->sha256);
+  EXPECT_EQ(store_->get_resource("r_missing").error().code, "resource_not_found");
 }
 
 }  // namespace mc::store::sqlite
