@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/may_block.hpp"
 #include "core/random.hpp"
 #include "server/accounts/tokens.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -82,6 +83,17 @@ TEST_F(AuthenticatorTest, AnUnknownTokenIsRefusedAndNotRemembered) {
   ASSERT_TRUE(caller);
   EXPECT_EQ(caller->network_id, "alice");
   EXPECT_EQ(caller->device_id, "d_1");
+}
+
+TEST_F(AuthenticatorTest, ACachedSessionAnswersWhereBlockingIsRefused) {
+  ASSERT_TRUE(auth_->authenticate(req_));
+  NoBlockingScope no_blocking;
+  auto caller = auth_->authenticate(req_);
+  ASSERT_TRUE(caller);
+  EXPECT_EQ(caller->network_id, "alice");
+  net::HttpRequest other;
+  other.headers["authorization"] = "Bearer " + new_token();
+  EXPECT_THROW((void)auth_->authenticate(other), WouldBlock) << "an unknown token needs the store";
 }
 
 }  // namespace mc::accounts

@@ -246,8 +246,12 @@ HttpResponse get_receipts(DeliveryDeps& d, HttpRequest& req) {
 }  // namespace
 
 void register_share_routes(net::Router& router, DeliveryDeps deps) {
-  router.add_async("POST", "/v1/shares",
-                   [deps](HttpRequest& req, net::Responder reply) mutable { create_share(deps, req, reply); });
+  // Inline first: with the caller's session, the resource and the
+  // recipients in memory, a share reads nothing before its write.
+  router.add_async(
+      "POST", "/v1/shares",
+      [deps](HttpRequest& req, net::Responder reply) mutable { create_share(deps, req, reply); },
+      net::Router::Start::kInlineFirst);
   router.add("GET", "/v1/shares/{id}", [deps](HttpRequest& req) mutable { return get_share(deps, req); });
   router.add("GET", "/v1/shares/{id}/receipts", [deps](HttpRequest& req) mutable { return get_receipts(deps, req); });
 }

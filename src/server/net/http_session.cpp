@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/may_block.hpp"
 #include "server/net/http_error.hpp"
 #include "server/net/session_context.hpp"
 
@@ -214,28 +215,44 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
   co_return co_await on_workers(ctx, [&] { return guarded([&] { return (*sink)->finish(); }); });
 }
 
-// Starts an async route on the worker pool and resumes with its answer,
-// which may come from any thread: the answer is posted back to this
-// connection's executor. No thread waits in between.
-asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const AsyncHandler& route, HttpRequest& req) {
+// Starts an async route and resumes with its answer, which may come from
+// any thread: the answer is posted back to this connection's executor. No
+// thread waits in between. The route starts on the worker pool, or first
+// here on the I/O thread with blocking refused (Router::Start).
+asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const AsyncHandler& route, Router::Start where,
+                                              HttpRequest& req) {
   auto ex = co_await asio::this_coro::executor;
   // A named variable, not a temporary in the co_await expression: GCC 12
   // destroyed that temporary twice (ASan caught it), so the strand the
   // lambda holds lost one reference per request until it was freed in use.
-  auto start = [&ctx, &route, &req, ex](auto handler) {
+  auto start = [&ctx, &route, where, &req, ex](auto handler) {
     // The completion handler is move-only; the Responder is copyable.
     auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
     Responder reply([waiting, ex](HttpResponse res) {
       asio::post(ex, [waiting, res = std::move(res)]() mutable { std::move(*waiting)(std::move(res)); });
     });
-    asio::post(ctx.workers, [&route, &req, reply] {
+    auto run = [&route, &req, reply] {
       try {
         route(req, reply);
       } catch (const std::exception& e) {
         spdlog::error("event=handler_exception error=\"{}\"", e.what());
         reply(error_response(Error::internal("internal error")));  // ignored if it had answered
       }
-    });
+    };
+    if (where == Router::Start::kInlineFirst) {
+      try {
+        NoBlockingScope no_blocking;
+        route(req, reply);
+        return;
+      } catch (const WouldBlock&) {
+        // It needs the disk after all: start it over where it may wait.
+      } catch (const std::exception& e) {
+        spdlog::error("event=handler_exception error=\"{}\"", e.what());
+        reply(error_response(Error::internal("internal error")));
+        return;
+      }
+    }
+    asio::post(ctx.workers, run);
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(start,
                                                                                             asio::use_awaitable);
@@ -321,7 +338,7 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
           if (match.kind == Router::Match::kHandler) {
             res = co_await on_workers(*ctx, [&] { return guarded([&] { return (*match.handler)(req); }); });
           } else if (match.kind == Router::Match::kAsync) {
-            res = co_await run_async_route(*ctx, *match.async, req);
+            res = co_await run_async_route(*ctx, *match.async, match.start, req);
           } else if (match.kind == Router::Match::kMethodNotAllowed) {
             res = error_response(Error{405, "method_not_allowed", req.method + " is not allowed on " + req.path});
           } else {

@@ -110,8 +110,8 @@ void Router::add(std::string method, std::string pattern, Handler h) {
   routes_.push_back(Route{std::move(method), split_path(pattern), std::move(h), {}, {}});
 }
 
-void Router::add_async(std::string method, std::string pattern, AsyncHandler h) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), {}, std::move(h), {}});
+void Router::add_async(std::string method, std::string pattern, AsyncHandler h, Start start) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), {}, std::move(h), {}, start});
 }
 
 void Router::add_upload(std::string method, std::string pattern, UploadHandler h) {
@@ -145,6 +145,7 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     } else if (r.async) {
       result.kind = Match::kAsync;
       result.async = &r.async;
+      result.start = r.start;
     } else {
       result.kind = Match::kUpload;
       result.upload = &r.upload;

@@ -23,13 +23,20 @@ using UploadHandler = std::function<Result<std::unique_ptr<UploadSink>>(HttpRequ
 class Router {
  public:
   void add(std::string method, std::string pattern, Handler h);
-  void add_async(std::string method, std::string pattern, AsyncHandler h);
+  // Where an async handler starts. kInlineFirst: on the I/O thread inside a
+  // NoBlockingScope (core/may_block.hpp), for routes that usually need no
+  // disk; if the handler hits WouldBlock it is started again, from the
+  // beginning, on a worker. Such a handler must not change anything or
+  // answer before its last read.
+  enum class Start { kOnWorkers, kInlineFirst };
+  void add_async(std::string method, std::string pattern, AsyncHandler h, Start start = Start::kOnWorkers);
   void add_upload(std::string method, std::string pattern, UploadHandler h);
 
   struct Match {
     enum Kind { kNotFound, kMethodNotAllowed, kHandler, kAsync, kUpload } kind = kNotFound;
     const Handler* handler = nullptr;
     const AsyncHandler* async = nullptr;
+    Start start = Start::kOnWorkers;
     const UploadHandler* upload = nullptr;
     std::map<std::string, std::string> params;
   };
@@ -42,6 +49,7 @@ class Router {
     Handler handler;
     AsyncHandler async;
     UploadHandler upload;
+    Start start = Start::kOnWorkers;
   };
   std::vector<Route> routes_;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/may_block.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_db.hpp"
@@ -61,6 +62,7 @@ void SqliteStore::checkpoint_loop() {
 }
 
 SqliteStore::ReaderLease SqliteStore::lease_reader() {
+  may_block();  // a read may wait for the disk, and for a free connection
   std::unique_lock lk(readers_mu_);
   readers_cv_.wait(lk, [&] { return !idle_readers_.empty(); });
   auto db = std::move(idle_readers_.back());

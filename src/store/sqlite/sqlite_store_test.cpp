@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/may_block.hpp"
 #include "core/random.hpp"
 
 namespace mc::store::sqlite {
@@ -330,6 +331,25 @@ TEST_F(SqliteStoreTest, ACachedResourceReadsTheSameAsAStoredOne) {
   EXPECT_EQ(second->title, "book");
   EXPECT_EQ(second->sha256, first->sha256);
   EXPECT_EQ(store_->get_resource("r_missing").error().code, "resource_not_found");
+}
+
+// The share route runs first on an I/O thread where blocking is refused:
+// what is in memory must answer there, and anything else must refuse
+// before it touches the disk.
+TEST_F(SqliteStoreTest, InANoBlockingScopeOnlyWhatIsInMemoryAnswers) {
+  auto p = user("prov", "provider");
+  auto alice = user("alice");
+  auto r = resource(p, "novel", "book");
+  ASSERT_TRUE(store_->get_resource(r.id));
+  ASSERT_TRUE(store_->find_user_refs({"alice"}));
+  NoBlockingScope no_blocking;
+  EXPECT_TRUE(store_->get_resource(r.id));
+  auto refs = store_->find_user_refs({"alice"});
+  ASSERT_TRUE(refs);
+  EXPECT_EQ(refs->front().id, alice.id);
+  EXPECT_THROW((void)store_->find_user_refs({"bob"}), WouldBlock);
+  EXPECT_THROW((void)store_->list_inbox(alice.id, 0, 10), WouldBlock);
+  EXPECT_THROW((void)store_->create_user("carol", "h", "user"), WouldBlock);
 }
 
 }  // namespace mc::store::sqlite

@@ -1,5 +1,7 @@
 #include "store/sqlite/write_queue.hpp"
 
+#include "core/may_block.hpp"
+
 namespace mc::store::sqlite {
 
 WriteQueue::WriteQueue(std::unique_ptr<Database> db) : db_(std::move(db)), thread_([this] { loop(); }) {}
@@ -26,6 +28,7 @@ void WriteQueue::submit(JobFn fn, DoneFn done) {
 }
 
 Status WriteQueue::run(JobFn fn) {
+  may_block();  // waits for a group commit
   struct Wait {
     std::mutex mu;
     std::condition_variable cv;
