@@ -34,6 +34,7 @@ asan: deps
 bench: build
 	build/release/bench_shares --server-binary build/release/msgcenterd
 	build/release/bench_fanout --server-binary build/release/msgcenterd
+	build/release/bench_store_writes
 
 clean:
 	rm -rf build
