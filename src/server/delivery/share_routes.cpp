@@ -57,7 +57,9 @@ struct PreparedShare {
 };
 
 // Authenticates, validates and resolves a share request: everything but the
-// write. Runs on a worker (it reads the store).
+// write. Changes nothing, so that it can be started over: it runs first on
+// the I/O thread, where a store read throws WouldBlock, and then, if it must
+// read, from the beginning on a worker.
 Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
   auto caller = d.auth.authenticate(req);
   if (!caller) return caller.error();
