@@ -117,10 +117,15 @@ int run_server(const ServerConfig& cfg) {
         url.c_str());
   }
   std::fflush(stdout);
+  // Writes the last handlers submitted post their answers to the server's
+  // I/O context (stopped by then: the answers are not sent, but the context
+  // must still exist). Declared after the server, so it runs before the
+  // server is destroyed, however run() ends.
+  struct FlushWrites {
+    store::sqlite::SqliteStore& db;
+    ~FlushWrites() { db.flush_writes(); }
+  } flush{db};
   server.run();
-  // Writes the last handlers submitted answer through the server's I/O
-  // context: let them finish while it still exists.
-  db.flush_writes();
   spdlog::info("event=stopped");
   return 0;
 }

@@ -46,9 +46,10 @@ Result<Caller> Authenticator::authenticate(const net::HttpRequest& req) const {
   if (session->expires_at <= t) return expired();
   Caller caller{session->user.id, session->user.network_id, session->user.role, session->device_id};
   if (opts_.cache_ms > 0) {
+    std::unordered_map<std::string, Cached> dropped;  // freed after the lock, not under it
     std::lock_guard lk(mu_);
     if (logouts_ == logouts_before) {
-      if (cache_.size() >= opts_.cache_entries) cache_.clear();
+      if (cache_.size() >= opts_.cache_entries) dropped.swap(cache_);
       cache_[hash] = Cached{caller, session->expires_at, t + opts_.cache_ms};
     }
   }

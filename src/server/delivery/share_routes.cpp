@@ -122,12 +122,9 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
 
     // Recipients: the users named in "to" and the members of the caller's
     // groups named in "to_groups" (without the caller), once each.
+    // Groups first: they are always read from the store, so a share to a
+    // group leaves the I/O thread before the names are resolved, not after.
     std::map<std::int64_t, std::string> recipients;  // user id -> network ID
-    if (!names.empty()) {
-      auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
-      if (!users) return users.error();
-      for (const auto& u : *users) recipients.emplace(u.id, u.network_id);
-    }
     for (const auto& g : groups) {
       if (auto st = social::validate_group_name(g); !st) return st.error();
       auto group = d.groups.get_group(caller->user_id, g);
@@ -135,6 +132,11 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
       for (const auto& m : group->members) {
         if (m.user_id != caller->user_id) recipients.emplace(m.user_id, m.network_id);
       }
+    }
+    if (!names.empty()) {
+      auto users = accounts::resolve_users(d.accounts, names, "unknown_recipient");
+      if (!users) return users.error();
+      for (const auto& u : *users) recipients.emplace(u.id, u.network_id);
     }
     if (recipients.empty()) {
       return Error::bad_request("no_recipients", "'to' and 'to_groups' name no recipient");
@@ -170,8 +172,8 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
 }
 
 // The answer to a share whose write has finished, after waking the
-// recipients' streams. Runs on the store's writer thread, so it only renders
-// and posts.
+// recipients' streams. Runs on the sender's connection thread (CPU only):
+// the writer thread, which every other write waits for, only hands it over.
 HttpResponse finish_share(DeliveryDeps& d, const store::Resource& resource, Result<store::ShareOutcome> outcome) {
   if (!outcome) return error_response(outcome.error());
   const store::Share& share = outcome->share;
@@ -205,10 +207,11 @@ void create_share(DeliveryDeps& d, HttpRequest& req, const net::Responder& reply
   auto prepared = prepare_share(d, req);
   if (!prepared) return reply(error_response(prepared.error()));
   if (prepared->answer) return reply(std::move(*prepared->answer));
-  d.deliveries.create_share_async(std::move(prepared->share),
-                                  [d, resource = std::move(prepared->resource), reply](auto outcome) mutable {
-                                    reply(finish_share(d, resource, std::move(outcome)));
-                                  });
+  d.deliveries.create_share_async(
+      std::move(prepared->share), [d, resource = std::move(prepared->resource), reply](auto outcome) mutable {
+        auto done = std::make_shared<Result<store::ShareOutcome>>(std::move(outcome));
+        reply.later([d, resource, done]() mutable { return finish_share(d, resource, std::move(*done)); });
+      });
 }
 
 // The share, if the caller sent it. Someone else's share is "not found":

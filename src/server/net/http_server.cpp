@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -81,9 +82,16 @@ void HttpServer::run() {
   });
   std::vector<std::thread> threads;
   for (int i = 1; i < im.ctx->opts.io_threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });
-  im.ioc.run();
+  std::exception_ptr failed;
+  try {
+    im.ioc.run();
+  } catch (...) {
+    failed = std::current_exception();
+    im.ioc.stop();
+  }
   for (auto& t : threads) t.join();
   im.ctx->workers.join();  // handlers still running finish (their answers go nowhere)
+  if (failed) std::rethrow_exception(failed);
 }
 
 

@@ -33,7 +33,8 @@ class HttpServer {
 
   // Binds and listens; returns the bound port (useful with port 0).
   Result<std::uint16_t> listen();
-  // Serves until SIGINT/SIGTERM; returns after every thread joined.
+  // Serves until SIGINT/SIGTERM; returns (or throws) after every thread,
+  // workers included, joined.
   void run();
 
  private:

@@ -24,6 +24,9 @@ namespace {
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kUploadChunk = 256 * 1024;
 constexpr std::size_t kSendfileChunk = 4 << 20;
+// Larger bodies are parsed on a worker even for inline-first routes: the
+// parse alone would hold up every other connection of the I/O thread.
+constexpr std::size_t kInlineBodyLimit = 16 * 1024;
 
 HttpResponse guarded(const std::function<HttpResponse()>& f) {
   try {
@@ -228,8 +231,10 @@ asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const AsyncHa
   auto start = [&ctx, &route, where, &req, ex](auto handler) {
     // The completion handler is move-only; the Responder is copyable.
     auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
-    Responder reply([waiting, ex](HttpResponse res) {
-      asio::post(ex, [waiting, res = std::move(res)]() mutable { std::move(*waiting)(std::move(res)); });
+    Responder reply([waiting, ex](Responder::Render render) {
+      asio::post(ex, [waiting, render = std::move(render)]() mutable {
+        std::move(*waiting)(guarded(render));
+      });
     });
     auto run = [&route, &req, reply] {
       try {
@@ -239,7 +244,7 @@ asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const AsyncHa
         reply(error_response(Error::internal("internal error")));  // ignored if it had answered
       }
     };
-    if (where == Router::Start::kInlineFirst) {
+    if (where == Router::Start::kInlineFirst && req.body.size() <= kInlineBodyLimit) {
       try {
         NoBlockingScope no_blocking;
         route(req, reply);

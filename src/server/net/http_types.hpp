@@ -51,8 +51,14 @@ struct HttpResponse {
 // client gets a 500 rather than waiting forever.
 class Responder {
  public:
-  explicit Responder(std::function<void(HttpResponse)> send);
+  using Render = std::function<HttpResponse()>;
+  // `send` runs a Render on the connection's own thread and sends its result.
+  explicit Responder(std::function<void(Render)> send);
   void operator()(HttpResponse res) const;
+  // Answers with what `render` returns, computed on the connection's thread
+  // rather than the caller's: for a caller whose thread others wait on (the
+  // store's writer). `render` must not block.
+  void later(Render render) const;
 
  private:
   struct State;

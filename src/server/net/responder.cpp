@@ -8,14 +8,14 @@
 namespace mc::net {
 
 struct Responder::State {
-  std::function<void(HttpResponse)> send;
+  std::function<void(Render)> send;
   std::atomic<bool> sent{false};
 
   ~State() {
     if (sent.load()) return;
     spdlog::error("event=route_dropped_answer");
     try {
-      send(error_response(Error::internal("internal error")));
+      send([] { return error_response(Error::internal("internal error")); });
     } catch (...) {
       // Nothing more can be done from a destructor; the connection's own
       // deadline ends it.
@@ -23,13 +23,20 @@ struct Responder::State {
   }
 };
 
-Responder::Responder(std::function<void(HttpResponse)> send) : state_(std::make_shared<State>()) {
+Responder::Responder(std::function<void(Render)> send) : state_(std::make_shared<State>()) {
   state_->send = std::move(send);
 }
 
 void Responder::operator()(HttpResponse res) const {
   if (state_->sent.exchange(true)) return;
-  state_->send(std::move(res));
+  // std::function needs a copyable callable: the answer rides in a shared_ptr.
+  auto answer = std::make_shared<HttpResponse>(std::move(res));
+  state_->send([answer] { return std::move(*answer); });
+}
+
+void Responder::later(Render render) const {
+  if (state_->sent.exchange(true)) return;
+  state_->send(std::move(render));
 }
 
 }  // namespace mc::net

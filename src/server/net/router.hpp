@@ -27,7 +27,8 @@ class Router {
   // NoBlockingScope (core/may_block.hpp), for routes that usually need no
   // disk; if the handler hits WouldBlock it is started again, from the
   // beginning, on a worker. Such a handler must not change anything or
-  // answer before its last read.
+  // answer before its last read. Requests with a body over 16 KiB start on a
+  // worker regardless.
   enum class Start { kOnWorkers, kInlineFirst };
   void add_async(std::string method, std::string pattern, AsyncHandler h, Start start = Start::kOnWorkers);
   void add_upload(std::string method, std::string pattern, UploadHandler h);

@@ -79,7 +79,7 @@ HttpResponse status(int code) {
 TEST(Responder, SendsTheFirstAnswerOnly) {
   std::vector<int> sent;
   {
-    Responder reply([&](HttpResponse r) { sent.push_back(r.status); });
+    Responder reply([&](Responder::Render r) { sent.push_back(r().status); });
     Responder copy = reply;
     copy(status(201));
     reply(status(500));
@@ -91,8 +91,25 @@ TEST(Responder, SendsTheFirstAnswerOnly) {
 // leave the client waiting forever.
 TEST(Responder, ADroppedResponderAnswers500) {
   std::vector<int> sent;
-  { Responder reply([&](HttpResponse r) { sent.push_back(r.status); }); }
+  { Responder reply([&](Responder::Render r) { sent.push_back(r().status); }); }
   EXPECT_EQ(sent, std::vector<int>{500});
+}
+
+// later() computes the answer where the Responder's owner runs it (the
+// connection's thread), not on the caller's thread, and only once.
+TEST(Responder, LaterRendersWhereTheSenderRunsIt) {
+  std::vector<Responder::Render> queued;  // stands in for the connection's strand
+  Responder reply([&](Responder::Render r) { queued.push_back(std::move(r)); });
+  int rendered = 0;
+  reply.later([&] {
+    ++rendered;
+    return status(201);
+  });
+  reply(status(500));
+  EXPECT_EQ(rendered, 0) << "nothing rendered on the caller's thread";
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_EQ(queued[0]().status, 201);
+  EXPECT_EQ(rendered, 1);
 }
 
 TEST(Router, AsyncRoutesMatchAsAsync) {
@@ -102,7 +119,7 @@ TEST(Router, AsyncRoutesMatchAsAsync) {
   ASSERT_EQ(m.kind, Router::Match::kAsync);
   int answered = 0;
   HttpRequest req;
-  (*m.async)(req, Responder([&](HttpResponse res) { answered = res.status; }));
+  (*m.async)(req, Responder([&](Responder::Render r) { answered = r().status; }));
   EXPECT_EQ(answered, 201);
 }
 

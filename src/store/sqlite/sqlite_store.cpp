@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "core/clock.hpp"
 #include "core/may_block.hpp"
@@ -155,9 +156,11 @@ Result<std::vector<User>> SqliteStore::find_users(const std::vector<std::string>
 Result<std::vector<UserRef>> SqliteStore::find_user_refs(const std::vector<std::string>& network_ids) {
   std::vector<UserRef> out;
   std::vector<std::string> missing;
+  std::unordered_set<std::string> seen;  // each name answered once, cached or not
   {
     std::lock_guard lk(user_cache_mu_);
     for (const auto& n : network_ids) {
+      if (!seen.insert(n).second) continue;
       if (auto it = user_cache_.find(n); it != user_cache_.end()) out.push_back(UserRef{it->second, n});
       else missing.push_back(n);
     }
@@ -165,8 +168,9 @@ Result<std::vector<UserRef>> SqliteStore::find_user_refs(const std::vector<std::
   if (missing.empty()) return out;
   auto found = find_users(missing);
   if (!found) return found.error();
+  std::unordered_map<std::string, std::int64_t> dropped;  // freed after the lock, not under it
   std::lock_guard lk(user_cache_mu_);
-  if (user_cache_.size() + found->size() > kUserCacheSize) user_cache_.clear();
+  if (user_cache_.size() + found->size() > kUserCacheSize) dropped.swap(user_cache_);
   for (auto& u : *found) {
     user_cache_.emplace(u.network_id, u.id);
     out.push_back(UserRef{u.id, std::move(u.network_id)});
@@ -271,8 +275,9 @@ Result<Resource> SqliteStore::get_resource(const std::string& id) {
   st->bind(1, id);
   if (auto s = step_one(*st, "resource_not_found", "no resource with id '" + id + "'"); !s) return s.error();
   Resource found = read_resource(*st, 0);
+  std::unordered_map<std::string, Resource> dropped;  // freed after the lock, not under it
   std::lock_guard lk(resource_cache_mu_);
-  if (resource_cache_.size() >= kResourceCacheSize) resource_cache_.clear();
+  if (resource_cache_.size() >= kResourceCacheSize) dropped.swap(resource_cache_);
   resource_cache_.emplace(id, found);
   return found;
 }
