@@ -80,7 +80,7 @@ int cmd_login(const Globals& g, const std::string& id, bool register_first) {
 }
 
 int cmd_logout(const Globals& g, Connection& c) {
-  if (auto st = logout(c); !st && st.error().status != 401) return report(st.error());
+  if (auto st = logout(c); !st && !st.error().is(ErrorKind::kUnauthenticated)) return report(st.error());
   if (auto p = load_profile(g.home)) {
     p->token.clear();
     (void)save_profile(g.home, *p);
@@ -231,7 +231,7 @@ int cmd_group(const Globals& g, Connection& c, const std::string& action, const 
     }
     return 0;
   }
-  if (name.empty()) return report(Error::bad_request("missing_field", "name the group"));
+  if (name.empty()) return report(Error::invalid_argument("missing_field", "name the group"));
   if (action == "delete") {
     if (auto st = delete_group(c, name); !st) return report(st.error());
     if (!g.json) std::cout << "deleted group " << name << "\n";

@@ -30,7 +30,7 @@ std::string default_home() {
 Result<std::unique_ptr<client::Connection>> connect(Globals& g) {
   auto profile = client::load_profile(g.home);
   if (!profile) return profile.error();
-  if (profile->token.empty()) return Error::unauthorized("not_logged_in", "log in first: msgc login NETWORK_ID");
+  if (profile->token.empty()) return Error::unauthenticated("not_logged_in", "log in first: msgc login NETWORK_ID");
   std::string server = !g.server.empty() ? g.server : !profile->server.empty() ? profile->server : "http://127.0.0.1:8080";
   return client::Connection::open(server, profile->token);
 }

@@ -11,7 +11,7 @@ Result<std::string> read_password(const std::string& prompt) {
   std::string pw;
   if (!isatty(STDIN_FILENO)) {
     if (!std::getline(std::cin, pw)) {
-      return Error::bad_request("no_password", "expected the password on stdin");
+      return Error::invalid_argument("no_password", "expected the password on stdin");
     }
     if (!pw.empty() && pw.back() == '\r') pw.pop_back();
     return pw;
@@ -25,7 +25,7 @@ Result<std::string> read_password(const std::string& prompt) {
   bool got = static_cast<bool>(std::getline(std::cin, pw));
   tcsetattr(STDIN_FILENO, TCSANOW, &old);
   std::cerr << "\n";
-  if (!got) return Error::bad_request("no_password", "no password given");
+  if (!got) return Error::invalid_argument("no_password", "no password given");
   return pw;
 }
 

@@ -16,7 +16,7 @@ TEST(NetworkId, RejectsTooShortTooLongAndForeignCharacters) {
     auto st = validate_network_id(bad);
     ASSERT_FALSE(st) << bad;
     EXPECT_EQ(st.error().code, "invalid_network_id");
-    EXPECT_EQ(st.error().status, 400);
+    EXPECT_EQ(st.error().kind, ErrorKind::kInvalidArgument);
   }
 }
 

@@ -13,7 +13,7 @@ Status parse_number(const std::string& key, const std::string& v, T& out, T min)
   T n{};
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || p != v.data() + v.size() || n < min) {
-    return Error::bad_request("bad_config", key + " must be an integer >= " + std::to_string(min) + ", not '" + v + "'");
+    return Error::invalid_argument("bad_config", key + " must be an integer >= " + std::to_string(min) + ", not '" + v + "'");
   }
   out = n;
   return {};
@@ -22,7 +22,7 @@ Status parse_number(const std::string& key, const std::string& v, T& out, T min)
 Status parse_bool(const std::string& key, const std::string& v, bool& out) {
   if (v == "true" || v == "1" || v == "yes") { out = true; return {}; }
   if (v == "false" || v == "0" || v == "no") { out = false; return {}; }
-  return Error::bad_request("bad_config", key + " must be true or false, not '" + v + "'");
+  return Error::invalid_argument("bad_config", key + " must be true or false, not '" + v + "'");
 }
 
 template <class T>
@@ -46,7 +46,7 @@ const std::vector<Setting>& settings() {
               [](const ServerConfig& c) { return c.listen; }},
       Setting{"data", "data directory (SQLite database and blobs)",
               [](ServerConfig& c, const std::string& v) -> Status {
-                if (v.empty()) return Error::bad_request("bad_config", "data must not be empty");
+                if (v.empty()) return Error::invalid_argument("bad_config", "data must not be empty");
                 c.data = v;
                 return {};
               },
@@ -67,7 +67,7 @@ const std::vector<Setting>& settings() {
                 for (const char* l : {"trace", "debug", "info", "warn", "error"}) {
                   if (v == l) { c.log_level = v; return {}; }
                 }
-                return Error::bad_request("bad_config", "log_level must be trace, debug, info, warn or error");
+                return Error::invalid_argument("bad_config", "log_level must be trace, debug, info, warn or error");
               },
               [](const ServerConfig& c) { return c.log_level; }},
       Setting{"demo", "seed demo accounts and a demo catalog into an empty data directory",
@@ -94,18 +94,18 @@ Status apply_config_file(ServerConfig& cfg, const std::string& path) {
   try {
     tbl = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return Error::bad_request("bad_config", "cannot read config file " + path + ": " + std::string(e.description()));
+    return Error::invalid_argument("bad_config", "cannot read config file " + path + ": " + std::string(e.description()));
   }
   for (const auto& [k, node] : tbl) {
     std::string key(k.str());
     const Setting* s = nullptr;
     for (const auto& cand : settings()) if (cand.key == key) s = &cand;
-    if (!s) return Error::bad_request("bad_config", path + ": unknown setting '" + key + "'");
+    if (!s) return Error::invalid_argument("bad_config", path + ": unknown setting '" + key + "'");
     std::string value;
     if (auto str = node.value<std::string>()) value = *str;
     else if (auto i = node.value<std::int64_t>()) value = std::to_string(*i);
     else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
-    else return Error::bad_request("bad_config", path + ": '" + key + "' must be a string, integer or boolean");
+    else return Error::invalid_argument("bad_config", path + ": '" + key + "' must be a string, integer or boolean");
     if (auto st = s->set(cfg, value); !st) return st;
   }
   return {};
@@ -114,7 +114,7 @@ Status apply_config_file(ServerConfig& cfg, const std::string& path) {
 Status apply_environment(ServerConfig& cfg) {
   for (const auto& s : settings()) {
     if (const char* v = std::getenv(env_name(s).c_str())) {
-      if (auto st = s.set(cfg, v); !st) return Error::bad_request("bad_config", env_name(s) + ": " + st.error().message);
+      if (auto st = s.set(cfg, v); !st) return Error::invalid_argument("bad_config", env_name(s) + ": " + st.error().message);
     }
   }
   return {};
@@ -123,7 +123,7 @@ Status apply_environment(ServerConfig& cfg) {
 Result<HostPort> parse_listen(const std::string& s) {
   auto colon = s.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return Error::bad_request("bad_config", "listen must be HOST:PORT, not '" + s + "'");
+    return Error::invalid_argument("bad_config", "listen must be HOST:PORT, not '" + s + "'");
   }
   HostPort hp;
   hp.host = s.substr(0, colon);
@@ -132,7 +132,7 @@ Result<HostPort> parse_listen(const std::string& s) {
   unsigned p = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
   if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535) {
-    return Error::bad_request("bad_config", "listen port must be 0-65535, not '" + port + "'");
+    return Error::invalid_argument("bad_config", "listen port must be 0-65535, not '" + port + "'");
   }
   hp.port = static_cast<std::uint16_t>(p);
   return hp;

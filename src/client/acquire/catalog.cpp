@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "client/transport/http_status.hpp"
 #include "core/sha256.hpp"
 
 namespace mc::client {
@@ -31,27 +32,27 @@ Result<json::object> describe_resource(Connection& conn, const std::string& reso
 
 Result<std::string> sha256_of_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::bad_request("cannot_read_file", "cannot read " + path);
+  if (!in) return Error::invalid_argument("cannot_read_file", "cannot read " + path);
   Sha256 h;
   std::vector<char> buf(1 << 20);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     h.update(buf.data(), static_cast<std::size_t>(in.gcount()));
   }
-  if (in.bad()) return Error::bad_request("cannot_read_file", "error while reading " + path);
+  if (in.bad()) return Error::invalid_argument("cannot_read_file", "error while reading " + path);
   return h.hex_digest();
 }
 
 Result<json::object> publish_file(Connection& conn, const PublishRequest& req) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(req.path, ec)) {
-    return Error::bad_request("cannot_read_file", req.path + " is not a readable file");
+    return Error::invalid_argument("cannot_read_file", req.path + " is not a readable file");
   }
   auto sha = sha256_of_file(req.path);
   if (!sha) return sha.error();
   auto up = conn.http().post_file("/v1/blobs", req.path, conn.auth_headers({{"X-Content-SHA256", *sha}}));
   if (!up) return up.error();
-  if (up->status != 201) return error_from_reply(*up);
+  if (!is_success(up->status)) return error_from_reply(*up);
 
   json::array tags;
   for (const auto& t : req.tags) tags.emplace_back(t);

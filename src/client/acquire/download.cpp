@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "client/acquire/catalog.hpp"
+#include "client/transport/http_status.hpp"
 #include "core/sha256.hpp"
 
 namespace mc::client {
@@ -39,7 +40,7 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
     // A name the server chose never replaces a file of the user's.
     out_path = safe_filename(std::string(meta->at("filename").as_string()), resource_id);
     if (fs::exists(out_path, ec)) {
-      return Error::conflict("file_exists", out_path + " exists; choose where to save with -o PATH");
+      return Error::already_exists("file_exists", out_path + " exists; choose where to save with -o PATH");
     }
   }
   const std::string part = out_path + ".part";
@@ -50,7 +51,7 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
     have = 0;
   }
   int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Error::bad_request("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
+  if (fd < 0) return Error::failed_precondition("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
   struct FdCloser {
     int fd;
     ~FdCloser() { ::close(fd); }
@@ -69,20 +70,20 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
         // Whole body: the server ignored or refused our range; start over.
         written = 0;
         result.resumed_from = 0;
-        if (::ftruncate(fd, 0) != 0) return Error::bad_request("cannot_write_file", std::strerror(errno));
+        if (::ftruncate(fd, 0) != 0) return Error::failed_precondition("cannot_write_file", std::strerror(errno));
       }
       if (::lseek(fd, static_cast<off_t>(written), SEEK_SET) < 0) {
-        return Error::bad_request("cannot_write_file", std::strerror(errno));
+        return Error::failed_precondition("cannot_write_file", std::strerror(errno));
       }
       return {};
     };
     auto on_body = [&](const char* data, std::size_t n) -> Status {
-      if (written + n > total) return Error::unprocessable("digest_mismatch", "the server sent more bytes than the resource has");
+      if (written + n > total) return Error::data_loss("digest_mismatch", "the server sent more bytes than the resource has");
       for (std::size_t done = 0; done < n;) {
         ssize_t w = ::write(fd, data + done, n - done);
         if (w < 0) {
           if (errno == EINTR) continue;
-          return Error::bad_request("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
+          return Error::failed_precondition("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
         }
         done += static_cast<std::size_t>(w);
       }
@@ -92,23 +93,24 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
     };
     auto reply = conn.http().get_streamed("/v1/resources/" + url_encode(resource_id) + "/content", h, on_head, on_body);
     if (!reply) return reply.error();
-    if (reply->status == 416) {
+    if (!is_success(reply->status)) {
+      auto e = error_from_reply(*reply);
+      if (!e.is(ErrorKind::kOutOfRange)) return e;
       // Our partial copy is not a prefix the server can continue: start over.
       fs::remove(part, ec);
       return download_resource(conn, resource_id, out_path, progress);
     }
-    if (reply->status < 200 || reply->status >= 300) return error_from_reply(*reply);
   }
-  if (::fsync(fd) != 0) return Error::bad_request("cannot_write_file", std::strerror(errno));
+  if (::fsync(fd) != 0) return Error::failed_precondition("cannot_write_file", std::strerror(errno));
 
   auto got = sha256_of_file(part);
   if (!got) return got.error();
   if (*got != sha) {
     fs::remove(part, ec);  // never resume from bytes that do not verify
-    return Error::unprocessable("digest_mismatch", "the downloaded bytes hash to " + *got + ", not the resource's " + sha);
+    return Error::data_loss("digest_mismatch", "the downloaded bytes hash to " + *got + ", not the resource's " + sha);
   }
   fs::rename(part, out_path, ec);
-  if (ec) return Error::bad_request("cannot_write_file", "cannot rename " + part + " to " + out_path + ": " + ec.message());
+  if (ec) return Error::failed_precondition("cannot_write_file", "cannot rename " + part + " to " + out_path + ": " + ec.message());
   if (progress) progress(total, total);
   return result;
 }

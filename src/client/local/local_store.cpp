@@ -15,7 +15,7 @@ LocalStore::~LocalStore() = default;
 Result<std::unique_ptr<LocalStore>> LocalStore::open(const std::string& home, const std::string& network_id) {
   std::error_code ec;
   std::filesystem::create_directories(home, ec);
-  if (ec) return Error::bad_request("cannot_write_file", "cannot create " + home + ": " + ec.message());
+  if (ec) return Error::failed_precondition("cannot_write_file", "cannot create " + home + ": " + ec.message());
   auto db = Database::open(home + "/inbox-" + network_id + ".db");
   if (!db) return db.error();
   auto st = (*db)->exec(

@@ -31,7 +31,7 @@ Result<Profile> load_profile(const std::string& home) {
   boost::system::error_code ec;
   auto v = json::parse(ss.str(), ec);
   if (ec || !v.is_object()) {
-    return Error::bad_request("bad_profile", path + " is damaged; remove it and log in again");
+    return Error::failed_precondition("bad_profile", path + " is damaged; remove it and log in again");
   }
   const auto& o = v.as_object();
   return Profile{str(o, "server"), str(o, "network_id"), str(o, "token"), str(o, "device_id")};
@@ -40,17 +40,17 @@ Result<Profile> load_profile(const std::string& home) {
 Status save_profile(const std::string& home, const Profile& p) {
   std::error_code ec;
   fs::create_directories(home, ec);
-  if (ec) return Error::bad_request("cannot_write_file", "cannot create " + home + ": " + ec.message());
+  if (ec) return Error::failed_precondition("cannot_write_file", "cannot create " + home + ": " + ec.message());
   fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace, ec);
   std::string text = json::serialize(json::object{
       {"server", p.server}, {"network_id", p.network_id}, {"token", p.token}, {"device_id", p.device_id}});
   std::string tmp = home + "/profile.json.tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::bad_request("cannot_write_file", "cannot write " + tmp + ": " + std::strerror(errno));
+  if (fd < 0) return Error::failed_precondition("cannot_write_file", "cannot write " + tmp + ": " + std::strerror(errno));
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), (home + "/profile.json").c_str()) != 0) {
-    return Error::bad_request("cannot_write_file", "cannot save the profile in " + home);
+    return Error::failed_precondition("cannot_write_file", "cannot save the profile in " + home);
   }
   return {};
 }

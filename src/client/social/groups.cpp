@@ -22,7 +22,7 @@ Result<json::object> add_to_group(Connection& conn, const std::string& name, con
 
 Result<json::object> remove_from_group(Connection& conn, const std::string& name,
                                        const std::vector<std::string>& members) {
-  Result<json::value> r = Error::bad_request("missing_field", "name at least one member to remove");
+  Result<json::value> r = Error::invalid_argument("missing_field", "name at least one member to remove");
   for (const auto& m : members) {
     r = conn.call("DELETE", "/v1/groups/" + url_encode(name) + "/members/" + url_encode(m));
     if (!r) return r.error();

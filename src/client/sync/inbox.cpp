@@ -91,7 +91,7 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
   while (!stopped()) {
     auto ws = WsClient::connect(conn.url(), "/v1/stream?after=" + std::to_string(cursor), conn.token());
     if (!ws) {
-      if (ws.error().status == 401 || ws.error().status == 403) return ws.error();
+      if (ws.error().is(ErrorKind::kUnauthenticated) || ws.error().is(ErrorKind::kPermissionDenied)) return ws.error();
       wait_backoff();
       continue;
     }

@@ -215,7 +215,7 @@ Result<HttpReply> HttpClient::post_file(const std::string& target, const std::st
   http::request<http::file_body> req{http::verb::post, url_.prefix + target, 11};
   boost::system::error_code ec;
   req.body().open(path.c_str(), beast::file_mode::scan, ec);
-  if (ec) return Error::bad_request("cannot_read_file", "cannot read " + path + ": " + ec.message());
+  if (ec) return Error::invalid_argument("cannot_read_file", "cannot read " + path + ": " + ec.message());
   impl_->prepare(req, url_, headers);
   if (req.find(http::field::content_type) == req.end()) req.set(http::field::content_type, "application/octet-stream");
   req.prepare_payload();

@@ -12,9 +12,9 @@ std::string Url::text() const {
 Result<Url> parse_url(const std::string& s) {
   constexpr std::string_view kScheme = "http://";
   if (s.rfind("https://", 0) == 0) {
-    return Error::bad_request("bad_url", "https is not supported yet; put a TLS proxy in front and use http:// on loopback");
+    return Error::invalid_argument("bad_url", "https is not supported yet; put a TLS proxy in front and use http:// on loopback");
   }
-  if (s.rfind(kScheme, 0) != 0) return Error::bad_request("bad_url", "the server URL must start with http://, not '" + s + "'");
+  if (s.rfind(kScheme, 0) != 0) return Error::invalid_argument("bad_url", "the server URL must start with http://, not '" + s + "'");
   std::string rest = s.substr(kScheme.size());
   Url u;
   auto slash = rest.find('/');
@@ -26,7 +26,7 @@ Result<Url> parse_url(const std::string& s) {
   std::string port;
   if (!authority.empty() && authority.front() == '[') {
     auto close = authority.find(']');
-    if (close == std::string::npos) return Error::bad_request("bad_url", "unclosed '[' in '" + s + "'");
+    if (close == std::string::npos) return Error::invalid_argument("bad_url", "unclosed '[' in '" + s + "'");
     u.host = authority.substr(1, close - 1);
     if (close + 1 < authority.size() && authority[close + 1] == ':') port = authority.substr(close + 2);
   } else {
@@ -34,12 +34,12 @@ Result<Url> parse_url(const std::string& s) {
     u.host = authority.substr(0, colon);
     if (colon != std::string::npos) port = authority.substr(colon + 1);
   }
-  if (u.host.empty()) return Error::bad_request("bad_url", "no host in '" + s + "'");
+  if (u.host.empty()) return Error::invalid_argument("bad_url", "no host in '" + s + "'");
   if (!port.empty()) {
     unsigned p = 0;
     auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
     if (ec != std::errc() || ptr != port.data() + port.size() || p == 0 || p > 65535) {
-      return Error::bad_request("bad_url", "bad port in '" + s + "'");
+      return Error::invalid_argument("bad_url", "bad port in '" + s + "'");
     }
     u.port = static_cast<std::uint16_t>(p);
   }

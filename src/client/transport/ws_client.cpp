@@ -4,6 +4,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 
+#include "client/transport/http_status.hpp"
 #include "client/transport/io_runner.hpp"
 
 namespace mc::client {
@@ -50,17 +51,8 @@ Result<std::unique_ptr<WsClient>> WsClient::connect(const Url& url, const std::s
   std::string host = url.host + ":" + std::to_string(url.port);
   ec = run_op(impl->ioc, [&](auto h) { impl->ws.async_handshake(res, host, url.prefix + target, h); });
   if (ec) {
-    if (res.result_int() >= 400) {
-      // The server refused the upgrade with a JSON error body.
-      boost::system::error_code pec;
-      auto v = boost::json::parse(res.body(), pec);
-      if (!pec && v.is_object() && v.as_object().contains("error")) {
-        const auto& e = v.at("error");
-        return Error{static_cast<int>(res.result_int()), std::string(e.at("code").as_string()),
-                     std::string(e.at("message").as_string())};
-      }
-      return Error{static_cast<int>(res.result_int()), "stream_refused", "the server refused the stream"};
-    }
+    // The server refused the upgrade, with a JSON error body.
+    if (res.result_int() >= 400) return error_from_http(static_cast<int>(res.result_int()), res.body());
     return Error::network("WebSocket handshake failed: " + ec.message());
   }
   return std::unique_ptr<WsClient>(new WsClient(std::move(impl)));

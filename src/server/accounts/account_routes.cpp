@@ -65,9 +65,9 @@ void register_account_routes(net::Router& router, store::AccountStore& accounts,
     auto user = accounts.find_user(**id);
     // One answer for "no such user" and "wrong password", after the same
     // work, so that logins cannot be used to list who has an account.
-    auto invalid = Error::unauthorized("invalid_credentials", "wrong network ID or password");
+    auto invalid = Error::unauthenticated("invalid_credentials", "wrong network ID or password");
     if (!user) {
-      if (user.error().status != 404) return error_response(user.error());
+      if (!user.error().is(ErrorKind::kNotFound)) return error_response(user.error());
       burn_verification_time(**pw);
       return error_response(invalid);
     }
@@ -113,7 +113,7 @@ void register_account_routes(net::Router& router, store::AccountStore& accounts,
     if (!body) return error_response(body.error());
     if (const auto* v = body->if_contains("send_receipts")) {
       if (!v->is_bool()) {
-        return error_response(Error::bad_request("invalid_field", "field 'send_receipts' must be true or false"));
+        return error_response(Error::invalid_argument("invalid_field", "field 'send_receipts' must be true or false"));
       }
       if (auto st = accounts.set_send_receipts(caller->user_id, v->as_bool()); !st) return error_response(st.error());
     }

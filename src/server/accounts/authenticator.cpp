@@ -22,12 +22,12 @@ std::int64_t Authenticator::now() const { return opts_.clock ? opts_.clock() : n
 Result<Caller> Authenticator::authenticate(const net::HttpRequest& req) const {
   std::string token = bearer_token(req);
   if (token.empty()) {
-    return Error::unauthorized("missing_token", "log in first: send 'Authorization: Bearer TOKEN'");
+    return Error::unauthenticated("missing_token", "log in first: send 'Authorization: Bearer TOKEN'");
   }
-  if (token.size() > 256) return Error::unauthorized("invalid_token", "the token is not valid");
+  if (token.size() > 256) return Error::unauthenticated("invalid_token", "the token is not valid");
   const std::string hash = token_hash(token);
   const std::int64_t t = now();
-  auto expired = [] { return Error::unauthorized("token_expired", "the token has expired: log in again"); };
+  auto expired = [] { return Error::unauthenticated("token_expired", "the token has expired: log in again"); };
   std::uint64_t logouts_before;
   {
     std::lock_guard lk(mu_);
@@ -40,7 +40,7 @@ Result<Caller> Authenticator::authenticate(const net::HttpRequest& req) const {
   }
   auto session = accounts_.find_session(hash);
   if (!session) {
-    if (session.error().status == 404) return Error::unauthorized("invalid_token", "the token is not valid");
+    if (session.error().is(ErrorKind::kNotFound)) return Error::unauthenticated("invalid_token", "the token is not valid");
     return session.error();
   }
   if (session->expires_at <= t) return expired();
@@ -77,7 +77,7 @@ Result<Caller> Authenticator::authenticate_provider(const net::HttpRequest& req)
   auto caller = authenticate(req);
   if (!caller) return caller;
   if (!caller->is_provider()) {
-    return Error::forbidden("forbidden", "only a provider account may do this");
+    return Error::permission_denied("forbidden", "only a provider account may do this");
   }
   return caller;
 }

@@ -26,10 +26,10 @@ constexpr std::size_t kMem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 
 Status validate_password(std::string_view password) {
   if (password.size() < kPasswordMin) {
-    return Error::bad_request("weak_password", "a password has at least 8 characters");
+    return Error::invalid_argument("weak_password", "a password has at least 8 characters");
   }
   if (password.size() > kPasswordMax) {
-    return Error::bad_request("password_too_long", "a password has at most 1024 characters");
+    return Error::invalid_argument("password_too_long", "a password has at most 1024 characters");
   }
   return {};
 }

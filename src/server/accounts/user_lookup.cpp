@@ -11,7 +11,7 @@ Result<std::vector<store::UserRef>> resolve_users(store::AccountStore& accounts,
   std::set<std::string> distinct;
   for (const auto& id : network_ids) {
     if (auto st = validate_network_id(id); !st) {
-      return Error::bad_request("invalid_network_id", "'" + id + "' is not a network ID: " + st.error().message);
+      return Error::invalid_argument("invalid_network_id", "'" + id + "' is not a network ID: " + st.error().message);
     }
     distinct.insert(id);
   }

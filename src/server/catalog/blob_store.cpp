@@ -60,7 +60,7 @@ Status BlobWriter::write(const char* data, std::size_t size) {
 Result<StoredBlob> BlobWriter::commit(const std::optional<std::string>& expected_sha256) {
   std::string sha = hash_.hex_digest();
   if (expected_sha256 && *expected_sha256 != sha) {
-    return Error::unprocessable("digest_mismatch", "the body's SHA-256 is " + sha + ", not the declared " +
+    return Error::data_loss("digest_mismatch", "the body's SHA-256 is " + sha + ", not the declared " +
                                                        *expected_sha256);
   }
   if (::fsync(fd_) != 0) return io_error("fsync");

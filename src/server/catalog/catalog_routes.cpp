@@ -65,7 +65,7 @@ class BlobUpload final : public net::UploadSink {
 
 Result<store::Resource> publish_resource(store::CatalogStore& catalog, store::Resource r, std::int64_t publisher_id) {
   if (auto st = validate_resource_type(r.type); !st) return st.error();
-  if (r.title.empty()) return Error::bad_request("invalid_field", "a resource needs a non-empty title");
+  if (r.title.empty()) return Error::invalid_argument("invalid_field", "a resource needs a non-empty title");
   auto size = catalog.blob_size(r.sha256);
   if (!size) return size.error();
   if (!*size) return Error::not_found("blob_not_found", "no blob with SHA-256 " + r.sha256 + ": upload it first");
@@ -85,7 +85,7 @@ void register_catalog_routes(net::Router& router, store::CatalogStore& catalog, 
     std::optional<std::string> expected;
     if (const auto& d = req.header("x-content-sha256"); !d.empty()) {
       if (!is_sha256_hex(d)) {
-        return Error::bad_request("invalid_digest", "X-Content-SHA256 must be 64 lower-case hex characters");
+        return Error::invalid_argument("invalid_digest", "X-Content-SHA256 must be 64 lower-case hex characters");
       }
       expected = d;
     }
@@ -117,7 +117,7 @@ void register_catalog_routes(net::Router& router, store::CatalogStore& catalog, 
     auto sha = string_field(*body, "sha256", true, 64);
     if (!sha) return error_response(sha.error());
     if (!is_sha256_hex(**sha)) {
-      return error_response(Error::bad_request("invalid_digest", "sha256 must be 64 lower-case hex characters"));
+      return error_response(Error::invalid_argument("invalid_digest", "sha256 must be 64 lower-case hex characters"));
     }
     auto tags = string_list_field(*body, "tags", false, 20, 32);
     if (!tags) return error_response(tags.error());
@@ -183,8 +183,8 @@ void register_catalog_routes(net::Router& router, store::CatalogStore& catalog, 
       d = decide_range(req.header("range"), size);
     }
     if (d.kind == RangeDecision::kUnsatisfiable) {
-      auto e = error_response(Error{416, "range_not_satisfiable", "the range is outside the resource's " +
-                                                                        std::to_string(size) + " bytes"});
+      auto e = error_response(Error::out_of_range("range_not_satisfiable", "the range is outside the resource's " +
+                                                                        std::to_string(size) + " bytes"));
       e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
       return e;
     }

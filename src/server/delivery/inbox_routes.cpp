@@ -61,9 +61,9 @@ HttpResponse ack(DeliveryDeps& d, HttpRequest& req) {
   auto body = parse_json_object(req.body);
   if (!body) return error_response(body.error());
   auto seq = body->if_contains("seq");
-  if (!seq) return error_response(Error::bad_request("missing_field", "field 'seq' is required"));
+  if (!seq) return error_response(Error::invalid_argument("missing_field", "field 'seq' is required"));
   if (!seq->is_int64() || seq->as_int64() < 0) {
-    return error_response(Error::bad_request("invalid_field", "field 'seq' must be a non-negative integer"));
+    return error_response(Error::invalid_argument("invalid_field", "field 'seq' must be a non-negative integer"));
   }
   auto cursor = d.deliveries.ack(caller->user_id, caller->device_id, seq->as_int64());
   if (!cursor) return error_response(cursor.error());

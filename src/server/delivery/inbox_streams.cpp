@@ -50,21 +50,21 @@ Result<net::StreamBatch> InboxStreams::frames_after(std::int64_t user_id, std::i
 std::optional<std::string> InboxStreams::on_client_frame(const net::StreamOpen& open, const std::string& text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return error_frame(Error::bad_request("malformed_json", "a frame is one JSON object"));
+  if (ec || !v.is_object()) return error_frame(Error::invalid_argument("malformed_json", "a frame is one JSON object"));
   const auto& o = v.as_object();
   const auto* type = o.if_contains("type");
-  if (!type || !type->is_string()) return error_frame(Error::bad_request("missing_field", "a frame needs a 'type'"));
+  if (!type || !type->is_string()) return error_frame(Error::invalid_argument("missing_field", "a frame needs a 'type'"));
   if (type->as_string() == "ack") {
     const auto* seq = o.if_contains("seq");
     if (!seq || !seq->is_int64() || seq->as_int64() < 0) {
-      return error_frame(Error::bad_request("invalid_field", "an ack needs 'seq', a non-negative integer"));
+      return error_frame(Error::invalid_argument("invalid_field", "an ack needs 'seq', a non-negative integer"));
     }
     auto cursor = d_.deliveries.ack(open.user_id, open.device_id, seq->as_int64());
     if (!cursor) return error_frame(cursor.error());
     return json::serialize(json::object{{"type", "acked"}, {"cursor", *cursor}});
   }
   if (type->as_string() == "ping") return std::string(R"({"type":"pong"})");
-  return error_frame(Error::bad_request("unknown_frame", "unknown frame type '" + std::string(type->as_string()) + "'"));
+  return error_frame(Error::invalid_argument("unknown_frame", "unknown frame type '" + std::string(type->as_string()) + "'"));
 }
 
 std::string InboxStreams::render(const net::ItemHint& hint) {

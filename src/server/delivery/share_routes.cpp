@@ -32,7 +32,7 @@ Status validate_client_id(const std::string& id) {
   for (char c : id) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
   }
-  if (!ok) return Error::bad_request("invalid_client_id", "client_id has 1 to 64 of A-Z, a-z, 0-9, '_', '-'");
+  if (!ok) return Error::invalid_argument("invalid_client_id", "client_id has 1 to 64 of A-Z, a-z, 0-9, '_', '-'");
   return {};
 }
 
@@ -81,7 +81,7 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
     if (auto st = validate_client_id(**client_id); !st) return st.error();
   }
   if (resource_id->has_value() == forward_of->has_value()) {
-    return Error::bad_request("missing_field", "give exactly one of 'resource_id' and 'forward_of'");
+    return Error::invalid_argument("missing_field", "give exactly one of 'resource_id' and 'forward_of'");
   }
   std::vector<std::string> names = to->value_or(std::vector<std::string>{});
   std::vector<std::string> groups = to_groups->value_or(std::vector<std::string>{});
@@ -103,7 +103,7 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
       auto item = d.deliveries.get_item(caller->user_id, **forward_of);
       if (!item) return item.error();
       if (item->kind != "share" && item->kind != "forward") {
-        return Error::bad_request("not_forwardable", "only shares and forwards can be forwarded");
+        return Error::invalid_argument("not_forwardable", "only shares and forwards can be forwarded");
       }
       auto parent = d.deliveries.get_share(item->share_id);
       if (!parent) return parent.error();
@@ -139,10 +139,10 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
       for (const auto& u : *users) recipients.emplace(u.id, u.network_id);
     }
     if (recipients.empty()) {
-      return Error::bad_request("no_recipients", "'to' and 'to_groups' name no recipient");
+      return Error::invalid_argument("no_recipients", "'to' and 'to_groups' name no recipient");
     }
     if (recipients.size() > kMaxRecipients) {
-      return Error::bad_request("too_many_recipients",
+      return Error::invalid_argument("too_many_recipients",
                                 "a share reaches at most " + std::to_string(kMaxRecipients) + " users");
     }
     for (const auto& [id, name] : recipients) {
@@ -162,7 +162,7 @@ Result<PreparedShare> prepare_share(DeliveryDeps& d, HttpRequest& req) {
   if (!seen) return seen.error();
   if (!*seen) return prepared;  // the validation error
   if ((*seen)->second != meaning) {
-    return Error::conflict("client_id_reused", "client_id '" + **client_id + "' was already used for a different share");
+    return Error::already_exists("client_id_reused", "client_id '" + **client_id + "' was already used for a different share");
   }
   HttpResponse res = json_response(201, {{"share", share_json((*seen)->first)}});
   res.headers.emplace_back("Idempotent-Replay", "true");

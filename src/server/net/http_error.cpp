@@ -4,6 +4,26 @@
 
 namespace mc::net {
 
+int http_status(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::kInvalidArgument: return 400;
+    case ErrorKind::kFailedPrecondition: return 400;
+    case ErrorKind::kOutOfRange: return 416;  // our only one: a byte range past the end
+    case ErrorKind::kNotFound: return 404;
+    case ErrorKind::kAlreadyExists: return 409;
+    case ErrorKind::kPermissionDenied: return 403;
+    case ErrorKind::kUnauthenticated: return 401;
+    case ErrorKind::kResourceExhausted: return 429;
+    // HTTP has a status of its own for headers over the limit.
+    case ErrorKind::kTooLarge: return e.code == "headers_too_large" ? 431 : 413;
+    case ErrorKind::kDataLoss: return 422;
+    case ErrorKind::kUnimplemented: return 405;  // a route that exists with another method
+    case ErrorKind::kUnavailable: return 503;
+    case ErrorKind::kInternal: return 500;
+  }
+  return 500;
+}
+
 HttpResponse json_response(int status, const boost::json::value& body) {
   HttpResponse r;
   r.status = status;
@@ -17,8 +37,7 @@ HttpResponse error_response(const Error& e) {
   err["message"] = e.message;
   boost::json::object body;
   body["error"] = std::move(err);
-  // A transport-level error has no HTTP status of its own; answer 502.
-  return json_response(e.status > 0 ? e.status : 502, body);
+  return json_response(http_status(e), body);
 }
 
 }  // namespace mc::net

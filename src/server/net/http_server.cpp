@@ -61,7 +61,7 @@ HttpServer::~HttpServer() {
 Result<std::uint16_t> HttpServer::listen() {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(impl_->ctx->opts.host, ec);
-  if (ec) return Error::bad_request("bad_listen", "cannot parse listen address '" + impl_->ctx->opts.host + "'");
+  if (ec) return Error::invalid_argument("bad_listen", "cannot parse listen address '" + impl_->ctx->opts.host + "'");
   tcp::endpoint ep(addr, impl_->ctx->opts.port);
   auto& a = impl_->acceptor;
   if (a.open(ep.protocol(), ec); ec) return Error::internal("socket: " + ec.message());

@@ -285,9 +285,9 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
       if (ec == http::error::body_limit) {
         co_await refuse_and_close(stream, Error::too_large("body_too_large", "the body is too large"), idle);
       } else if (ec == http::error::header_limit) {
-        co_await refuse_and_close(stream, Error{431, "headers_too_large", "the request headers are too large"}, idle);
+        co_await refuse_and_close(stream, Error::too_large("headers_too_large", "the request headers are too large"), idle);
       } else if (!is_quiet_disconnect(ec)) {
-        co_await refuse_and_close(stream, Error::bad_request("bad_request", "malformed HTTP request"), idle);
+        co_await refuse_and_close(stream, Error::invalid_argument("bad_request", "malformed HTTP request"), idle);
       }
       co_return;
     }
@@ -335,7 +335,7 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
           body_unread = true;
         } else if (ec2) {
           if (!is_quiet_disconnect(ec2)) {
-            co_await refuse_and_close(stream, Error::bad_request("bad_request", "malformed request body"), idle);
+            co_await refuse_and_close(stream, Error::invalid_argument("bad_request", "malformed request body"), idle);
           }
           co_return;
         } else {
@@ -345,7 +345,7 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
           } else if (match.kind == Router::Match::kAsync) {
             res = co_await run_async_route(*ctx, *match.async, match.start, req);
           } else if (match.kind == Router::Match::kMethodNotAllowed) {
-            res = error_response(Error{405, "method_not_allowed", req.method + " is not allowed on " + req.path});
+            res = error_response(Error::unimplemented("method_not_allowed", req.method + " is not allowed on " + req.path));
           } else {
             res = error_response(Error::not_found("not_found", "no route for " + req.method + " " + req.path));
           }

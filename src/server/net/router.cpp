@@ -33,10 +33,10 @@ Result<std::string> percent_decode(std::string_view s, bool plus_is_space) {
     char c = s[i];
     if (c == '%') {
       if (i + 2 >= s.size()) {
-        return Error::bad_request("bad_target", "truncated percent-escape in the request target");
+        return Error::invalid_argument("bad_target", "truncated percent-escape in the request target");
       }
       int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return Error::bad_request("bad_target", "bad percent-escape in the request target");
+      if (hi < 0 || lo < 0) return Error::invalid_argument("bad_target", "bad percent-escape in the request target");
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -68,7 +68,7 @@ Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, 
   std::int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
-    return Error::bad_request("invalid_parameter", "'" + name + "' must be an integer from " + std::to_string(min) +
+    return Error::invalid_argument("invalid_parameter", "'" + name + "' must be an integer from " + std::to_string(min) +
                                                        " to " + std::to_string(max));
   }
   return out;

@@ -46,7 +46,7 @@ Status validate_group_name(const std::string& name) {
   for (char c : name) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-');
   }
-  if (!ok) return Error::bad_request("invalid_group_name", "a group name has 1 to 32 of a-z, 0-9, '_', '.', '-'");
+  if (!ok) return Error::invalid_argument("invalid_group_name", "a group name has 1 to 32 of a-z, 0-9, '_', '.', '-'");
   return {};
 }
 

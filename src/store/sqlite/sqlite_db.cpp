@@ -38,7 +38,7 @@ Result<bool> Statement::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   if (rc == SQLITE_CONSTRAINT) {
-    return Error::conflict("constraint", sqlite3_errmsg(db_));
+    return Error::already_exists("constraint", sqlite3_errmsg(db_));
   }
   return db_error(db_, "step");
 }

@@ -149,7 +149,7 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
     if (!row) return row.error();
     if (*row) {
       if (seen->text(1) != share.fingerprint) {
-        return Error::conflict("client_id_reused",
+        return Error::already_exists("client_id_reused",
                                "client_id '" + *share.client_id + "' was already used for a different share");
       }
       auto stored = load_share(db, seen->text(0));
@@ -267,7 +267,7 @@ Result<std::int64_t> SqliteStore::ack(std::int64_t user_id, const std::string& d
     head->bind(1, user_id);
     if (auto s = step_one(*head, "user_not_found", "no such user"); !s) return s.error();
     if (seq > head->int64(0)) {
-      return Error::bad_request("ack_beyond_head", "seq " + std::to_string(seq) + " is past the newest item (" +
+      return Error::invalid_argument("ack_beyond_head", "seq " + std::to_string(seq) + " is past the newest item (" +
                                                        std::to_string(head->int64(0)) + ")");
     }
     auto cur = db.prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?");

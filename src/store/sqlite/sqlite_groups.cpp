@@ -49,7 +49,7 @@ Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int
   count->bind(1, gid);
   if (auto s = step_one(*count, "group_not_found", "group vanished"); !s) return s;
   if (static_cast<std::size_t>(count->int64(0)) > kMaxGroupMembers) {
-    return Error::bad_request("too_many_members",
+    return Error::invalid_argument("too_many_members",
                               "a group has at most " + std::to_string(kMaxGroupMembers) + " members");
   }
   return {};
@@ -65,7 +65,7 @@ Result<Group> SqliteStore::create_group(std::int64_t owner_id, const std::string
     st->bind(1, owner_id).bind(2, name).bind(3, now_ms());
     auto row = st->step();
     if (!row) {
-      if (row.error().status == 409) return Error::conflict("group_exists", "you already have a group '" + name + "'");
+      if (row.error().is(ErrorKind::kAlreadyExists)) return Error::already_exists("group_exists", "you already have a group '" + name + "'");
       return row.error();
     }
     std::int64_t gid = st->int64(0);

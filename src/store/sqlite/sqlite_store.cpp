@@ -91,8 +91,8 @@ Result<User> SqliteStore::create_user(const std::string& network_id, const std::
     st->bind(1, network_id).bind(2, password_hash).bind(3, role).bind(4, now_ms());
     auto row = st->step();
     if (!row) {
-      if (row.error().status == 409) {
-        return Error::conflict("network_id_taken", "the network ID '" + network_id + "' is taken");
+      if (row.error().is(ErrorKind::kAlreadyExists)) {
+        return Error::already_exists("network_id_taken", "the network ID '" + network_id + "' is taken");
       }
       return row.error();
     }
@@ -112,7 +112,7 @@ Status SqliteStore::create_users(const std::vector<std::string>& network_ids, co
       st->reset();
       st->bind(1, id).bind(2, password_hash).bind(3, role).bind(4, now);
       if (auto s = st->run(); !s) {
-        if (s.error().status == 409) return Error::conflict("network_id_taken", "the network ID '" + id + "' is taken");
+        if (s.error().is(ErrorKind::kAlreadyExists)) return Error::already_exists("network_id_taken", "the network ID '" + id + "' is taken");
         return s;
       }
     }

@@ -73,7 +73,8 @@ TEST_F(SqliteStoreTest, NetworkIdsAreUnique) {
   auto again = store_->create_user("alice", "h", "user");
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, "network_id_taken");
-  EXPECT_EQ(again.error().status, 409);
+  EXPECT_EQ(again.error().kind, ErrorKind::kAlreadyExists);
+  EXPECT_EQ(again.error().code, "network_id_taken");
 }
 
 TEST_F(SqliteStoreTest, SessionsAreFoundByTokenHash) {

@@ -45,7 +45,7 @@ TEST_F(WriteQueueTest, AFailingJobTakesBackOnlyItsOwnWrites) {
   ASSERT_TRUE(queue_->run(insert(1)));
   auto failing = queue_->run([](Database& db) -> Status {
     (void)db.exec("INSERT INTO t VALUES (2)");
-    return Error::bad_request("nope", "refused after writing");
+    return Error::invalid_argument("nope", "refused after writing");
   });
   EXPECT_EQ(failing.error().code, "nope");
   ASSERT_TRUE(queue_->run(insert(3)));
@@ -100,7 +100,7 @@ TEST_F(WriteQueueTest, SubmitCompletesAfterTheCommit) {
   EXPECT_EQ(seen.get_future().get(), 1);
 
   std::promise<std::string> failed;
-  queue_->submit([](Database&) -> Status { return Error::bad_request("nope", "refused"); },
+  queue_->submit([](Database&) -> Status { return Error::invalid_argument("nope", "refused"); },
                  [&](Status st) { failed.set_value(st ? "ok" : st.error().code); });
   EXPECT_EQ(failed.get_future().get(), "nope");
   EXPECT_EQ(count(), 1);
