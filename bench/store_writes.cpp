@@ -1,5 +1,5 @@
 // Durable shares per second through the store alone (no HTTP, no JSON, no
-// auth): 64 threads call SqliteStore::create_share, beside the disk's
+// auth): 64 threads call the SQLite backend's DeliveryStore::create_share, beside the disk's
 // one-at-a-time fsync ceiling. Says how much of the server's budget the
 // single writer takes, so the HTTP figure in bench_fanout can be read.
 //
@@ -17,7 +17,8 @@
 #include "core/random.hpp"
 #include "core/sha256.hpp"
 #include "harness.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/engine.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
 using namespace mc;
 using namespace mc::bench;
@@ -35,15 +36,18 @@ int main(int argc, char** argv) {
   std::string data = std::filesystem::absolute("build/bench-store").string();
   std::filesystem::remove_all(data);
   std::filesystem::create_directories(data);
-  auto opened = store::sqlite::SqliteStore::open(data + "/msgcenter.db");
+  auto opened = store::sqlite::SqliteBackend::open(data + "/msgcenter.db");
   if (!opened) throw std::runtime_error(opened.error().message);
-  auto& st = **opened;
-  auto prov = st.create_user("studio", "h", "provider");
-  auto alice = st.create_user("alice", "h", "user");
-  auto bob = st.create_user("bob", "h", "user");
+  auto& backend = **opened;
+  auto& accounts = backend.accounts();
+  auto& catalog = backend.catalog();
+  auto& delivery = backend.delivery();
+  auto prov = accounts.create_user("studio", "h", "provider");
+  auto alice = accounts.create_user("alice", "h", "user");
+  auto bob = accounts.create_user("bob", "h", "user");
   if (!prov || !alice || !bob) throw std::runtime_error("users");
   std::string sha = to_hex(random_bytes(32));
-  (void)st.put_blob(sha, 42);
+  (void)catalog.put_blob(sha, 42);
   store::Resource r;
   r.id = new_id("r_");
   r.type = "novel";
@@ -52,7 +56,7 @@ int main(int argc, char** argv) {
   r.mime = "text/plain";
   r.filename = "f.txt";
   r.created_at = now_ms();
-  if (!st.create_resource(r, prov->id)) throw std::runtime_error("resource");
+  if (!catalog.create_resource(r, prov->id)) throw std::runtime_error("resource");
 
   std::vector<double> fsync_us, ours;
   for (int run = 0; run < runs; ++run) {
@@ -72,7 +76,7 @@ int main(int argc, char** argv) {
           s.recipient_ids = {bob->id};
           s.client_id = new_id("c_");
           s.created_at = now_ms();
-          if (st.create_share(s)) done.fetch_add(1);
+          if (delivery.create_share(s)) done.fetch_add(1);
         }
       });
     }
@@ -84,7 +88,8 @@ int main(int argc, char** argv) {
   }
   double ceiling = 1e6 / median(fsync_us);
   std::printf("store-only durable shares: %d threads, %d runs of %.0f s, medians\n", threads, runs, seconds);
-  print_table("Durable shares through SqliteStore::create_share (no HTTP)",
+  print_table("Durable shares through DeliveryStore::create_share on SQLite (no HTTP)",
               {{"durable shares/s", fmt(median(ours)), fmt(ceiling) + " fsync/s", fmt(median(ours) / ceiling, 2) + "x"}});
-  std::printf("groups %llu, jobs %llu\n", (unsigned long long)st.write_groups(), (unsigned long long)st.write_jobs());
+  std::printf("groups %llu, jobs %llu\n", (unsigned long long)backend.engine().write_groups(),
+              (unsigned long long)backend.engine().write_jobs());
 }

@@ -23,17 +23,17 @@
 #include "server/net/http_error.hpp"
 #include "server/net/http_server.hpp"
 #include "server/social/group_routes.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
 namespace mc::server {
 
 namespace {
 
-Result<std::unique_ptr<store::sqlite::SqliteStore>> open_store(const ServerConfig& cfg) {
+Result<std::unique_ptr<store::sqlite::SqliteBackend>> open_store(const ServerConfig& cfg) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.data, ec);
   if (ec) return Error::internal("cannot create data directory " + cfg.data + ": " + ec.message());
-  return store::sqlite::SqliteStore::open(cfg.data + "/msgcenter.db");
+  return store::sqlite::SqliteBackend::open(cfg.data + "/msgcenter.db");
 }
 
 }  // namespace
@@ -56,10 +56,10 @@ int run_server(const ServerConfig& cfg) {
     spdlog::error("event=blobs_failed error=\"{}\"", blobs.error().message);
     return 1;
   }
-  auto& db = **store;
+  auto& backend = **store;
   bool seeded = false;
   if (cfg.demo) {
-    auto s = seed_demo(db, db, **blobs);
+    auto s = seed_demo(backend.accounts(), backend.catalog(), **blobs);
     if (!s) {
       spdlog::error("event=demo_seed_failed error=\"{}\"", s.error().message);
       return 1;
@@ -67,16 +67,16 @@ int run_server(const ServerConfig& cfg) {
     seeded = *s;
   }
 
-  accounts::Authenticator auth(db);
+  accounts::Authenticator auth(backend.accounts());
   delivery::Hub hub;
   net::Router router;
   router.add("GET", "/v1/health", [](net::HttpRequest&) {
     return net::json_response(200, {{"status", "ok"}});
   });
-  accounts::register_account_routes(router, db, auth, {cfg.token_ttl_seconds * 1000});
-  catalog::register_catalog_routes(router, db, **blobs, auth, {cfg.upload_limit});
-  social::register_group_routes(router, db, db, auth);
-  delivery::DeliveryDeps deps{db, db, db, db, auth, hub};
+  accounts::register_account_routes(router, backend.accounts(), auth, {cfg.token_ttl_seconds * 1000});
+  catalog::register_catalog_routes(router, backend.catalog(), **blobs, auth, {cfg.upload_limit});
+  social::register_group_routes(router, backend.accounts(), backend.groups(), auth);
+  delivery::DeliveryDeps deps{backend.accounts(), backend.catalog(), backend.delivery(), backend.groups(), auth, hub};
   delivery::register_share_routes(router, deps);
   delivery::register_inbox_routes(router, deps);
   delivery::InboxStreams streams(deps);
@@ -122,9 +122,9 @@ int run_server(const ServerConfig& cfg) {
   // must still exist). Declared after the server, so it runs before the
   // server is destroyed, however run() ends.
   struct FlushWrites {
-    store::sqlite::SqliteStore& db;
-    ~FlushWrites() { db.flush_writes(); }
-  } flush{db};
+    store::Backend& backend;
+    ~FlushWrites() { backend.flush_writes(); }
+  } flush{backend};
   server.run();
   spdlog::info("event=stopped");
   return 0;
@@ -142,7 +142,7 @@ int add_user(const ServerConfig& cfg, const std::string& network_id, const std::
     std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
     return 1;
   }
-  auto u = accounts::create_account(**store, network_id, password, role);
+  auto u = accounts::create_account((*store)->accounts(), network_id, password, role);
   if (!u) {
     std::fprintf(stderr, "error: %s (%s)\n", u.error().message.c_str(), u.error().code.c_str());
     return 1;
@@ -173,13 +173,13 @@ int add_many_users(const ServerConfig& cfg, const std::string& prefix, int count
   }
   auto hash = accounts::hash_password(password);
   if (!hash) return 1;
-  if (auto st = (*store)->create_users(ids, *hash, role); !st) {
+  if (auto st = (*store)->accounts().create_users(ids, *hash, role); !st) {
     std::fprintf(stderr, "error: %s (%s)\n", st.error().message.c_str(), st.error().code.c_str());
     return 1;
   }
   std::printf("created %d %ss %s1..%s%d\n", count, role.c_str(), prefix.c_str(), prefix.c_str(), count);
   if (tokens_out.empty()) return 0;
-  auto users = (*store)->find_users(ids);
+  auto users = (*store)->accounts().find_users(ids);
   if (!users) return 1;
   std::vector<store::AccountStore::NewSession> sessions;
   std::string lines;
@@ -189,7 +189,7 @@ int add_many_users(const ServerConfig& cfg, const std::string& prefix, int count
     sessions.push_back({accounts::token_hash(token), u.id, "d_load", expires});
     lines += u.network_id + " " + token + "\n";
   }
-  if (auto st = (*store)->create_sessions(sessions); !st) {
+  if (auto st = (*store)->accounts().create_sessions(sessions); !st) {
     std::fprintf(stderr, "error: %s\n", st.error().message.c_str());
     return 1;
   }

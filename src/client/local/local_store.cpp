@@ -2,12 +2,12 @@
 
 #include <filesystem>
 
-#include "store/sqlite/sqlite_db.hpp"
+#include "sqlite/database.hpp"
 
 namespace mc::client {
 
-using store::sqlite::Database;
-using store::sqlite::Transaction;
+using mc::sqlite::Database;
+using mc::sqlite::Transaction;
 
 LocalStore::LocalStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 LocalStore::~LocalStore() = default;

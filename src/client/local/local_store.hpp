@@ -12,7 +12,7 @@
 
 #include "core/error.hpp"
 
-namespace mc::store::sqlite {
+namespace mc::sqlite {
 class Database;
 }
 
@@ -29,8 +29,8 @@ class LocalStore {
   Result<std::int64_t> cursor();
 
  private:
-  explicit LocalStore(std::unique_ptr<store::sqlite::Database> db);
-  std::unique_ptr<store::sqlite::Database> db_;
+  explicit LocalStore(std::unique_ptr<sqlite::Database> db);
+  std::unique_ptr<sqlite::Database> db_;
 };
 
 }  // namespace mc::client

@@ -7,7 +7,7 @@
 #include "core/may_block.hpp"
 #include "core/random.hpp"
 #include "server/accounts/tokens.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
 namespace mc::accounts {
 
@@ -20,17 +20,17 @@ class AuthenticatorTest : public ::testing::Test {
     init_crypto();
     dir_ = fs::temp_directory_path() / ("auth-" + to_hex(random_bytes(6)));
     fs::create_directories(dir_);
-    auto s = store::sqlite::SqliteStore::open((dir_ / "db.sqlite").string());
+    auto s = store::sqlite::SqliteBackend::open((dir_ / "db.sqlite").string());
     ASSERT_TRUE(s);
     store_ = std::move(*s);
-    auto u = store_->create_user("alice", "hash", "user");
+    auto u = store_->accounts().create_user("alice", "hash", "user");
     ASSERT_TRUE(u);
     token_ = new_token();
-    ASSERT_TRUE(store_->create_session(token_hash(token_), u->id, "d_1", 1'000'000));
+    ASSERT_TRUE(store_->accounts().create_session(token_hash(token_), u->id, "d_1", 1'000'000));
     Authenticator::Options opts;
     opts.cache_ms = 5000;
     opts.clock = [this] { return clock_; };
-    auth_ = std::make_unique<Authenticator>(*store_, opts);
+    auth_ = std::make_unique<Authenticator>(store_->accounts(), opts);
     req_.headers["authorization"] = "Bearer " + token_;
   }
   void TearDown() override {
@@ -39,7 +39,7 @@ class AuthenticatorTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
   fs::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<store::sqlite::SqliteBackend> store_;
   std::unique_ptr<Authenticator> auth_;
   std::string token_;
   std::int64_t clock_ = 1000;
@@ -58,7 +58,7 @@ TEST_F(AuthenticatorTest, LoggingOutRefusesTheTokenAtOnceThoughItWasCached) {
 // is honoured for at most cache_ms more.
 TEST_F(AuthenticatorTest, ASessionRemovedElsewhereIsRefusedOnceTheCacheAges) {
   ASSERT_TRUE(auth_->authenticate(req_));
-  ASSERT_TRUE(store_->delete_session(token_hash(token_)));
+  ASSERT_TRUE(store_->accounts().delete_session(token_hash(token_)));
   clock_ += 5000;
   auto later = auth_->authenticate(req_);
   ASSERT_FALSE(later);

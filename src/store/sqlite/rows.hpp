@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "store/records.hpp"
-#include "store/sqlite/sqlite_db.hpp"
+#include "sqlite/database.hpp"
 
 namespace mc::store::sqlite {
+
+using mc::sqlite::Statement;
 
 inline constexpr const char* kUserColumns = "id, network_id, password_hash, role, created_at, send_receipts";
 User read_user(const Statement& st, int first_col);

@@ -19,9 +19,14 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "store/sqlite/sqlite_db.hpp"
+#include "sqlite/database.hpp"
 
 namespace mc::store::sqlite {
+
+using mc::sqlite::Database;
+using mc::sqlite::Statement;
+using mc::sqlite::StatementLease;
+using mc::sqlite::Transaction;
 
 class WriteQueue {
  public:

@@ -1,14 +1,64 @@
-// SqliteStore: shares, inboxes, device cursors and receipts.
+// SqliteDeliveryStore: shares, inboxes, device cursors and receipts.
+#include "store/sqlite/delivery_store.hpp"
+
 #include <algorithm>
 #include <unordered_map>
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "store/sqlite/rows.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-#include "store/sqlite/write_queue.hpp"
+#include "store/rules/delivery_rules.hpp"
 
 namespace mc::store::sqlite {
+
+const AreaSchema& delivery_schema() {
+  static const AreaSchema schema{
+      "delivery",
+      {
+          // 1
+          R"sql(
+CREATE TABLE shares (
+  id          TEXT PRIMARY KEY,
+  sender_id   INTEGER NOT NULL REFERENCES users(id),
+  resource_id TEXT NOT NULL REFERENCES resources(id),
+  note        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE inbox_items (
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  seq        INTEGER NOT NULL,
+  id         TEXT NOT NULL UNIQUE,
+  kind       TEXT NOT NULL,
+  share_id   TEXT REFERENCES shares(id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, seq)
+) WITHOUT ROWID;
+)sql",
+          // 2: reliable delivery: idempotent sends, forwards, device cursors,
+          // receipts (docs/reliable-delivery.md).
+          R"sql(
+ALTER TABLE shares ADD COLUMN kind TEXT NOT NULL DEFAULT 'share';
+ALTER TABLE shares ADD COLUMN client_id TEXT;
+ALTER TABLE shares ADD COLUMN fingerprint TEXT;
+ALTER TABLE shares ADD COLUMN parent_share_id TEXT REFERENCES shares(id);
+ALTER TABLE shares ADD COLUMN chain TEXT NOT NULL DEFAULT '[]';  -- JSON: earlier senders, original first
+CREATE UNIQUE INDEX shares_by_client_id ON shares(sender_id, client_id) WHERE client_id IS NOT NULL;
+ALTER TABLE inbox_items ADD COLUMN delivered_at INTEGER;
+ALTER TABLE inbox_items ADD COLUMN opened_at INTEGER;
+ALTER TABLE inbox_items ADD COLUMN receipt_user_id INTEGER REFERENCES users(id);  -- kind 'receipt': who opened
+CREATE INDEX inbox_items_by_share ON inbox_items(share_id);
+CREATE TABLE device_cursors (
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  device_id  TEXT NOT NULL,
+  acked_seq  INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, device_id)
+) WITHOUT ROWID;
+)sql",
+      },
+      {1, 2}};
+  return schema;
+}
 
 namespace {
 
@@ -148,10 +198,7 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
     auto row = seen->step();
     if (!row) return row.error();
     if (*row) {
-      if (seen->text(1) != share.fingerprint) {
-        return Error::already_exists("client_id_reused",
-                               "client_id '" + *share.client_id + "' was already used for a different share");
-      }
+      if (auto st = rules::check_replay(*share.client_id, seen->text(1), share.fingerprint); !st) return st.error();
       auto stored = load_share(db, seen->text(0));
       if (!stored) return stored.error();
       return ShareOutcome{std::move(*stored), true, {}};
@@ -183,24 +230,24 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
 
 }  // namespace
 
-Result<ShareOutcome> SqliteStore::create_share(const NewShare& share) {
-  return writer_->run_for<ShareOutcome>([&](Database& db) { return store_share(db, share); });
+Result<ShareOutcome> SqliteDeliveryStore::create_share(const NewShare& share) {
+  return engine_.writer().run_for<ShareOutcome>([&](Database& db) { return store_share(db, share); });
 }
 
-void SqliteStore::create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) {
+void SqliteDeliveryStore::create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) {
   auto owned = std::make_shared<const NewShare>(std::move(share));
-  writer_->submit_for<ShareOutcome>([owned](Database& db) { return store_share(db, *owned); }, std::move(done));
+  engine_.writer().submit_for<ShareOutcome>([owned](Database& db) { return store_share(db, *owned); }, std::move(done));
 }
 
-Result<Share> SqliteStore::get_share(const std::string& share_id) {
-  auto db = lease_reader();
+Result<Share> SqliteDeliveryStore::get_share(const std::string& share_id) {
+  auto db = engine_.reader();
   return load_share(*db, share_id);
 }
 
-Result<std::optional<std::pair<Share, std::string>>> SqliteStore::find_by_client_id(std::int64_t sender_id,
+Result<std::optional<std::pair<Share, std::string>>> SqliteDeliveryStore::find_by_client_id(std::int64_t sender_id,
                                                                                 const std::string& client_id) {
   using Found = std::optional<std::pair<Share, std::string>>;
-  auto db = lease_reader();
+  auto db = engine_.reader();
   std::string id, fingerprint;
   {
     auto st = db->prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?");
@@ -217,8 +264,8 @@ Result<std::optional<std::pair<Share, std::string>>> SqliteStore::find_by_client
   return Found(std::make_pair(std::move(*share), std::move(fingerprint)));
 }
 
-Result<std::vector<InboxItem>> SqliteStore::list_inbox(std::int64_t user_id, std::int64_t after, int limit) {
-  auto db = lease_reader();
+Result<std::vector<InboxItem>> SqliteDeliveryStore::list_inbox(std::int64_t user_id, std::int64_t after, int limit) {
+  auto db = engine_.reader();
   auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?");
   if (!st) return st.error();
   st->bind(1, user_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
@@ -232,8 +279,8 @@ Result<std::vector<InboxItem>> SqliteStore::list_inbox(std::int64_t user_id, std
   return items;
 }
 
-Result<InboxItem> SqliteStore::get_item(std::int64_t user_id, const std::string& item_id) {
-  auto db = lease_reader();
+Result<InboxItem> SqliteDeliveryStore::get_item(std::int64_t user_id, const std::string& item_id) {
+  auto db = engine_.reader();
   auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.id = ?");
   if (!st) return st.error();
   st->bind(1, user_id).bind(2, item_id);
@@ -241,8 +288,8 @@ Result<InboxItem> SqliteStore::get_item(std::int64_t user_id, const std::string&
   return read_item(*st);
 }
 
-Result<std::int64_t> SqliteStore::inbox_head(std::int64_t user_id) {
-  auto db = lease_reader();
+Result<std::int64_t> SqliteDeliveryStore::inbox_head(std::int64_t user_id) {
+  auto db = engine_.reader();
   auto st = db->prepare("SELECT inbox_head FROM users WHERE id = ?");
   if (!st) return st.error();
   st->bind(1, user_id);
@@ -250,8 +297,8 @@ Result<std::int64_t> SqliteStore::inbox_head(std::int64_t user_id) {
   return st->int64(0);
 }
 
-Result<std::int64_t> SqliteStore::device_cursor(std::int64_t user_id, const std::string& device_id) {
-  auto db = lease_reader();
+Result<std::int64_t> SqliteDeliveryStore::device_cursor(std::int64_t user_id, const std::string& device_id) {
+  auto db = engine_.reader();
   auto st = db->prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?");
   if (!st) return st.error();
   st->bind(1, user_id).bind(2, device_id);
@@ -260,41 +307,35 @@ Result<std::int64_t> SqliteStore::device_cursor(std::int64_t user_id, const std:
   return *row ? st->int64(0) : std::int64_t{0};
 }
 
-Result<std::int64_t> SqliteStore::ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) {
-  return writer_->run_for<std::int64_t>([&](Database& db) -> Result<std::int64_t> {
-    auto head = db.prepare("SELECT inbox_head FROM users WHERE id = ?");
-    if (!head) return head.error();
-    head->bind(1, user_id);
-    if (auto s = step_one(*head, "user_not_found", "no such user"); !s) return s.error();
-    if (seq > head->int64(0)) {
-      return Error::invalid_argument("ack_beyond_head", "seq " + std::to_string(seq) + " is past the newest item (" +
-                                                       std::to_string(head->int64(0)) + ")");
-    }
-    auto cur = db.prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?");
-    if (!cur) return cur.error();
-    cur->bind(1, user_id).bind(2, device_id);
-    auto row = cur->step();
-    if (!row) return row.error();
-    std::int64_t old = *row ? cur->int64(0) : 0;
-    if (seq <= old) return old;  // acks never move a cursor back
-    auto up = db.prepare(
-        "INSERT INTO device_cursors (user_id, device_id, acked_seq, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at");
-    if (!up) return up.error();
+Result<std::int64_t> SqliteDeliveryStore::ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) {
+  return engine_.writer().run_for<std::int64_t>([&](Database& db) -> Result<std::int64_t> {
+    MC_TRY(auto head, db.prepare("SELECT inbox_head FROM users WHERE id = ?"));
+    head.bind(1, user_id);
+    MC_TRY_STATUS(step_one(head, "user_not_found", "no such user"));
+    MC_TRY(auto cur, db.prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?"));
+    cur.bind(1, user_id).bind(2, device_id);
+    MC_TRY(bool has_cursor, cur.step());
+    std::int64_t old = has_cursor ? cur.int64(0) : 0;
+    MC_TRY(auto move, rules::plan_ack(seq, head.int64(0), old));
+    if (!move.moved) return move.cursor;
+    MC_TRY(auto up, db.prepare(
+                        "INSERT INTO device_cursors (user_id, device_id, acked_seq, updated_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = excluded.acked_seq, "
+                        "updated_at = excluded.updated_at"));
     std::int64_t now = now_ms();
-    up->bind(1, user_id).bind(2, device_id).bind(3, seq).bind(4, now);
-    if (auto s = up->run(); !s) return s.error();
-    auto mark = db.prepare(
-        "UPDATE inbox_items SET delivered_at = ? WHERE user_id = ? AND seq > ? AND seq <= ? AND delivered_at IS NULL");
-    if (!mark) return mark.error();
-    mark->bind(1, now).bind(2, user_id).bind(3, old).bind(4, seq);
-    if (auto s = mark->run(); !s) return s.error();
-    return seq;
+    up.bind(1, user_id).bind(2, device_id).bind(3, move.cursor).bind(4, now);
+    MC_TRY_STATUS(up.run());
+    MC_TRY(auto mark, db.prepare(
+                          "UPDATE inbox_items SET delivered_at = ? "
+                          "WHERE user_id = ? AND seq > ? AND seq <= ? AND delivered_at IS NULL"));
+    mark.bind(1, now).bind(2, user_id).bind(3, old).bind(4, move.cursor);
+    MC_TRY_STATUS(mark.run());
+    return move.cursor;
   });
 }
 
-Result<OpenOutcome> SqliteStore::mark_opened(std::int64_t user_id, const std::string& item_id) {
-  return writer_->run_for<OpenOutcome>([&](Database& db) -> Result<OpenOutcome> {
+Result<OpenOutcome> SqliteDeliveryStore::mark_opened(std::int64_t user_id, const std::string& item_id) {
+  return engine_.writer().run_for<OpenOutcome>([&](Database& db) -> Result<OpenOutcome> {
     auto st = db.prepare(
         "SELECT i.kind, i.opened_at IS NOT NULL, i.share_id, s.sender_id, u.send_receipts "
         "FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users u ON u.id = i.user_id "
@@ -303,10 +344,10 @@ Result<OpenOutcome> SqliteStore::mark_opened(std::int64_t user_id, const std::st
     st->bind(1, user_id).bind(2, item_id);
     if (auto s = step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"); !s) return s.error();
     std::string kind = st->text(0), share_id = st->text(2);
-    bool already = st->int64(1) != 0, receipts_on = st->int64(4) != 0;
-    std::int64_t sender = st->int64(3);
+    rules::OpenedItem opened{kind, st->int64(1) != 0, st->int64(4) != 0, st->int64(3), user_id};
+    std::int64_t sender = opened.sender_id;
     OpenOutcome out;
-    if (already) return out;
+    if (opened.already_opened) return out;
     out.first_open = true;
     std::int64_t now = now_ms();
     auto up = db.prepare(
@@ -314,7 +355,7 @@ Result<OpenOutcome> SqliteStore::mark_opened(std::int64_t user_id, const std::st
     if (!up) return up.error();
     up->bind(1, now).bind(2, now).bind(3, user_id).bind(4, item_id);
     if (auto s = up->run(); !s) return s.error();
-    if ((kind == "share" || kind == "forward") && receipts_on && sender != user_id) {
+    if (rules::receipt_owed(opened)) {
       if (auto d = append_item(db, sender, "receipt", share_id, now, user_id); !d) return d.error();
       out.notify_user = sender;
     }
@@ -322,8 +363,8 @@ Result<OpenOutcome> SqliteStore::mark_opened(std::int64_t user_id, const std::st
   });
 }
 
-Result<std::vector<Receipt>> SqliteStore::receipts(const std::string& share_id) {
-  auto db = lease_reader();
+Result<std::vector<Receipt>> SqliteDeliveryStore::receipts(const std::string& share_id) {
+  auto db = engine_.reader();
   auto st = db->prepare(
       "SELECT u.network_id, u.send_receipts, i.delivered_at, i.opened_at FROM inbox_items i "
       "JOIN users u ON u.id = i.user_id WHERE i.share_id = ? AND i.kind != 'receipt' ORDER BY u.network_id");

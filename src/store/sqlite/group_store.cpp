@@ -1,10 +1,34 @@
-// SqliteStore: groups, named lists of users owned by one user.
+// SqliteGroupStore: groups, named lists of users owned by one user.
+#include "store/sqlite/group_store.hpp"
+
 #include "core/clock.hpp"
 #include "store/sqlite/rows.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-#include "store/sqlite/write_queue.hpp"
 
 namespace mc::store::sqlite {
+
+const AreaSchema& groups_schema() {
+  static const AreaSchema schema{
+      "groups",
+      {
+          // 1
+          R"sql(
+CREATE TABLE groups (
+  id         INTEGER PRIMARY KEY,
+  owner_id   INTEGER NOT NULL REFERENCES users(id),
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (owner_id, name)
+);
+CREATE TABLE group_members (
+  group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  user_id  INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+)sql",
+      },
+      {0, 1}};
+  return schema;
+}
 
 namespace {
 
@@ -57,9 +81,9 @@ Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int
 
 }  // namespace
 
-Result<Group> SqliteStore::create_group(std::int64_t owner_id, const std::string& name,
+Result<Group> SqliteGroupStore::create_group(std::int64_t owner_id, const std::string& name,
                                         const std::vector<std::int64_t>& member_ids) {
-  return writer_->run_for<Group>([&](Database& db) -> Result<Group> {
+  return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
     auto st = db.prepare("INSERT INTO groups (owner_id, name, created_at) VALUES (?, ?, ?) RETURNING id");
     if (!st) return st.error();
     st->bind(1, owner_id).bind(2, name).bind(3, now_ms());
@@ -75,8 +99,8 @@ Result<Group> SqliteStore::create_group(std::int64_t owner_id, const std::string
   });
 }
 
-Result<std::vector<Group>> SqliteStore::list_groups(std::int64_t owner_id) {
-  auto db = lease_reader();
+Result<std::vector<Group>> SqliteGroupStore::list_groups(std::int64_t owner_id) {
+  auto db = engine_.reader();
   auto st = db->prepare("SELECT name FROM groups WHERE owner_id = ? ORDER BY name");
   if (!st) return st.error();
   st->bind(1, owner_id);
@@ -96,14 +120,14 @@ Result<std::vector<Group>> SqliteStore::list_groups(std::int64_t owner_id) {
   return out;
 }
 
-Result<Group> SqliteStore::get_group(std::int64_t owner_id, const std::string& name) {
-  auto db = lease_reader();
+Result<Group> SqliteGroupStore::get_group(std::int64_t owner_id, const std::string& name) {
+  auto db = engine_.reader();
   return load_group(*db, owner_id, name);
 }
 
-Result<Group> SqliteStore::add_group_members(std::int64_t owner_id, const std::string& name,
+Result<Group> SqliteGroupStore::add_group_members(std::int64_t owner_id, const std::string& name,
                                              const std::vector<std::int64_t>& member_ids) {
-  return writer_->run_for<Group>([&](Database& db) -> Result<Group> {
+  return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
     auto gid = group_id(db, owner_id, name);
     if (!gid) return gid.error();
     if (auto s = insert_members(db, *gid, member_ids); !s) return s.error();
@@ -111,9 +135,9 @@ Result<Group> SqliteStore::add_group_members(std::int64_t owner_id, const std::s
   });
 }
 
-Result<Group> SqliteStore::remove_group_members(std::int64_t owner_id, const std::string& name,
+Result<Group> SqliteGroupStore::remove_group_members(std::int64_t owner_id, const std::string& name,
                                                 const std::vector<std::int64_t>& member_ids) {
-  return writer_->run_for<Group>([&](Database& db) -> Result<Group> {
+  return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
     auto gid = group_id(db, owner_id, name);
     if (!gid) return gid.error();
     auto st = db.prepare("DELETE FROM group_members WHERE group_id = ? AND user_id = ?");
@@ -127,8 +151,8 @@ Result<Group> SqliteStore::remove_group_members(std::int64_t owner_id, const std
   });
 }
 
-Status SqliteStore::delete_group(std::int64_t owner_id, const std::string& name) {
-  return writer_->run([&](Database& db) -> Status {
+Status SqliteGroupStore::delete_group(std::int64_t owner_id, const std::string& name) {
+  return engine_.writer().run([&](Database& db) -> Status {
     auto gid = group_id(db, owner_id, name);
     if (!gid) return gid.error();
     auto st = db.prepare("DELETE FROM groups WHERE id = ?");

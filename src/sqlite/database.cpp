@@ -1,10 +1,10 @@
-#include "store/sqlite/sqlite_db.hpp"
+#include "sqlite/database.hpp"
 
 #include <sqlite3.h>
 
 #include <mutex>
 
-namespace mc::store::sqlite {
+namespace mc::sqlite {
 
 namespace {
 Error db_error(sqlite3* db, std::string_view what) {
@@ -38,7 +38,12 @@ Result<bool> Statement::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   if (rc == SQLITE_CONSTRAINT) {
-    return Error::already_exists("constraint", sqlite3_errmsg(db_));
+    // A taken key is "already exists"; a broken reference or check is not.
+    int ext = sqlite3_extended_errcode(db_);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return Error::already_exists("constraint", sqlite3_errmsg(db_));
+    }
+    return Error::failed_precondition("constraint", sqlite3_errmsg(db_));
   }
   return db_error(db_, "step");
 }
@@ -161,4 +166,4 @@ Status Transaction::commit() {
   return st;
 }
 
-}  // namespace mc::store::sqlite
+}  // namespace mc::sqlite

@@ -1,6 +1,7 @@
 // A thin RAII layer over the sqlite3 C API: one connection, prepared
-// statements with typed binds and columns, errors as values. Only
-// src/store/sqlite/ includes sqlite3.h.
+// statements with typed binds and columns, errors as values. The server's
+// embedded store (src/store/sqlite/) and the client's local store both use
+// it; only src/sqlite/ includes sqlite3.h.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace mc::store::sqlite {
+namespace mc::sqlite {
 
 class Statement {
  public:
@@ -122,4 +123,4 @@ class Transaction {
   bool open_ = false;
 };
 
-}  // namespace mc::store::sqlite
+}  // namespace mc::sqlite

@@ -1,0 +1,27 @@
+// A storage backend: one store per area, over one database. The embedded
+// default is store/sqlite/ (SqliteBackend); every backend passes the same
+// conformance suite (store/conformance/), so a table exists in every
+// backend or in none.
+#pragma once
+
+#include "store/account_store.hpp"
+#include "store/catalog_store.hpp"
+#include "store/delivery_store.hpp"
+#include "store/group_store.hpp"
+
+namespace mc::store {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual AccountStore& accounts() = 0;
+  virtual CatalogStore& catalog() = 0;
+  virtual DeliveryStore& delivery() = 0;
+  virtual GroupStore& groups() = 0;
+  // Returns once every write submitted so far has committed and its
+  // completion has run (shutdown calls it before the threads those
+  // completions post to go away).
+  virtual void flush_writes() = 0;
+};
+
+}  // namespace mc::store

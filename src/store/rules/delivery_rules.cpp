@@ -1,0 +1,27 @@
+#include "store/rules/delivery_rules.hpp"
+
+#include <string>
+
+namespace mc::store::rules {
+
+Status check_replay(std::string_view client_id, std::string_view stored_fingerprint, std::string_view fingerprint) {
+  if (stored_fingerprint == fingerprint) return {};
+  return Error::already_exists("client_id_reused",
+                               "client_id '" + std::string(client_id) + "' was already used for a different share");
+}
+
+Result<AckMove> plan_ack(std::int64_t seq, std::int64_t head, std::int64_t cursor) {
+  if (seq > head) {
+    return Error::failed_precondition("ack_beyond_head", "seq " + std::to_string(seq) +
+                                                             " is past the newest item (" + std::to_string(head) + ")");
+  }
+  if (seq <= cursor) return AckMove{cursor, false};
+  return AckMove{seq, true};
+}
+
+bool receipt_owed(const OpenedItem& item) {
+  return !item.already_opened && (item.kind == "share" || item.kind == "forward") &&
+         item.recipient_allows_receipts && item.sender_id != item.recipient_id;
+}
+
+}  // namespace mc::store::rules

@@ -1,0 +1,41 @@
+// AccountStore on the embedded engine: users and sessions.
+#pragma once
+
+#include <mutex>
+#include <unordered_map>
+
+#include "store/account_store.hpp"
+#include "store/sqlite/engine.hpp"
+
+namespace mc::store::sqlite {
+
+const AreaSchema& accounts_schema();
+
+class SqliteAccountStore final : public AccountStore {
+ public:
+  explicit SqliteAccountStore(Engine& engine) : engine_(engine) {}
+
+  Result<User> create_user(const std::string& network_id, const std::string& password_hash,
+                           const std::string& role) override;
+  Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
+                      const std::string& role) override;
+  Result<User> find_user(std::string_view network_id) override;
+  Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) override;
+  Result<std::vector<UserRef>> find_user_refs(const std::vector<std::string>& network_ids) override;
+  Status create_session(const std::string& token_hash, std::int64_t user_id, const std::string& device_id,
+                        std::int64_t expires_at) override;
+  Status create_sessions(const std::vector<NewSession>& sessions) override;
+  Result<Session> find_session(const std::string& token_hash) override;
+  Status delete_session(const std::string& token_hash) override;
+  Status set_send_receipts(std::int64_t user_id, bool on) override;
+
+ private:
+  Engine& engine_;
+  // network ID -> user id: users are never renamed or deleted, and every
+  // share names its recipients. Bounded; when full it starts over.
+  static constexpr std::size_t kUserCacheSize = 200000;
+  std::mutex user_cache_mu_;
+  std::unordered_map<std::string, std::int64_t> user_cache_;
+};
+
+}  // namespace mc::store::sqlite

@@ -1,0 +1,33 @@
+// DeliveryStore on the embedded engine: shares, inboxes, device cursors and
+// receipts.
+#pragma once
+
+#include "store/delivery_store.hpp"
+#include "store/sqlite/engine.hpp"
+
+namespace mc::store::sqlite {
+
+const AreaSchema& delivery_schema();
+
+class SqliteDeliveryStore final : public DeliveryStore {
+ public:
+  explicit SqliteDeliveryStore(Engine& engine) : engine_(engine) {}
+
+  Result<ShareOutcome> create_share(const NewShare& share) override;
+  void create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) override;
+  Result<Share> get_share(const std::string& share_id) override;
+  Result<std::optional<std::pair<Share, std::string>>> find_by_client_id(std::int64_t sender_id,
+                                                                         const std::string& client_id) override;
+  Result<std::vector<InboxItem>> list_inbox(std::int64_t user_id, std::int64_t after, int limit) override;
+  Result<InboxItem> get_item(std::int64_t user_id, const std::string& item_id) override;
+  Result<std::int64_t> inbox_head(std::int64_t user_id) override;
+  Result<std::int64_t> device_cursor(std::int64_t user_id, const std::string& device_id) override;
+  Result<std::int64_t> ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) override;
+  Result<OpenOutcome> mark_opened(std::int64_t user_id, const std::string& item_id) override;
+  Result<std::vector<Receipt>> receipts(const std::string& share_id) override;
+
+ private:
+  Engine& engine_;
+};
+
+}  // namespace mc::store::sqlite

@@ -1,0 +1,34 @@
+#include "store/sqlite/sqlite_backend.hpp"
+
+#include "store/sqlite/account_store.hpp"
+#include "store/sqlite/catalog_store.hpp"
+#include "store/sqlite/delivery_store.hpp"
+#include "store/sqlite/engine.hpp"
+#include "store/sqlite/group_store.hpp"
+
+namespace mc::store::sqlite {
+
+Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::string& path, int readers) {
+  // In this order: an area's tables may refer to those of an area before it.
+  std::vector<const AreaSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(),
+                                            &groups_schema()};
+  std::unique_ptr<SqliteBackend> b(new SqliteBackend());
+  MC_TRY(b->engine_, Engine::open(path, schemas, readers));
+  b->accounts_ = std::make_unique<SqliteAccountStore>(*b->engine_);
+  b->catalog_ = std::make_unique<SqliteCatalogStore>(*b->engine_);
+  b->delivery_ = std::make_unique<SqliteDeliveryStore>(*b->engine_);
+  b->groups_ = std::make_unique<SqliteGroupStore>(*b->engine_);
+  return b;
+}
+
+// The stores go before the engine they use (members are destroyed in
+// reverse order of declaration, and engine_ is declared first).
+SqliteBackend::~SqliteBackend() = default;
+
+AccountStore& SqliteBackend::accounts() { return *accounts_; }
+CatalogStore& SqliteBackend::catalog() { return *catalog_; }
+DeliveryStore& SqliteBackend::delivery() { return *delivery_; }
+GroupStore& SqliteBackend::groups() { return *groups_; }
+void SqliteBackend::flush_writes() { engine_->flush_writes(); }
+
+}  // namespace mc::store::sqlite
