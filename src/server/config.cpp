@@ -1,8 +1,11 @@
 #include "server/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <cstdlib>
-#include <toml++/toml.h>
+
+#include "server/net/http_server.hpp"
 
 namespace mc::server {
 
@@ -25,11 +28,12 @@ Status parse_bool(const std::string& key, const std::string& v, bool& out) {
   return Error::invalid_argument("bad_config", key + " must be true or false, not '" + v + "'");
 }
 
-template <class T>
-Setting number(std::string key, std::string help, T ServerConfig::*field, T min) {
+// A numeric setting; `field` picks it out of its section.
+template <class T, class Field>
+Setting number(std::string key, std::string help, Field field, T min) {
   return Setting{key, std::move(help),
-                 [key, field, min](ServerConfig& c, const std::string& v) { return parse_number(key, v, c.*field, min); },
-                 [field](const ServerConfig& c) { return std::to_string(c.*field); }};
+                 [key, field, min](ServerConfig& c, const std::string& v) { return parse_number(key, v, field(c), min); },
+                 [field](const ServerConfig& c) { return std::to_string(field(const_cast<ServerConfig&>(c))); }};
 }
 
 }  // namespace
@@ -38,12 +42,11 @@ const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       Setting{"listen", "address to serve on, HOST:PORT (port 0 picks a free one)",
               [](ServerConfig& c, const std::string& v) -> Status {
-                auto hp = parse_listen(v);
-                if (!hp) return hp.error();
-                c.listen = v;
+                MC_TRY_STATUS(net::parse_listen(v));
+                c.net.listen = v;
                 return {};
               },
-              [](const ServerConfig& c) { return c.listen; }},
+              [](const ServerConfig& c) { return c.net.listen; }},
       Setting{"data", "data directory (SQLite database and blobs)",
               [](ServerConfig& c, const std::string& v) -> Status {
                 if (v.empty()) return Error::invalid_argument("bad_config", "data must not be empty");
@@ -51,17 +54,21 @@ const std::vector<Setting>& settings() {
                 return {};
               },
               [](const ServerConfig& c) { return c.data; }},
-      number<int>("io_threads", "threads serving network I/O", &ServerConfig::io_threads, 1),
+      number<int>("io_threads", "threads serving network I/O", [](ServerConfig& c) -> auto& { return c.net.io_threads; }, 1),
       number<int>("worker_threads", "threads running request handlers (storage, hashing)",
-                  &ServerConfig::worker_threads, 1),
-      number<std::uint64_t>("json_body_limit", "largest JSON request body, bytes", &ServerConfig::json_body_limit, 1),
-      number<std::uint64_t>("upload_limit", "largest blob upload, bytes", &ServerConfig::upload_limit, 1),
-      number<std::int64_t>("token_ttl_seconds", "lifetime of a login token", &ServerConfig::token_ttl_seconds, 1),
-      number<int>("idle_timeout_seconds", "drop a connection idle for this long", &ServerConfig::idle_timeout_seconds, 1),
+                  [](ServerConfig& c) -> auto& { return c.net.worker_threads; }, 1),
+      number<std::uint64_t>("json_body_limit", "largest JSON request body, bytes",
+                            [](ServerConfig& c) -> auto& { return c.net.json_body_limit; }, 1),
+      number<std::uint64_t>("upload_limit", "largest blob upload, bytes",
+                            [](ServerConfig& c) -> auto& { return c.net.upload_limit; }, 1),
+      number<std::int64_t>("token_ttl_seconds", "lifetime of a login token",
+                           [](ServerConfig& c) -> auto& { return c.accounts.token_ttl_seconds; }, 1),
+      number<int>("idle_timeout_seconds", "drop a connection idle for this long",
+                  [](ServerConfig& c) -> auto& { return c.net.idle_timeout_seconds; }, 1),
       number<int>("stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",
-                  &ServerConfig::stream_write_timeout_seconds, 1),
+                  [](ServerConfig& c) -> auto& { return c.net.stream_write_timeout_seconds; }, 1),
       number<int>("stream_session_check_seconds", "how often an open stream re-checks that its login is valid",
-                  &ServerConfig::stream_session_check_seconds, 1),
+                  [](ServerConfig& c) -> auto& { return c.net.stream_session_check_seconds; }, 1),
       Setting{"log_level", "trace, debug, info, warn or error",
               [](ServerConfig& c, const std::string& v) -> Status {
                 for (const char* l : {"trace", "debug", "info", "warn", "error"}) {
@@ -118,24 +125,6 @@ Status apply_environment(ServerConfig& cfg) {
     }
   }
   return {};
-}
-
-Result<HostPort> parse_listen(const std::string& s) {
-  auto colon = s.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return Error::invalid_argument("bad_config", "listen must be HOST:PORT, not '" + s + "'");
-  }
-  HostPort hp;
-  hp.host = s.substr(0, colon);
-  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']') hp.host = hp.host.substr(1, hp.host.size() - 2);
-  std::string port = s.substr(colon + 1);
-  unsigned p = 0;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-  if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535) {
-    return Error::invalid_argument("bad_config", "listen port must be 0-65535, not '" + port + "'");
-  }
-  hp.port = static_cast<std::uint16_t>(p);
-  return hp;
 }
 
 std::string describe(const ServerConfig& cfg) {

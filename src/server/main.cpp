@@ -8,10 +8,13 @@
 #include <iostream>
 #include <map>
 
-#include "server/app.hpp"
+#include "core/random.hpp"
+#include "server/accounts/admin_commands.hpp"
+#include "server/app/app.hpp"
 #include "server/config.hpp"
 
 int main(int argc, char** argv) {
+  using namespace mc;
   using namespace mc::server;
   CLI::App app{"msgcenterd: the msgcenter server"};
   app.set_version_flag("--version", "msgcenterd 0.1.0");
@@ -70,11 +73,22 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 
   if (user_add->parsed() || user_many->parsed()) {
+    init_crypto();
     std::string password;
     if (isatty(STDIN_FILENO)) std::cerr << "password: ";
     std::getline(std::cin, password);
-    if (user_many->parsed()) return add_many_users(cfg, many_prefix, many_count, user_role, password, tokens_out);
-    return add_user(cfg, user_name, user_role, password);
+    auto backend = open_backend(cfg);
+    if (!backend) {
+      std::cerr << "error: " << backend.error().message << "\n";
+      return 1;
+    }
+    Role role = parse_role(user_role).value_or(Role::kUser);  // CLI11 allowed only user and provider
+    auto& accounts = (*backend)->accounts();
+    if (user_many->parsed()) {
+      return accounts::add_many_users(accounts, many_prefix, many_count, role, password, tokens_out,
+                                      cfg.accounts.token_ttl_seconds);
+    }
+    return accounts::add_user(accounts, user_name, role, password);
   }
   return run_server(cfg);
 }

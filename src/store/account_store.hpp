@@ -16,11 +16,11 @@ class AccountStore {
 
   // Errors: 409 "network_id_taken".
   virtual Result<User> create_user(const std::string& network_id, const std::string& password_hash,
-                                   const std::string& role) = 0;
+                                   Role role) = 0;
   // Creates many users in one transaction (load tests, imports). Errors:
   // 409 "network_id_taken" and nothing is created.
   virtual Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
-                              const std::string& role) = 0;
+                              Role role) = 0;
   // Errors: 404 "user_not_found".
   virtual Result<User> find_user(std::string_view network_id) = 0;
   // The users among `network_ids` that exist, in no particular order.

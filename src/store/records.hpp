@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "core/caller.hpp"
+
 namespace mc::store {
 
 struct User {
   std::int64_t id = 0;
   std::string network_id;
   std::string password_hash;  // Argon2id string (libsodium crypto_pwhash_str)
-  std::string role;           // "user" | "provider"
+  Role role = Role::kUser;
   std::int64_t created_at = 0;
   bool send_receipts = true;  // may senders see when this user got and opened their shares
 };

@@ -1,4 +1,5 @@
-// Routes of the accounts area: register, log in, log out, who am I.
+// Routes of the accounts area: register, log in, log out, who am I,
+// settings. Registered by accounts_area.cpp.
 #pragma once
 
 #include <cstdint>
@@ -9,15 +10,17 @@
 
 namespace mc::accounts {
 
-struct AccountOptions {
-  std::int64_t token_ttl_ms = 30LL * 24 * 3600 * 1000;
+// Lives as long as the area: routes hold it by reference.
+struct AccountContext {
+  store::AccountStore& accounts;
+  Authenticator& auth;
+  std::int64_t token_ttl_seconds = 0;
 };
 
-void register_account_routes(net::Router& router, store::AccountStore& accounts, Authenticator& auth,
-                             AccountOptions opts);
+void register_account_routes(net::Router& router, AccountContext& c);
 
 // Creates an account; used by the routes and by `msgcenterd user add`.
 Result<store::User> create_account(store::AccountStore& accounts, const std::string& network_id,
-                                   const std::string& password, const std::string& role);
+                                   const std::string& password, Role role);
 
 }  // namespace mc::accounts

@@ -73,13 +73,4 @@ Status Authenticator::log_out(const net::HttpRequest& req) {
   return st;
 }
 
-Result<Caller> Authenticator::authenticate_provider(const net::HttpRequest& req) const {
-  auto caller = authenticate(req);
-  if (!caller) return caller;
-  if (!caller->is_provider()) {
-    return Error::permission_denied("forbidden", "only a provider account may do this");
-  }
-  return caller;
-}
-
 }  // namespace mc::accounts

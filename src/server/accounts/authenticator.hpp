@@ -1,6 +1,6 @@
-// Turns a request's bearer token into the caller's identity. Every route
-// except health, register and login calls it: authorization is checked on
-// every read and write.
+// Turns a request's bearer token into the caller's identity. The router
+// calls it for every route declared kUser or kProvider (net/router.hpp):
+// authorization is checked on every read and write.
 #pragma once
 
 #include <cstdint>
@@ -9,19 +9,12 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/caller.hpp"
 #include "core/error.hpp"
 #include "server/net/http_types.hpp"
 #include "store/account_store.hpp"
 
 namespace mc::accounts {
-
-struct Caller {
-  std::int64_t user_id = 0;
-  std::string network_id;
-  std::string role;
-  std::string device_id;
-  bool is_provider() const { return role == "provider"; }
-};
 
 // The bearer token of a request: "Authorization: Bearer TOKEN", or, for
 // browsers opening a WebSocket, the access_token query parameter. "" if none.
@@ -43,11 +36,9 @@ class Authenticator {
   explicit Authenticator(store::AccountStore& accounts) : Authenticator(accounts, Options{}) {}
   Authenticator(store::AccountStore& accounts, Options opts);
 
-  // Errors: 401
-  // "missing_token", "invalid_token", "token_expired".
+  // Errors: kUnauthenticated "missing_token", "invalid_token",
+  // "token_expired".
   Result<Caller> authenticate(const net::HttpRequest& req) const;
-  // As authenticate, and the caller must be a provider. Errors: 403 "forbidden".
-  Result<Caller> authenticate_provider(const net::HttpRequest& req) const;
   // Ends the session of the request's token, in the store and in the cache.
   Status log_out(const net::HttpRequest& req);
 

@@ -23,7 +23,7 @@ class AuthenticatorTest : public ::testing::Test {
     auto s = store::sqlite::SqliteBackend::open((dir_ / "db.sqlite").string());
     ASSERT_TRUE(s);
     store_ = std::move(*s);
-    auto u = store_->accounts().create_user("alice", "hash", "user");
+    auto u = store_->accounts().create_user("alice", "hash", Role::kUser);
     ASSERT_TRUE(u);
     token_ = new_token();
     ASSERT_TRUE(store_->accounts().create_session(token_hash(token_), u->id, "d_1", 1'000'000));

@@ -1,22 +1,23 @@
 // Routes of the catalog: blob upload, publishing, listing, describing and
-// downloading resources (mission 1a).
+// downloading resources (mission 1a). Registered by catalog_area.cpp.
 #pragma once
 
 #include <cstdint>
 
-#include "server/accounts/authenticator.hpp"
 #include "server/catalog/blob_store.hpp"
 #include "server/net/router.hpp"
 #include "store/catalog_store.hpp"
 
 namespace mc::catalog {
 
-struct CatalogOptions {
-  std::uint64_t upload_limit = 4ull << 30;
+// Lives as long as the area: routes hold it by reference.
+struct CatalogContext {
+  store::CatalogStore& catalog;
+  BlobStore& blobs;
+  std::uint64_t upload_limit = 0;  // bytes, the server's upload_limit
 };
 
-void register_catalog_routes(net::Router& router, store::CatalogStore& catalog, BlobStore& blobs,
-                             const accounts::Authenticator& auth, CatalogOptions opts);
+void register_catalog_routes(net::Router& router, CatalogContext& c);
 
 // Publishes a resource whose blob is already stored; used by the route and by
 // demo seeding. Fills id, created_at, and defaults for mime and filename.

@@ -1,11 +1,11 @@
-// Routes of delivery: shares and forwards (mission 2), the inbox with acks
-// and receipts, and the live stream.
+// Internal to delivery/: what its routes share, and where they are
+// registered (delivery_area.cpp). Shares and forwards (mission 2), the
+// inbox with acks and receipts, and the live stream.
 #pragma once
 
 #include "server/accounts/authenticator.hpp"
-#include "server/delivery/hub.hpp"
+#include "server/delivery/bus.hpp"
 #include "server/net/router.hpp"
-#include "server/net/stream_service.hpp"
 #include "store/account_store.hpp"
 #include "store/catalog_store.hpp"
 #include "store/delivery_store.hpp"
@@ -15,31 +15,18 @@ namespace mc::delivery {
 
 inline constexpr std::size_t kMaxRecipients = 10000;
 
-struct DeliveryDeps {
+// Lives as long as the area: routes hold it by reference.
+struct DeliveryContext {
   store::AccountStore& accounts;
   store::CatalogStore& catalog;
   store::DeliveryStore& deliveries;
   store::GroupStore& groups;
+  Bus& bus;
   const accounts::Authenticator& auth;
-  Hub& hub;
 };
 
-void register_share_routes(net::Router& router, DeliveryDeps deps);  // share_routes.cpp
-void register_inbox_routes(net::Router& router, DeliveryDeps deps);  // inbox_routes.cpp
-
-// Serves /v1/stream from the store and the hub (inbox_streams.cpp).
-class InboxStreams final : public net::StreamService {
- public:
-  explicit InboxStreams(DeliveryDeps deps) : d_(deps) {}
-  Result<net::StreamOpen> open(const net::HttpRequest& req) override;
-  std::string hello_frame(const net::StreamOpen& open) override;
-  Result<net::StreamBatch> frames_after(std::int64_t user_id, std::int64_t after) override;
-  std::optional<std::string> on_client_frame(const net::StreamOpen& open, const std::string& text) override;
-  std::string render(const net::ItemHint& hint) override;
-  std::unique_ptr<net::Subscription> subscribe(std::int64_t user_id, net::Notify notify) override;
-
- private:
-  DeliveryDeps d_;
-};
+void register_share_routes(net::Router& router, DeliveryContext& d);   // share_routes.cpp
+void register_inbox_routes(net::Router& router, DeliveryContext& d);   // inbox_routes.cpp
+void register_inbox_stream(net::Router& router, DeliveryContext& d);   // inbox_stream.cpp
 
 }  // namespace mc::delivery

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <csignal>
 #include <exception>
 #include <thread>
@@ -10,6 +11,25 @@
 #include "server/net/session_context.hpp"
 
 namespace mc::net {
+
+Result<HostPort> parse_listen(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Error::invalid_argument("bad_listen", "listen must be HOST:PORT, not '" + s + "'");
+  }
+  HostPort hp;
+  hp.host = s.substr(0, colon);
+  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']') hp.host = hp.host.substr(1, hp.host.size() - 2);
+  std::string port = s.substr(colon + 1);
+  unsigned p = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535) {
+    return Error::invalid_argument("bad_listen", "listen port must be 0-65535, not '" + port + "'");
+  }
+  hp.port = static_cast<std::uint16_t>(p);
+  return hp;
+}
+
 
 struct HttpServer::Impl {
   std::shared_ptr<SessionContext> ctx;
@@ -46,12 +66,12 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(NetOptions opts, Router& router, StreamService& streams) : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(NetOptions opts, Router& router) : impl_(std::make_unique<Impl>()) {
   // sendfile(2) to a peer that has gone raises SIGPIPE (Asio's own sends use
   // MSG_NOSIGNAL, sendfile cannot): a vanished client must cost an EPIPE,
   // not the process.
   std::signal(SIGPIPE, SIG_IGN);
-  impl_->ctx = std::make_shared<SessionContext>(std::move(opts), router, streams);
+  impl_->ctx = std::make_shared<SessionContext>(std::move(opts), router);
 }
 
 HttpServer::~HttpServer() {
@@ -59,15 +79,15 @@ HttpServer::~HttpServer() {
 }
 
 Result<std::uint16_t> HttpServer::listen() {
+  MC_TRY(auto where, parse_listen(impl_->ctx->opts.listen));
   boost::system::error_code ec;
-  auto addr = asio::ip::make_address(impl_->ctx->opts.host, ec);
-  if (ec) return Error::invalid_argument("bad_listen", "cannot parse listen address '" + impl_->ctx->opts.host + "'");
-  tcp::endpoint ep(addr, impl_->ctx->opts.port);
+  auto addr = asio::ip::make_address(where.host, ec);
+  if (ec) return Error::invalid_argument("bad_listen", "cannot parse listen address '" + where.host + "'");
+  tcp::endpoint ep(addr, where.port);
   auto& a = impl_->acceptor;
   if (a.open(ep.protocol(), ec); ec) return Error::internal("socket: " + ec.message());
   a.set_option(asio::socket_base::reuse_address(true));
-  if (a.bind(ep, ec); ec) return Error::internal("cannot bind " + impl_->ctx->opts.host + ":" +
-                                                  std::to_string(impl_->ctx->opts.port) + ": " + ec.message());
+  if (a.bind(ep, ec); ec) return Error::unavailable("cannot_bind", "cannot bind " + impl_->ctx->opts.listen + ": " + ec.message());
   if (a.listen(asio::socket_base::max_listen_connections, ec); ec) return Error::internal("listen: " + ec.message());
   return a.local_endpoint().port();
 }

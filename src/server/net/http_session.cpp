@@ -178,7 +178,7 @@ namespace {
 // run on the worker pool: an I/O thread never waits for the disk.
 asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                              http::request_parser<http::empty_body>& header_parser,
-                                             HttpRequest& req, const UploadHandler& begin, SessionContext& ctx,
+                                             HttpRequest& req, const Router::UploadRoute& begin, SessionContext& ctx,
                                              bool& body_unread) {
   const int idle = ctx.opts.idle_timeout_seconds;
   auto sink = co_await on_workers(ctx, [&] { return begin(req); });
@@ -222,7 +222,7 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
 // any thread: the answer is posted back to this connection's executor. No
 // thread waits in between. The route starts on the worker pool, or first
 // here on the I/O thread with blocking refused (Router::Start).
-asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const AsyncHandler& route, Router::Start where,
+asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const Router::AsyncRoute& route, Router::Start where,
                                               HttpRequest& req) {
   auto ex = co_await asio::this_coro::executor;
   // A named variable, not a temporary in the co_await expression: GCC 12
@@ -303,12 +303,14 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     HttpRequest& req = *plain;
 
     if (beast::websocket::is_upgrade(head)) {
-      if (req.path != "/v1/stream") {
+      auto ws = ctx->router.match(req.method, req.path, true);
+      if (ws.kind != Router::Match::kWebSocket) {
         co_await refuse_and_close(stream, Error::not_found("not_found", "no WebSocket at " + req.path), idle);
         co_return;
       }
+      req.path_params = std::move(ws.params);
       stream.expires_never();
-      co_await run_stream_session(std::move(stream), header_parser.release(), std::move(req), ctx);
+      co_await run_websocket_session(std::move(stream), header_parser.release(), std::move(req), *ws.websocket, ctx);
       co_return;
     }
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/caller.hpp"
 #include "core/error.hpp"
 
 namespace mc::net {
@@ -23,10 +24,14 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;      // lower-case names
   std::string body;
   std::string request_id;
+  // Who is asking: set by the router before a route that needs a login runs.
+  std::optional<Caller> caller;
 
   // The header's value, or "" when absent. `name` is lower-case.
   const std::string& header(const std::string& name) const;
   const std::string* query_param(const std::string& name) const;
+  // The caller of a route declared kUser or kProvider (never empty there).
+  const Caller& user() const { return *caller; }
 };
 
 // A byte range of a file on disk, sent with sendfile.

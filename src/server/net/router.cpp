@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "server/net/http_error.hpp"
+
 namespace mc::net {
 
 namespace {
@@ -19,109 +21,62 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-Result<std::string> percent_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '%') {
-      if (i + 2 >= s.size()) {
-        return Error::invalid_argument("bad_target", "truncated percent-escape in the request target");
-      }
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return Error::invalid_argument("bad_target", "bad percent-escape in the request target");
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
-const std::string& HttpRequest::header(const std::string& name) const {
-  static const std::string kEmpty;
-  auto it = headers.find(name);
-  return it == headers.end() ? kEmpty : it->second;
-}
-
-const std::string* HttpRequest::query_param(const std::string& name) const {
-  auto it = query.find(name);
-  return it == query.end() ? nullptr : &it->second;
-}
-
-Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, std::int64_t dflt,
-                               std::int64_t min, std::int64_t max) {
-  const auto* v = req.query_param(name);
-  if (!v) return dflt;
-  std::int64_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
-    return Error::invalid_argument("invalid_parameter", "'" + name + "' must be an integer from " + std::to_string(min) +
-                                                       " to " + std::to_string(max));
+Status Router::admit(Access access, HttpRequest& req) const {
+  if (access == Access::kPublic) return {};
+  if (!authenticate_) return Error::internal("this server has no authenticator");
+  MC_TRY(req.caller, authenticate_(req));
+  if (access == Access::kProvider && !req.caller->is_provider()) {
+    return Error::permission_denied("forbidden", "only a provider account may do this");
   }
-  return out;
+  return {};
 }
 
-Result<std::pair<std::string, std::map<std::string, std::string>>> parse_target(std::string_view target) {
-  std::string_view path = target, qs;
-  if (auto q = target.find('?'); q != std::string_view::npos) {
-    path = target.substr(0, q);
-    qs = target.substr(q + 1);
-  }
-  auto dpath = percent_decode(path, false);
-  if (!dpath) return dpath.error();
-  std::map<std::string, std::string> query;
-  std::size_t i = 0;
-  while (i <= qs.size() && !qs.empty()) {
-    std::size_t amp = qs.find('&', i);
-    if (amp == std::string_view::npos) amp = qs.size();
-    std::string_view pair = qs.substr(i, amp - i);
-    if (!pair.empty()) {
-      std::size_t eq = pair.find('=');
-      auto key = percent_decode(pair.substr(0, eq), true);
-      if (!key) return key.error();
-      std::string value;
-      if (eq != std::string_view::npos) {
-        auto v = percent_decode(pair.substr(eq + 1), true);
-        if (!v) return v.error();
-        value = std::move(v.value());
-      }
-      query.emplace(std::move(key.value()), std::move(value));
-    }
-    i = amp + 1;
-    if (amp == qs.size()) break;
-  }
-  return std::make_pair(std::move(dpath.value()), std::move(query));
+void Router::add(std::string method, std::string pattern, Access access, Handler h) {
+  Route r{std::move(method), split_path(pattern), {}, {}, {}, {}};
+  r.handler = [this, access, h = std::move(h)](HttpRequest& req) -> HttpResponse {
+    if (auto st = admit(access, req); !st) return error_response(st.error());
+    auto res = h(req);
+    return res ? std::move(*res) : error_response(res.error());
+  };
+  routes_.push_back(std::move(r));
 }
 
-void Router::add(std::string method, std::string pattern, Handler h) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(h), {}, {}});
+void Router::add_async(std::string method, std::string pattern, Access access, AsyncHandler h, Start start) {
+  Route r{std::move(method), split_path(pattern), {}, {}, {}, {}, start};
+  r.async = [this, access, h = std::move(h)](HttpRequest& req, Responder reply) {
+    if (auto st = admit(access, req); !st) return reply(error_response(st.error()));
+    if (auto st = h(req, reply); !st) reply(error_response(st.error()));  // ignored if it had answered
+  };
+  routes_.push_back(std::move(r));
 }
 
-void Router::add_async(std::string method, std::string pattern, AsyncHandler h, Start start) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), {}, std::move(h), {}, start});
+void Router::add_upload(std::string method, std::string pattern, Access access, UploadHandler h) {
+  Route r{std::move(method), split_path(pattern), {}, {}, {}, {}};
+  r.upload = [this, access, h = std::move(h)](HttpRequest& req) -> Result<std::unique_ptr<UploadSink>> {
+    MC_TRY_STATUS(admit(access, req));
+    return h(req);
+  };
+  routes_.push_back(std::move(r));
 }
 
-void Router::add_upload(std::string method, std::string pattern, UploadHandler h) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), {}, {}, std::move(h)});
+void Router::add_websocket(std::string pattern, Access access, WebSocketHandler h) {
+  Route r{"GET", split_path(pattern), {}, {}, {}, {}};
+  r.websocket = [this, access, h = std::move(h)](HttpRequest& req,
+                                                 std::shared_ptr<WebSocketPeer> peer)
+      -> Result<std::unique_ptr<WebSocketSession>> {
+    MC_TRY_STATUS(admit(access, req));
+    return h(req, std::move(peer));
+  };
+  routes_.push_back(std::move(r));
 }
 
-Router::Match Router::match(const std::string& method, const std::string& path) const {
+Router::Match Router::match(const std::string& method, const std::string& path, bool websocket) const {
   auto segs = split_path(path);
   Match result;
   for (const auto& r : routes_) {
+    if (static_cast<bool>(r.websocket) != websocket) continue;
     if (r.segments.size() != segs.size()) continue;
     std::map<std::string, std::string> params;
     bool same = true;
@@ -146,9 +101,12 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
       result.kind = Match::kAsync;
       result.async = &r.async;
       result.start = r.start;
-    } else {
+    } else if (r.upload) {
       result.kind = Match::kUpload;
       result.upload = &r.upload;
+    } else {
+      result.kind = Match::kWebSocket;
+      result.websocket = &r.websocket;
     }
     return result;
   }

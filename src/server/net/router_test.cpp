@@ -9,9 +9,9 @@ namespace mc::net {
 TEST(Router, MatchesLiteralAndPlaceholderSegments) {
   Router r;
   int hit = 0;
-  r.add("GET", "/v1/resources", [&](HttpRequest&) { hit = 1; return HttpResponse{}; });
-  r.add("GET", "/v1/resources/{id}", [&](HttpRequest&) { hit = 2; return HttpResponse{}; });
-  r.add("GET", "/v1/resources/{id}/content", [&](HttpRequest&) { hit = 3; return HttpResponse{}; });
+  r.add("GET", "/v1/resources", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> { hit = 1; return HttpResponse{}; });
+  r.add("GET", "/v1/resources/{id}", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> { hit = 2; return HttpResponse{}; });
+  r.add("GET", "/v1/resources/{id}/content", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> { hit = 3; return HttpResponse{}; });
 
   auto m = r.match("GET", "/v1/resources/r_42/content");
   ASSERT_EQ(m.kind, Router::Match::kHandler);
@@ -28,7 +28,7 @@ TEST(Router, MatchesLiteralAndPlaceholderSegments) {
 
 TEST(Router, TellsUnknownPathsFromWrongMethods) {
   Router r;
-  r.add("POST", "/v1/shares", [](HttpRequest&) { return HttpResponse{}; });
+  r.add("POST", "/v1/shares", Access::kPublic, [](HttpRequest&) -> Result<HttpResponse> { return HttpResponse{}; });
   EXPECT_EQ(r.match("GET", "/v1/shares").kind, Router::Match::kMethodNotAllowed);
   EXPECT_EQ(r.match("POST", "/v1/nothing").kind, Router::Match::kNotFound);
   EXPECT_EQ(r.match("POST", "/v1/shares/extra").kind, Router::Match::kNotFound);
@@ -36,7 +36,7 @@ TEST(Router, TellsUnknownPathsFromWrongMethods) {
 
 TEST(Router, HeadIsServedByGetRoutes) {
   Router r;
-  r.add("GET", "/v1/health", [](HttpRequest&) { return HttpResponse{}; });
+  r.add("GET", "/v1/health", Access::kPublic, [](HttpRequest&) -> Result<HttpResponse> { return HttpResponse{}; });
   EXPECT_EQ(r.match("HEAD", "/v1/health").kind, Router::Match::kHandler);
 }
 
@@ -114,13 +114,83 @@ TEST(Responder, LaterRendersWhereTheSenderRunsIt) {
 
 TEST(Router, AsyncRoutesMatchAsAsync) {
   Router r;
-  r.add_async("POST", "/v1/shares", [](HttpRequest&, Responder reply) { reply(status(201)); });
+  r.add_async("POST", "/v1/shares", Access::kPublic, [](HttpRequest&, Responder reply) -> Status {
+    reply(status(201));
+    return {};
+  });
   auto m = r.match("POST", "/v1/shares");
   ASSERT_EQ(m.kind, Router::Match::kAsync);
   int answered = 0;
   HttpRequest req;
   (*m.async)(req, Responder([&](Responder::Render r) { answered = r().status; }));
   EXPECT_EQ(answered, 201);
+}
+
+// A stand-in for the accounts area's authenticator: "Bearer u" is a user,
+// "Bearer p" a provider, anything else is refused.
+Router router_with_logins() {
+  return Router([](const HttpRequest& req) -> Result<Caller> {
+    const auto& h = req.header("authorization");
+    if (h == "Bearer u") return Caller{1, "alice", Role::kUser, "d_1"};
+    if (h == "Bearer p") return Caller{2, "studio", Role::kProvider, "d_2"};
+    return Error::unauthenticated("invalid_token", "the token is not valid");
+  });
+}
+
+HttpResponse call(Router& r, const std::string& method, const std::string& path, const std::string& token) {
+  auto m = r.match(method, path);
+  EXPECT_EQ(m.kind, Router::Match::kHandler);
+  HttpRequest req;
+  if (!token.empty()) req.headers["authorization"] = "Bearer " + token;
+  return (*m.handler)(req);
+}
+
+TEST(Router, EachRouteDeclaresWhoMayCallIt) {
+  auto r = router_with_logins();
+  std::string seen;
+  auto who = [&](HttpRequest& req) -> Result<HttpResponse> {
+    seen = req.caller ? req.user().network_id : "anyone";
+    return status(200);
+  };
+  r.add("GET", "/open", Access::kPublic, who);
+  r.add("GET", "/mine", Access::kUser, who);
+  r.add("POST", "/publish", Access::kProvider, who);
+
+  EXPECT_EQ(call(r, "GET", "/open", "").status, 200);
+  EXPECT_EQ(seen, "anyone");
+  EXPECT_EQ(call(r, "GET", "/mine", "").status, 401);
+  EXPECT_EQ(call(r, "GET", "/mine", "u").status, 200);
+  EXPECT_EQ(seen, "alice");
+  EXPECT_EQ(call(r, "POST", "/publish", "u").status, 403) << "a user is not a provider";
+  EXPECT_EQ(call(r, "POST", "/publish", "p").status, 200);
+  EXPECT_EQ(seen, "studio");
+  seen.clear();
+  EXPECT_EQ(call(r, "POST", "/publish", "x").status, 401);
+  EXPECT_TRUE(seen.empty()) << "a refused route never runs";
+}
+
+TEST(Router, ARoutesErrorBecomesTheProtocolsErrorAnswer) {
+  Router r;
+  r.add("GET", "/v1/things/{id}", Access::kPublic, [](HttpRequest& req) -> Result<HttpResponse> {
+    return Error::not_found("thing_not_found", "no thing " + req.path_params["id"]);
+  });
+  auto m = r.match("GET", "/v1/things/7");
+  HttpRequest req;
+  req.path_params = m.params;
+  auto res = (*m.handler)(req);
+  EXPECT_EQ(res.status, 404);
+  EXPECT_NE(res.body.find("\"thing_not_found\""), std::string::npos);
+}
+
+TEST(Router, WebSocketRoutesMatchOnlyUpgrades) {
+  Router r;
+  r.add_websocket("/v1/stream", Access::kPublic,
+                  [](HttpRequest&, std::shared_ptr<WebSocketPeer>) -> Result<std::unique_ptr<WebSocketSession>> {
+                    return Error::internal("not opened in this test");
+                  });
+  EXPECT_EQ(r.match("GET", "/v1/stream", true).kind, Router::Match::kWebSocket);
+  EXPECT_EQ(r.match("GET", "/v1/stream").kind, Router::Match::kNotFound) << "a plain GET is not an upgrade";
+  EXPECT_EQ(r.match("GET", "/v1/other", true).kind, Router::Match::kNotFound);
 }
 
 }  // namespace mc::net

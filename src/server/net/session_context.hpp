@@ -22,12 +22,11 @@ using tcp = asio::ip::tcp;
 struct SessionContext {
   NetOptions opts;
   Router& router;
-  StreamService& streams;
   asio::thread_pool workers;
   std::atomic<std::uint64_t> next_request_id{1};
 
-  SessionContext(NetOptions o, Router& r, StreamService& s)
-      : opts(std::move(o)), router(r), streams(s), workers(static_cast<std::size_t>(opts.worker_threads)) {}
+  SessionContext(NetOptions o, Router& r)
+      : opts(std::move(o)), router(r), workers(static_cast<std::size_t>(opts.worker_threads)) {}
 };
 
 // Runs `f` on the worker pool and resumes the caller on its own executor.
@@ -47,8 +46,10 @@ asio::awaitable<std::invoke_result_t<F>> on_workers(SessionContext& ctx, F f) {
 Result<HttpRequest> to_plain_request(const http::request_header<>& h, std::uint64_t request_id);
 
 asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx);
-asio::awaitable<void> run_stream_session(beast::tcp_stream stream, http::request<http::empty_body> req,
-                                         HttpRequest plain, std::shared_ptr<SessionContext> ctx);
+// Runs one WebSocket route's connection (websocket_session.cpp).
+asio::awaitable<void> run_websocket_session(beast::tcp_stream stream, http::request<http::empty_body> req,
+                                            HttpRequest plain, const WebSocketHandler& route,
+                                            std::shared_ptr<SessionContext> ctx);
 // Writes a complete response with a string body.
 asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpResponse& res, bool keep_alive,
                                      bool head_only, int idle_seconds);

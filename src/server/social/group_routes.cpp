@@ -9,7 +9,6 @@
 namespace mc::social {
 
 namespace json = boost::json;
-using net::error_response;
 using net::HttpRequest;
 using net::HttpResponse;
 using net::json_response;
@@ -22,8 +21,8 @@ json::object group_json(const store::Group& g) {
   return {{"name", g.name}, {"members", members}, {"created_at", g.created_at}};
 }
 
-HttpResponse group_answer(int status, const Result<store::Group>& g) {
-  if (!g) return error_response(g.error());
+Result<HttpResponse> group_answer(int status, const Result<store::Group>& g) {
+  if (!g) return g.error();
   return json_response(status, {{"group", group_json(*g)}});
 }
 
@@ -50,63 +49,55 @@ Status validate_group_name(const std::string& name) {
   return {};
 }
 
-void register_group_routes(net::Router& router, store::AccountStore& accounts, store::GroupStore& groups,
-                           const accounts::Authenticator& auth) {
-  router.add("POST", "/v1/groups", [&](HttpRequest& req) -> HttpResponse {
-    auto caller = auth.authenticate(req);
-    if (!caller) return error_response(caller.error());
-    auto body = parse_json_object(req.body);
-    if (!body) return error_response(body.error());
-    auto name = string_field(*body, "name", true, 64);
-    if (!name) return error_response(name.error());
-    if (auto st = validate_group_name(**name); !st) return error_response(st.error());
-    auto ids = member_ids(accounts, *body, false);
-    if (!ids) return error_response(ids.error());
-    return group_answer(201, groups.create_group(caller->user_id, **name, *ids));
-  });
+namespace {
 
-  router.add("GET", "/v1/groups", [&](HttpRequest& req) -> HttpResponse {
-    auto caller = auth.authenticate(req);
-    if (!caller) return error_response(caller.error());
-    auto list = groups.list_groups(caller->user_id);
-    if (!list) return error_response(list.error());
-    json::array arr;
-    for (const auto& g : *list) arr.emplace_back(group_json(g));
-    return json_response(200, {{"groups", arr}});
-  });
+Result<HttpResponse> create_group(GroupContext& c, HttpRequest& req) {
+  MC_TRY(auto body, parse_json_object(req.body));
+  MC_TRY(auto name, string_field(body, "name", true, 64));
+  MC_TRY_STATUS(validate_group_name(*name));
+  MC_TRY(auto ids, member_ids(c.accounts, body, false));
+  return group_answer(201, c.groups.create_group(req.user().user_id, *name, ids));
+}
 
-  router.add("GET", "/v1/groups/{name}", [&](HttpRequest& req) -> HttpResponse {
-    auto caller = auth.authenticate(req);
-    if (!caller) return error_response(caller.error());
-    return group_answer(200, groups.get_group(caller->user_id, req.path_params["name"]));
-  });
+Result<HttpResponse> list_groups(GroupContext& c, HttpRequest& req) {
+  MC_TRY(auto list, c.groups.list_groups(req.user().user_id));
+  json::array arr;
+  for (const auto& g : list) arr.emplace_back(group_json(g));
+  return json_response(200, {{"groups", arr}});
+}
 
-  router.add("POST", "/v1/groups/{name}/members", [&](HttpRequest& req) -> HttpResponse {
-    auto caller = auth.authenticate(req);
-    if (!caller) return error_response(caller.error());
-    auto body = parse_json_object(req.body);
-    if (!body) return error_response(body.error());
-    auto ids = member_ids(accounts, *body, true);
-    if (!ids) return error_response(ids.error());
-    return group_answer(200, groups.add_group_members(caller->user_id, req.path_params["name"], *ids));
-  });
+Result<HttpResponse> add_members(GroupContext& c, HttpRequest& req) {
+  MC_TRY(auto body, parse_json_object(req.body));
+  MC_TRY(auto ids, member_ids(c.accounts, body, true));
+  return group_answer(200, c.groups.add_group_members(req.user().user_id, req.path_params["name"], ids));
+}
 
-  router.add("DELETE", "/v1/groups/{name}/members/{network_id}", [&](HttpRequest& req) -> HttpResponse {
-    auto caller = auth.authenticate(req);
-    if (!caller) return error_response(caller.error());
-    auto users = accounts::resolve_users(accounts, {req.path_params["network_id"]}, "unknown_user");
-    if (!users) return error_response(users.error());
-    return group_answer(200, groups.remove_group_members(caller->user_id, req.path_params["name"], {users->front().id}));
-  });
+Result<HttpResponse> remove_member(GroupContext& c, HttpRequest& req) {
+  MC_TRY(auto users, accounts::resolve_users(c.accounts, {req.path_params["network_id"]}, "unknown_user"));
+  return group_answer(200, c.groups.remove_group_members(req.user().user_id, req.path_params["name"],
+                                                         {users.front().id}));
+}
 
-  router.add("DELETE", "/v1/groups/{name}", [&](HttpRequest& req) -> HttpResponse {
-    auto caller = auth.authenticate(req);
-    if (!caller) return error_response(caller.error());
-    if (auto st = groups.delete_group(caller->user_id, req.path_params["name"]); !st) return error_response(st.error());
-    HttpResponse r;
-    r.status = 204;
-    return r;
+Result<HttpResponse> delete_group(GroupContext& c, HttpRequest& req) {
+  MC_TRY_STATUS(c.groups.delete_group(req.user().user_id, req.path_params["name"]));
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace
+
+void register_group_routes(net::Router& router, GroupContext& c) {
+  using net::Access;
+  router.add("POST", "/v1/groups", Access::kUser, [&c](HttpRequest& req) { return create_group(c, req); });
+  router.add("GET", "/v1/groups", Access::kUser, [&c](HttpRequest& req) { return list_groups(c, req); });
+  router.add("GET", "/v1/groups/{name}", Access::kUser, [&c](HttpRequest& req) -> Result<HttpResponse> {
+    return group_answer(200, c.groups.get_group(req.user().user_id, req.path_params["name"]));
   });
+  router.add("POST", "/v1/groups/{name}/members", Access::kUser, [&c](HttpRequest& req) { return add_members(c, req); });
+  router.add("DELETE", "/v1/groups/{name}/members/{network_id}", Access::kUser,
+             [&c](HttpRequest& req) { return remove_member(c, req); });
+  router.add("DELETE", "/v1/groups/{name}", Access::kUser, [&c](HttpRequest& req) { return delete_group(c, req); });
 }
 
 }  // namespace mc::social

@@ -15,7 +15,7 @@ namespace mc::store::conformance {
 
 TEST_P(StoreConformance, NetworkIdsAreUnique) {
   user("alice");
-  auto again = accounts().create_user("alice", "h", "user");
+  auto again = accounts().create_user("alice", "h", Role::kUser);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, "network_id_taken");
   EXPECT_EQ(again.error().kind, ErrorKind::kAlreadyExists);
@@ -33,7 +33,7 @@ TEST_P(StoreConformance, SessionsAreFoundByTokenHash) {
 }
 
 TEST_P(StoreConformance, ResourcesPageInPublishingOrderAndFilterByType) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   for (int i = 0; i < 5; ++i) resource(p, i % 2 ? "music" : "novel", "t" + std::to_string(i));
   auto page = catalog().list_resources(std::nullopt, 0, 2);
   ASSERT_TRUE(page);
@@ -52,7 +52,7 @@ TEST_P(StoreConformance, ResourcesPageInPublishingOrderAndFilterByType) {
 }
 
 TEST_P(StoreConformance, ShareGivesEachRecipientTheNextGaplessSeq) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob"), carol = user("carol");
   auto r = resource(p, "novel", "book");
   for (int i = 0; i < 3; ++i) {
@@ -77,7 +77,7 @@ TEST_P(StoreConformance, ShareGivesEachRecipientTheNextGaplessSeq) {
 }
 
 TEST_P(StoreConformance, AShareToManyRecipientsGivesEachTheNextSeq) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto r = resource(p, "novel", "book");
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 250; ++i) ids.push_back(user("u" + std::to_string(i) + "xx").id);  // two chunks of 100 and 50 singles
@@ -103,7 +103,7 @@ TEST_P(StoreConformance, AShareToManyRecipientsGivesEachTheNextSeq) {
 }
 
 TEST_P(StoreConformance, AFailedShareStoresNothingAndLeavesNoGap) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob");
   auto r = resource(p, "novel", "book");
   NewShare good = make_share("s_same", alice.id, r.id, "", {bob.id});
@@ -124,7 +124,7 @@ TEST_P(StoreConformance, AFailedShareStoresNothingAndLeavesNoGap) {
 }
 
 TEST_P(StoreConformance, DataSurvivesReopening) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto bob = user("bob");
   auto r = resource(p, "novel", "book");
   ASSERT_TRUE(delivery().create_share(make_share("s_1", p.id, r.id, "keep", {bob.id})));
@@ -136,7 +136,7 @@ TEST_P(StoreConformance, DataSurvivesReopening) {
 }
 
 TEST_P(StoreConformance, AReusedClientIdReplaysTheFirstShareAndStoresNothing) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob");
   auto r = resource(p, "novel", "book");
   auto first = make_share("s_a", alice.id, r.id, "hi", {bob.id});
@@ -163,7 +163,7 @@ TEST_P(StoreConformance, AReusedClientIdReplaysTheFirstShareAndStoresNothing) {
 }
 
 TEST_P(StoreConformance, AcksMoveEachDeviceCursorForwardOnlyAndMarkDelivery) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob");
   auto r = resource(p, "novel", "book");
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(delivery().create_share(make_share("s_" + std::to_string(i), alice.id, r.id, "", {bob.id})));
@@ -180,7 +180,7 @@ TEST_P(StoreConformance, AcksMoveEachDeviceCursorForwardOnlyAndMarkDelivery) {
 }
 
 TEST_P(StoreConformance, FirstOpenSendsTheSenderOneReceiptUnlessTurnedOff) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob"), carol = user("carol");
   auto r = resource(p, "novel", "book");
   ASSERT_TRUE(delivery().create_share(make_share("s_1", alice.id, r.id, "", {bob.id, carol.id})));
@@ -245,7 +245,7 @@ TEST_P(StoreConformance, UserRefsNameKnownUsersAndSkipUnknownOnesCachedOrNot) {
 }
 
 TEST_P(StoreConformance, ACachedResourceReadsTheSameAsAStoredOne) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto r = resource(p, "novel", "book");
   auto first = catalog().get_resource(r.id), second = catalog().get_resource(r.id);
   ASSERT_TRUE(first);
@@ -259,7 +259,7 @@ TEST_P(StoreConformance, ACachedResourceReadsTheSameAsAStoredOne) {
 // what is in memory must answer there, and anything else must refuse
 // before it touches the disk.
 TEST_P(StoreConformance, InANoBlockingScopeOnlyWhatIsInMemoryAnswers) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice");
   auto r = resource(p, "novel", "book");
   ASSERT_TRUE(catalog().get_resource(r.id));
@@ -271,11 +271,11 @@ TEST_P(StoreConformance, InANoBlockingScopeOnlyWhatIsInMemoryAnswers) {
   EXPECT_EQ(refs->front().id, alice.id);
   EXPECT_THROW((void)accounts().find_user_refs({"bob"}), WouldBlock);
   EXPECT_THROW((void)delivery().list_inbox(alice.id, 0, 10), WouldBlock);
-  EXPECT_THROW((void)accounts().create_user("carol", "h", "user"), WouldBlock);
+  EXPECT_THROW((void)accounts().create_user("carol", "h", Role::kUser), WouldBlock);
 }
 
 TEST_P(StoreConformance, AnAsyncShareCompletesOnceDurableWithTheSameOutcome) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob");
   auto r = resource(p, "novel", "book");
   std::promise<Result<ShareOutcome>> done;
@@ -297,7 +297,7 @@ TEST_P(StoreConformance, AnAsyncShareCompletesOnceDurableWithTheSameOutcome) {
 }
 
 TEST_P(StoreConformance, ASharesClientIdFindsItAndItsFingerprint) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob"), carol = user("carol");
   auto r = resource(p, "novel", "book");
   auto s = make_share("s_c", alice.id, r.id, "n", {carol.id, bob.id});
@@ -317,7 +317,7 @@ TEST_P(StoreConformance, ASharesClientIdFindsItAndItsFingerprint) {
 }
 
 TEST_P(StoreConformance, AForwardKeepsItsChainAndParent) {
-  auto p = user("prov", "provider");
+  auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob"), carol = user("carol");
   auto r = resource(p, "novel", "book");
   ASSERT_TRUE(delivery().create_share(make_share("s_orig", alice.id, r.id, "", {bob.id})));

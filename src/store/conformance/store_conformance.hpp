@@ -39,7 +39,7 @@ class StoreConformance : public testing::TestWithParam<BackendFactory> {
   DeliveryStore& delivery() { return backend_->delivery(); }
   GroupStore& groups() { return backend_->groups(); }
 
-  User user(const std::string& name, const std::string& role = "user");
+  User user(const std::string& name, Role role = Role::kUser);
   Resource resource(const User& publisher, const std::string& type, const std::string& title);
   static NewShare make_share(std::string id, std::int64_t sender, const std::string& resource, std::string note,
                              std::vector<std::int64_t> to);

@@ -25,7 +25,7 @@ void StoreConformance::reopen() {
   backend_ = std::move(*b);
 }
 
-User StoreConformance::user(const std::string& name, const std::string& role) {
+User StoreConformance::user(const std::string& name, Role role) {
   auto u = accounts().create_user(name, "hash", role);
   EXPECT_TRUE(u);
   return *u;

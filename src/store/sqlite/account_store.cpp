@@ -40,12 +40,12 @@ ALTER TABLE users ADD COLUMN send_receipts INTEGER NOT NULL DEFAULT 1;
 }
 
 Result<User> SqliteAccountStore::create_user(const std::string& network_id, const std::string& password_hash,
-                                      const std::string& role) {
+                                      Role role) {
   return engine_.writer().run_for<User>([&](Database& db) -> Result<User> {
     auto st = db.prepare("INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?) "
                          "RETURNING " + std::string(kUserColumns));
     if (!st) return st.error();
-    st->bind(1, network_id).bind(2, password_hash).bind(3, role).bind(4, now_ms());
+    st->bind(1, network_id).bind(2, password_hash).bind(3, role_name(role)).bind(4, now_ms());
     auto row = st->step();
     if (!row) {
       if (row.error().is(ErrorKind::kAlreadyExists)) {
@@ -60,14 +60,14 @@ Result<User> SqliteAccountStore::create_user(const std::string& network_id, cons
 }
 
 Status SqliteAccountStore::create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
-                                 const std::string& role) {
+                                 Role role) {
   return engine_.writer().run([&](Database& db) -> Status {
     auto st = db.prepare("INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?)");
     if (!st) return st.error();
     std::int64_t now = now_ms();
     for (const auto& id : network_ids) {
       st->reset();
-      st->bind(1, id).bind(2, password_hash).bind(3, role).bind(4, now);
+      st->bind(1, id).bind(2, password_hash).bind(3, role_name(role)).bind(4, now);
       if (auto s = st->run(); !s) {
         if (s.error().is(ErrorKind::kAlreadyExists)) return Error::already_exists("network_id_taken", "the network ID '" + id + "' is taken");
         return s;

@@ -16,9 +16,9 @@ class SqliteAccountStore final : public AccountStore {
   explicit SqliteAccountStore(Engine& engine) : engine_(engine) {}
 
   Result<User> create_user(const std::string& network_id, const std::string& password_hash,
-                           const std::string& role) override;
+                           Role role) override;
   Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
-                      const std::string& role) override;
+                      Role role) override;
   Result<User> find_user(std::string_view network_id) override;
   Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) override;
   Result<std::vector<UserRef>> find_user_refs(const std::vector<std::string>& network_ids) override;

@@ -45,9 +45,9 @@ TEST_F(EngineTest, ConcurrentWritesShareCommits) {
   auto b = SqliteBackend::open(path());
   ASSERT_TRUE(b);
   auto& backend = **b;
-  auto p = *backend.accounts().create_user("prov", "h", "provider");
-  auto alice = *backend.accounts().create_user("alice", "h", "user");
-  auto bob = *backend.accounts().create_user("bob", "h", "user");
+  auto p = *backend.accounts().create_user("prov", "h", Role::kProvider);
+  auto alice = *backend.accounts().create_user("alice", "h", Role::kUser);
+  auto bob = *backend.accounts().create_user("bob", "h", Role::kUser);
   ASSERT_TRUE(backend.catalog().put_blob(std::string(64, 'a'), 1));
   Resource r;
   r.id = "r_1";

@@ -1,13 +1,14 @@
-#include "server/demo_seed.hpp"
+#include "server/catalog/demo_seed.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <string>
 
 #include "server/accounts/account_routes.hpp"
 #include "server/catalog/catalog_routes.hpp"
 
-namespace mc::server {
+namespace mc::catalog {
 
 namespace {
 
@@ -51,7 +52,7 @@ struct DemoResource {
 
 }  // namespace
 
-Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catalog, catalog::BlobStore& blobs) {
+Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catalog, BlobStore& blobs) {
   auto count = catalog.count_resources();
   if (!count) return count.error();
   if (*count > 0) return false;
@@ -87,4 +88,20 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
   return true;
 }
 
-}  // namespace mc::server
+void print_demo_tour(const std::string& url) {
+  std::printf(
+      "demo accounts (network ID / password): provider / provider-pass (provider), alice / alice-pass, bob / bob-pass\n"
+      "try, in another terminal from this folder:\n"
+      "  export MSGC_SERVER=%s PATH=$PWD/build/release:$PATH\n"
+      "  echo alice-pass | msgc --home /tmp/alice login alice\n"
+      "  echo bob-pass   | msgc --home /tmp/bob login bob\n"
+      "  msgc --home /tmp/alice catalog\n"
+      "  RID=$(msgc --home /tmp/alice catalog --type novel -q | head -n 1)\n"
+      "  msgc --home /tmp/bob inbox --follow &\n"
+      "  msgc --home /tmp/alice share $RID --to bob --note 'have a look'\n"
+      "  msgc --home /tmp/bob get $RID -o /tmp/bob-novel.txt\n"
+      "Ctrl-C stops the server.\n",
+      url.c_str());
+}
+
+}  // namespace mc::catalog

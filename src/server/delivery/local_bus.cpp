@@ -1,12 +1,12 @@
-#include "server/delivery/hub.hpp"
+#include "server/delivery/local_bus.hpp"
 
 #include <vector>
 
 namespace mc::delivery {
 
-class Hub::Entry final : public net::Subscription {
+class LocalBus::Entry final : public Subscription {
  public:
-  Entry(Hub& hub, std::int64_t user, std::list<std::shared_ptr<net::Notify>>::iterator it)
+  Entry(LocalBus& hub, std::int64_t user, std::list<std::shared_ptr<Notify>>::iterator it)
       : hub_(hub), user_(user), it_(it) {}
   ~Entry() override {
     std::lock_guard lk(hub_.mu_);
@@ -16,20 +16,20 @@ class Hub::Entry final : public net::Subscription {
   }
 
  private:
-  Hub& hub_;
+  LocalBus& hub_;
   std::int64_t user_;
-  std::list<std::shared_ptr<net::Notify>>::iterator it_;
+  std::list<std::shared_ptr<Notify>>::iterator it_;
 };
 
-std::unique_ptr<net::Subscription> Hub::subscribe(std::int64_t user_id, net::Notify notify) {
+std::unique_ptr<Subscription> LocalBus::subscribe(std::int64_t user_id, Notify notify) {
   std::lock_guard lk(mu_);
   auto& l = subs_[user_id];
-  l.push_back(std::make_shared<net::Notify>(std::move(notify)));
+  l.push_back(std::make_shared<Notify>(std::move(notify)));
   return std::make_unique<Entry>(*this, user_id, std::prev(l.end()));
 }
 
-void Hub::publish(std::int64_t user_id, const net::ItemHint* hint) {
-  std::vector<std::shared_ptr<net::Notify>> targets;
+void LocalBus::publish(std::int64_t user_id, const ItemHint* hint) {
+  std::vector<std::shared_ptr<Notify>> targets;
   {
     std::lock_guard lk(mu_);
     auto m = subs_.find(user_id);

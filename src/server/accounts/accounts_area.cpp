@@ -1,0 +1,28 @@
+// The accounts area: network IDs, passwords, sessions and settings.
+#include "server/accounts/account_routes.hpp"
+#include "server/area.hpp"
+#include "server/config.hpp"
+#include "store/backend.hpp"
+
+namespace mc::accounts {
+
+namespace {
+
+class AccountsArea final : public server::Area {
+ public:
+  explicit AccountsArea(AccountContext c) : context(c) {}
+  AccountContext context;
+};
+
+Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
+  auto area = std::make_unique<AccountsArea>(
+      AccountContext{ctx.stores.accounts(), ctx.auth, ctx.config.accounts.token_ttl_seconds});
+  register_account_routes(ctx.router, area->context);
+  return std::unique_ptr<server::Area>(std::move(area));
+}
+
+}  // namespace
+
+MC_SERVER_AREA(accounts, start);
+
+}  // namespace mc::accounts

@@ -1,0 +1,77 @@
+#include "server/app/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "core/random.hpp"
+#include "server/accounts/authenticator.hpp"
+#include "server/area.hpp"
+#include "server/catalog/demo_seed.hpp"
+#include "server/delivery/local_bus.hpp"
+#include "server/net/http_error.hpp"
+#include "server/net/http_server.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
+
+namespace mc::server {
+
+Result<std::unique_ptr<store::Backend>> open_backend(const ServerConfig& cfg) {
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data, ec);
+  if (ec) return Error::failed_precondition("bad_data_dir", "cannot create data directory " + cfg.data + ": " + ec.message());
+  MC_TRY(auto b, store::sqlite::SqliteBackend::open(cfg.data + "/msgcenter.db"));
+  return std::unique_ptr<store::Backend>(std::move(b));
+}
+
+int run_server(const ServerConfig& cfg) {
+  init_crypto();
+  spdlog::info("event=starting {}", describe(cfg));
+  auto listen = net::parse_listen(cfg.net.listen);
+  if (!listen) {
+    spdlog::error("event=bad_config error=\"{}\"", listen.error().message);
+    return 2;
+  }
+  auto backend = open_backend(cfg);
+  if (!backend) {
+    spdlog::error("event=store_failed error=\"{}\"", backend.error().message);
+    return 1;
+  }
+  store::Backend& stores = **backend;
+  accounts::Authenticator auth(stores.accounts());
+  delivery::LocalBus bus;
+  net::Router router([&auth](const net::HttpRequest& req) { return auth.authenticate(req); });
+  router.add("GET", "/v1/health", net::Access::kPublic,
+             [](net::HttpRequest&) -> Result<net::HttpResponse> { return net::json_response(200, {{"status", "ok"}}); });
+  AreaContext ctx{cfg, stores, bus, auth, router};
+  auto areas = start_areas(ctx);
+  if (!areas) {
+    spdlog::error("event=area_failed error=\"{}\"", areas.error().message);
+    return 1;
+  }
+
+  net::HttpServer server(cfg.net, router);
+  auto port = server.listen();
+  if (!port) {
+    spdlog::error("event=listen_failed error=\"{}\"", port.error().message);
+    return 1;
+  }
+  std::string host = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
+  std::string url = "http://" + host + ":" + std::to_string(*port);
+  std::printf("listening on %s\n", url.c_str());
+  if (cfg.demo) catalog::print_demo_tour(url);
+  std::fflush(stdout);
+  // Writes the last handlers submitted post their answers to the server's
+  // I/O context (stopped by then: the answers are not sent, but the context
+  // must still exist). Declared after the server, so it runs before the
+  // server is destroyed, however run() ends.
+  struct FlushWrites {
+    store::Backend& backend;
+    ~FlushWrites() { backend.flush_writes(); }
+  } flush{stores};
+  server.run();
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+}  // namespace mc::server

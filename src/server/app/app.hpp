@@ -1,0 +1,20 @@
+// The server as a whole: the one place that picks the storage backend and
+// the bus, and starts every registered area (server/area.hpp).
+#pragma once
+
+#include <memory>
+
+#include "core/error.hpp"
+#include "server/config.hpp"
+#include "store/backend.hpp"
+
+namespace mc::server {
+
+// Serves until SIGINT/SIGTERM. Prints "listening on http://HOST:PORT" on
+// stdout once ready. Returns the process exit code.
+int run_server(const ServerConfig& cfg);
+
+// The storage backend the configuration names (creating the data directory).
+Result<std::unique_ptr<store::Backend>> open_backend(const ServerConfig& cfg);
+
+}  // namespace mc::server

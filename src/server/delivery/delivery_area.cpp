@@ -1,0 +1,31 @@
+// The delivery area: shares and forwards, inboxes with acks and receipts,
+// and the live stream.
+#include "server/area.hpp"
+#include "server/delivery/delivery_routes.hpp"
+#include "store/backend.hpp"
+
+namespace mc::delivery {
+
+namespace {
+
+class DeliveryArea final : public server::Area {
+ public:
+  explicit DeliveryArea(DeliveryContext c) : context(c) {}
+  DeliveryContext context;
+};
+
+Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
+  auto area = std::make_unique<DeliveryArea>(DeliveryContext{ctx.stores.accounts(), ctx.stores.catalog(),
+                                                             ctx.stores.delivery(), ctx.stores.groups(), ctx.bus,
+                                                             ctx.auth});
+  register_share_routes(ctx.router, area->context);
+  register_inbox_routes(ctx.router, area->context);
+  register_inbox_stream(ctx.router, area->context);
+  return std::unique_ptr<server::Area>(std::move(area));
+}
+
+}  // namespace
+
+MC_SERVER_AREA(delivery, start);
+
+}  // namespace mc::delivery

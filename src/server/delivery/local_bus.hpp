@@ -1,0 +1,25 @@
+// The bus inside one process: a map from users to the notify callbacks of
+// their open streams. Hints are passed by pointer, never copied per stream
+// beyond an id and a shared pointer.
+#pragma once
+
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+#include "server/delivery/bus.hpp"
+
+namespace mc::delivery {
+
+class LocalBus final : public Bus {
+ public:
+  std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) override;
+  void publish(std::int64_t user_id, const ItemHint* hint = nullptr) override;
+
+ private:
+  class Entry;
+  std::mutex mu_;
+  std::unordered_map<std::int64_t, std::list<std::shared_ptr<Notify>>> subs_;
+};
+
+}  // namespace mc::delivery

@@ -1,0 +1,26 @@
+// The social area: groups (address-book matching and friends come here).
+#include "server/area.hpp"
+#include "server/social/group_routes.hpp"
+#include "store/backend.hpp"
+
+namespace mc::social {
+
+namespace {
+
+class SocialArea final : public server::Area {
+ public:
+  explicit SocialArea(GroupContext c) : groups(c) {}
+  GroupContext groups;
+};
+
+Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
+  auto area = std::make_unique<SocialArea>(GroupContext{ctx.stores.accounts(), ctx.stores.groups()});
+  register_group_routes(ctx.router, area->groups);
+  return std::unique_ptr<server::Area>(std::move(area));
+}
+
+}  // namespace
+
+MC_SERVER_AREA(social, start);
+
+}  // namespace mc::social
