@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/caller.hpp"
+#include "core/wire/records.hpp"
 
 namespace mc::store {
 
@@ -32,23 +33,15 @@ struct Session {
   std::int64_t expires_at = 0;
 };
 
-struct Resource {
-  std::string id;
-  std::string type;
-  std::string title;
-  std::vector<std::string> tags;
-  std::string sha256;
-  std::int64_t size = 0;
-  std::string mime;
-  std::string filename;
-  std::string publisher;  // network ID of the provider that published it
-  std::int64_t created_at = 0;
-  std::int64_t position = 0;  // insertion order; the catalog's paging key
-};
+// Records the protocol sends as they are stored.
+using wire::InboxItem;
+using wire::ItemKind;
+using wire::Receipt;
+using wire::Resource;
 
 struct ResourcePage {
   std::vector<Resource> resources;
-  std::optional<std::int64_t> next_after;  // set when more may follow
+  std::optional<std::int64_t> next_after;  // set when more may follow: the last one's publishing position
 };
 
 struct NewShare {
@@ -60,7 +53,7 @@ struct NewShare {
   std::string note;
   std::vector<std::int64_t> recipient_ids;  // distinct
   std::int64_t created_at = 0;
-  std::string kind = "share";               // "share" | "forward"
+  ItemKind kind = ItemKind::kShare;         // kShare | kForward
   std::optional<std::string> client_id;     // idempotency key chosen by the sender's client
   std::string fingerprint;                  // what the request means; a reused client_id must match it
   std::optional<std::string> parent_share_id;  // forwards: the share that was forwarded
@@ -73,7 +66,7 @@ struct Share {
   std::string sender;  // network ID
   std::string resource_id;
   std::string note;
-  std::string kind;
+  ItemKind kind = ItemKind::kShare;
   std::vector<std::string> chain;
   std::vector<std::string> recipients;  // network IDs
   std::int64_t created_at = 0;
@@ -90,25 +83,6 @@ struct ShareOutcome {
   Share share;
   bool replayed = false;  // the client_id was seen before: nothing new was stored
   std::vector<Delivery> deliveries;  // empty when replayed
-};
-
-struct InboxItem {
-  std::string id;
-  std::int64_t seq = 0;  // per-owner, gapless, starting at 1
-  std::string kind;      // "share" | "forward" | "receipt"
-  std::string share_id;
-  std::string sender;    // network ID; for a receipt, the recipient who opened
-  std::string note;
-  std::int64_t created_at = 0;
-  std::vector<std::string> chain;  // forwards: earlier senders, original first
-  Resource resource;
-};
-
-struct Receipt {
-  std::string network_id;
-  bool hidden = false;  // the recipient turned receipts off
-  std::optional<std::int64_t> delivered_at;
-  std::optional<std::int64_t> opened_at;
 };
 
 struct OpenOutcome {

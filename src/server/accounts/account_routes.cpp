@@ -8,6 +8,7 @@
 #include "core/json_fields.hpp"
 #include "core/network_id.hpp"
 #include "core/random.hpp"
+#include "core/wire/codec.hpp"
 #include "server/accounts/passwords.hpp"
 #include "server/accounts/tokens.hpp"
 #include "server/net/http_error.hpp"
@@ -21,9 +22,8 @@ using net::json_response;
 
 namespace {
 
-json::object user_json(const store::User& u) {
-  return {{"network_id", u.network_id}, {"role", role_name(u.role)}, {"created_at", u.created_at}};
-}
+// The user as the protocol shows it (never the password hash).
+wire::User to_wire(const store::User& u) { return wire::User{u.network_id, u.role, u.created_at, {}, {}}; }
 
 Result<HttpResponse> register_user(AccountContext& c, HttpRequest& req) {
   MC_TRY(auto body, parse_json_object(req.body));
@@ -31,7 +31,7 @@ Result<HttpResponse> register_user(AccountContext& c, HttpRequest& req) {
   MC_TRY(auto pw, string_field(body, "password", true, 4096));
   MC_TRY(auto user, create_account(c.accounts, *id, *pw, Role::kUser));
   spdlog::info("event=account_created network_id={}", user.network_id);
-  return json_response(201, {{"user", user_json(user)}});
+  return json_response(201, {{"user", wire::to_json(to_wire(user))}});
 }
 
 Result<HttpResponse> log_in(AccountContext& c, HttpRequest& req) {
@@ -54,7 +54,7 @@ Result<HttpResponse> log_in(AccountContext& c, HttpRequest& req) {
   std::string token = new_token();
   std::int64_t expires = now_ms() + c.token_ttl_seconds * 1000;
   MC_TRY_STATUS(c.accounts.create_session(token_hash(token), user->id, device_id, expires));
-  return json_response(201, {{"token", token}, {"expires_at", expires}, {"device_id", device_id}, {"user", user_json(*user)}});
+  return json_response(201, wire::to_json(wire::Login{token, expires, device_id, to_wire(*user)}));
 }
 
 Result<HttpResponse> log_out(AccountContext& c, HttpRequest& req) {
@@ -64,14 +64,12 @@ Result<HttpResponse> log_out(AccountContext& c, HttpRequest& req) {
   return r;
 }
 
-json::object settings_json(const store::User& u) { return {{"send_receipts", u.send_receipts}}; }
-
 Result<HttpResponse> who_am_i(AccountContext& c, HttpRequest& req) {
   MC_TRY(auto user, c.accounts.find_user(req.user().network_id));
-  auto j = user_json(user);
-  j["device_id"] = req.user().device_id;
-  j["settings"] = settings_json(user);
-  return json_response(200, {{"user", j}});
+  auto u = to_wire(user);
+  u.device_id = req.user().device_id;
+  u.settings = wire::Settings{user.send_receipts};
+  return json_response(200, {{"user", wire::to_json(u)}});
 }
 
 Result<HttpResponse> change_settings(AccountContext& c, HttpRequest& req) {
@@ -81,7 +79,7 @@ Result<HttpResponse> change_settings(AccountContext& c, HttpRequest& req) {
     MC_TRY_STATUS(c.accounts.set_send_receipts(req.user().user_id, v->as_bool()));
   }
   MC_TRY(auto user, c.accounts.find_user(req.user().network_id));
-  return json_response(200, {{"settings", settings_json(user)}});
+  return json_response(200, {{"settings", wire::to_json(wire::Settings{user.send_receipts})}});
 }
 
 }  // namespace

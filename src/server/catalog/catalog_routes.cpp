@@ -11,7 +11,7 @@
 #include "core/random.hpp"
 #include "core/resource_type.hpp"
 #include "server/catalog/byte_range.hpp"
-#include "server/catalog/resource_json.hpp"
+#include "core/wire/codec.hpp"
 #include "server/net/http_error.hpp"
 
 namespace mc::catalog {
@@ -51,7 +51,7 @@ class BlobUpload final : public net::UploadSink {
       return error_response(st.error());
     }
     spdlog::info("event=blob_stored sha256={} size={} by={}", blob->sha256, blob->size, publisher_);
-    return json_response(201, {{"sha256", blob->sha256}, {"size", blob->size}});
+    return json_response(201, wire::to_json(wire::StoredBlob{blob->sha256, static_cast<std::int64_t>(blob->size)}));
   }
 
  private:
@@ -120,7 +120,7 @@ Result<HttpResponse> create_resource(CatalogContext& c, HttpRequest& req) {
   r.filename = filename.value_or("");
   MC_TRY(auto created, publish_resource(c.catalog, std::move(r), req.user().user_id));
   spdlog::info("event=resource_published id={} type={} by={}", created.id, created.type, req.user().network_id);
-  return json_response(201, {{"resource", resource_json(created)}});
+  return json_response(201, {{"resource", wire::to_json(created)}});
 }
 
 Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
@@ -132,15 +132,12 @@ Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
   MC_TRY(auto after, net::query_int(req, "after", 0, 0, INT64_MAX));
   MC_TRY(auto limit, net::query_int(req, "limit", kDefaultPage, 1, kMaxPage));
   MC_TRY(auto page, c.catalog.list_resources(type, after, static_cast<int>(limit)));
-  json::array list;
-  for (const auto& r : page.resources) list.emplace_back(resource_json(r));
-  json::value next = page.next_after ? json::value(*page.next_after) : json::value(nullptr);
-  return json_response(200, {{"resources", list}, {"next_after", next}});
+  return json_response(200, wire::to_json(wire::ResourcePage{std::move(page.resources), page.next_after}));
 }
 
 Result<HttpResponse> get_resource(CatalogContext& c, HttpRequest& req) {
   MC_TRY(auto r, c.catalog.get_resource(req.path_params["id"]));
-  return json_response(200, {{"resource", resource_json(r)}});
+  return json_response(200, {{"resource", wire::to_json(r)}});
 }
 
 // The bytes, with Range and If-Range (RFC 9110), sent with sendfile.

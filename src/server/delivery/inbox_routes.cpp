@@ -4,7 +4,7 @@
 
 #include "core/json_fields.hpp"
 #include "server/delivery/delivery_routes.hpp"
-#include "server/delivery/item_json.hpp"
+#include "core/wire/codec.hpp"
 #include "server/net/http_error.hpp"
 
 namespace mc::delivery {
@@ -26,14 +26,12 @@ Result<HttpResponse> list_inbox(DeliveryContext& d, HttpRequest& req) {
   MC_TRY(auto head, d.deliveries.inbox_head(caller.user_id));
   MC_TRY(auto cursor, d.deliveries.device_cursor(caller.user_id, caller.device_id));
   MC_TRY(auto items, d.deliveries.list_inbox(caller.user_id, after, static_cast<int>(limit)));
-  json::array list;
-  for (const auto& it : items) list.emplace_back(item_json(it));
-  return json_response(200, {{"items", list}, {"head", head}, {"cursor", cursor}});
+  return json_response(200, wire::to_json(wire::InboxPage{std::move(items), head, cursor}));
 }
 
 Result<HttpResponse> get_item(DeliveryContext& d, HttpRequest& req) {
   MC_TRY(auto item, d.deliveries.get_item(req.user().user_id, req.path_params["id"]));
-  return json_response(200, {{"item", item_json(item)}});
+  return json_response(200, {{"item", wire::to_json(item)}});
 }
 
 Result<HttpResponse> mark_opened(DeliveryContext& d, HttpRequest& req) {
@@ -51,7 +49,7 @@ Result<HttpResponse> ack(DeliveryContext& d, HttpRequest& req) {
     return Error::invalid_argument("invalid_field", "field 'seq' must be a non-negative integer");
   }
   MC_TRY(auto cursor, d.deliveries.ack(caller.user_id, caller.device_id, seq->as_int64()));
-  return json_response(200, {{"cursor", cursor}, {"device_id", caller.device_id}});
+  return json_response(200, wire::to_json(wire::Ack{cursor, caller.device_id}));
 }
 
 }  // namespace

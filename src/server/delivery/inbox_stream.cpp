@@ -8,13 +8,13 @@
 // at once, on the I/O thread. Otherwise (a gap because publishers raced,
 // more than 64 hints waiting, a signal without a hint, the first pull) the
 // stream reads the store in batches of 200, on a worker. Both paths give
-// the same bytes (item_frame).
+// the same bytes (wire::item_frame).
 #include <boost/json.hpp>
 #include <deque>
 #include <mutex>
 
 #include "server/delivery/delivery_routes.hpp"
-#include "server/delivery/item_json.hpp"
+#include "core/wire/codec.hpp"
 
 namespace mc::delivery {
 
@@ -24,10 +24,6 @@ namespace {
 
 constexpr int kStreamBatch = 200;
 constexpr std::size_t kMaxHints = 64;
-
-std::string error_frame(const Error& e) {
-  return json::serialize(json::object{{"type", "error"}, {"error", {{"code", e.code}, {"message", e.message}}}});
-}
 
 // What the bus hands the stream, from publishing threads. Held by a shared
 // pointer that the bus's callback holds weakly: a signal that races the
@@ -82,7 +78,7 @@ class InboxStream final : public net::WebSocketSession {
         out.more = true;
         break;
       }
-      out.frames.push_back(item_frame(h.item_id, h.seq, *h.shared_part));
+      out.frames.push_back(wire::item_frame(h.item_id, h.seq, *h.shared_part));
       cursor_ = h.seq;
     }
     return out;
@@ -92,24 +88,24 @@ class InboxStream final : public net::WebSocketSession {
     boost::system::error_code ec;
     auto v = json::parse(text, ec);
     if (ec || !v.is_object()) {
-      return error_frame(Error::invalid_argument("malformed_json", "a frame is one JSON object"));
+      return wire::error_frame(Error::invalid_argument("malformed_json", "a frame is one JSON object"));
     }
     const auto& o = v.as_object();
     const auto* type = o.if_contains("type");
     if (!type || !type->is_string()) {
-      return error_frame(Error::invalid_argument("missing_field", "a frame needs a 'type'"));
+      return wire::error_frame(Error::invalid_argument("missing_field", "a frame needs a 'type'"));
     }
     if (type->as_string() == "ack") {
       const auto* seq = o.if_contains("seq");
       if (!seq || !seq->is_int64() || seq->as_int64() < 0) {
-        return error_frame(Error::invalid_argument("invalid_field", "an ack needs 'seq', a non-negative integer"));
+        return wire::error_frame(Error::invalid_argument("invalid_field", "an ack needs 'seq', a non-negative integer"));
       }
       auto cursor = d_.deliveries.ack(caller_.user_id, caller_.device_id, seq->as_int64());
-      if (!cursor) return error_frame(cursor.error());
-      return json::serialize(json::object{{"type", "acked"}, {"cursor", *cursor}});
+      if (!cursor) return wire::error_frame(cursor.error());
+      return wire::acked_frame(*cursor);
     }
-    if (type->as_string() == "ping") return std::string(R"({"type":"pong"})");
-    return error_frame(Error::invalid_argument("unknown_frame",
+    if (type->as_string() == "ping") return wire::pong_frame();
+    return wire::error_frame(Error::invalid_argument("unknown_frame",
                                                "unknown frame type '" + std::string(type->as_string()) + "'"));
   }
 
@@ -133,15 +129,12 @@ class InboxStream final : public net::WebSocketSession {
     MC_TRY(auto items, d_.deliveries.list_inbox(caller_.user_id, cursor_, kStreamBatch));
     Pull out;
     if (!hello_sent_) {
-      out.frames.push_back(json::serialize(json::object{{"type", "hello"},
-                                                        {"network_id", caller_.network_id},
-                                                        {"device_id", caller_.device_id},
-                                                        {"after", after_},
-                                                        {"cursor", device_cursor_}}));
+      out.frames.push_back(
+          wire::hello_frame(wire::Hello{caller_.network_id, caller_.device_id, after_, device_cursor_}));
       hello_sent_ = true;
     }
     for (const auto& it : items) {
-      out.frames.push_back(item_frame(it.id, it.seq, item_shared_part(it)));
+      out.frames.push_back(wire::item_frame(it));
       cursor_ = it.seq;
     }
     must_read_ = items.size() == static_cast<std::size_t>(kStreamBatch);

@@ -1,18 +1,14 @@
-// The wire shapes of an inbox item and a share (docs/protocol.md).
+// Internal to delivery/: the wire form of a stored share.
 #pragma once
 
-#include <boost/json/object.hpp>
-
+#include "core/wire/records.hpp"
 #include "store/records.hpp"
 
 namespace mc::delivery {
 
-boost::json::object item_json(const store::InboxItem& item);
-// The item's JSON without "id" and "seq": the same for every recipient of a
-// share, so a fan-out renders it once.
-std::string item_shared_part(const store::InboxItem& item);
-// {"type":"item","item":{"id":…,"seq":…,<shared part>}}: the stream frame.
-std::string item_frame(const std::string& item_id, std::int64_t seq, const std::string& shared_part);
-boost::json::object share_json(const store::Share& share);
+// The share as the protocol shows it: without the sender's user id.
+inline wire::Share to_wire(const store::Share& s) {
+  return wire::Share{s.id, s.kind, s.resource_id, s.sender, s.recipients, s.note, s.created_at, s.chain};
+}
 
 }  // namespace mc::delivery

@@ -13,6 +13,7 @@
 #include "core/sha256.hpp"
 #include "server/accounts/user_lookup.hpp"
 #include "server/delivery/delivery_routes.hpp"
+#include "core/wire/codec.hpp"
 #include "server/delivery/item_json.hpp"
 #include "server/net/http_error.hpp"
 #include "server/social/group_routes.hpp"
@@ -21,6 +22,7 @@
 namespace mc::delivery {
 
 namespace json = boost::json;
+using wire::ItemKind;
 using net::error_response;
 using net::HttpRequest;
 using net::HttpResponse;
@@ -91,11 +93,11 @@ Result<ShareRequest> parse_share_request(const std::string& text) {
 // A forward re-shares an item the caller received, keeping its provenance.
 Status resolve_forward(DeliveryContext& d, const Caller& caller, const std::string& item_id, PreparedShare& p) {
   MC_TRY(auto item, d.deliveries.get_item(caller.user_id, item_id));
-  if (item.kind != "share" && item.kind != "forward") {
+  if (item.kind != ItemKind::kShare && item.kind != ItemKind::kForward) {
     return Error::failed_precondition("not_forwardable", "only shares and forwards can be forwarded");
   }
   MC_TRY(auto parent, d.deliveries.get_share(item.share_id));
-  p.share.kind = "forward";
+  p.share.kind = ItemKind::kForward;
   p.share.resource_id = item.resource.id;
   p.resource = item.resource;
   p.share.parent_share_id = parent.id;
@@ -170,7 +172,7 @@ Result<PreparedShare> prepare_share(DeliveryContext& d, HttpRequest& req) {
   MC_TRY(auto seen, d.deliveries.find_by_client_id(caller.user_id, *r.client_id));
   if (!seen) return prepared;  // the validation error
   MC_TRY_STATUS(store::rules::check_replay(*r.client_id, seen->second, r.meaning()));
-  HttpResponse res = json_response(201, {{"share", share_json(seen->first)}});
+  HttpResponse res = json_response(201, {{"share", wire::to_json(to_wire(seen->first))}});
   res.headers.emplace_back("Idempotent-Replay", "true");
   PreparedShare replay;
   replay.answer = std::move(res);
@@ -183,14 +185,14 @@ Result<PreparedShare> prepare_share(DeliveryContext& d, HttpRequest& req) {
 HttpResponse finish_share(DeliveryContext& d, const store::Resource& resource, Result<store::ShareOutcome> outcome) {
   if (!outcome) return error_response(outcome.error());
   const store::Share& share = outcome->share;
-  HttpResponse res = json_response(201, {{"share", share_json(share)}});
+  HttpResponse res = json_response(201, {{"share", wire::to_json(to_wire(share))}});
   if (outcome->replayed) {
     res.headers.emplace_back("Idempotent-Replay", "true");
     return res;
   }
   // Committed and fsynced: now wake the recipients' streams, each with its
   // new item. The part of the frame all recipients share is rendered once.
-  store::InboxItem common;
+  wire::InboxItem common;
   common.kind = share.kind;
   common.share_id = share.id;
   common.sender = share.sender;
@@ -198,12 +200,12 @@ HttpResponse finish_share(DeliveryContext& d, const store::Resource& resource, R
   common.created_at = share.created_at;
   common.chain = share.chain;
   common.resource = resource;
-  auto shared_part = std::make_shared<const std::string>(item_shared_part(common));
+  auto shared_part = std::make_shared<const std::string>(wire::item_shared_part(common));
   for (const auto& dl : outcome->deliveries) {
     ItemHint hint{dl.seq, dl.item_id, shared_part};
     d.bus.publish(dl.user_id, &hint);
   }
-  spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, share.kind, share.sender,
+  spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, wire::item_kind_name(share.kind), share.sender,
                 outcome->deliveries.size());
   return res;
 }
@@ -235,20 +237,13 @@ Result<store::Share> own_share(DeliveryContext& d, HttpRequest& req) {
 
 Result<HttpResponse> get_share(DeliveryContext& d, HttpRequest& req) {
   MC_TRY(auto share, own_share(d, req));
-  return json_response(200, {{"share", share_json(share)}});
+  return json_response(200, {{"share", wire::to_json(to_wire(share))}});
 }
 
 Result<HttpResponse> get_receipts(DeliveryContext& d, HttpRequest& req) {
   MC_TRY(auto share, own_share(d, req));
   MC_TRY(auto list, d.deliveries.receipts(share.id));
-  json::array arr;
-  for (const auto& r : list) {
-    json::object o{{"network_id", r.network_id}, {"hidden", r.hidden}};
-    o["delivered_at"] = r.delivered_at ? json::value(*r.delivered_at) : json::value(nullptr);
-    o["opened_at"] = r.opened_at ? json::value(*r.opened_at) : json::value(nullptr);
-    arr.emplace_back(std::move(o));
-  }
-  return json_response(200, {{"share_id", share.id}, {"receipts", arr}});
+  return json_response(200, wire::to_json(wire::ShareReceipts{share.id, std::move(list)}));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/wire/codec.hpp"
+
 namespace mc::net {
 
 int http_status(const Error& e) {
@@ -32,12 +34,10 @@ HttpResponse json_response(int status, const boost::json::value& body) {
 }
 
 HttpResponse error_response(const Error& e) {
-  boost::json::object err;
-  err["code"] = e.code;
-  err["message"] = e.message;
-  boost::json::object body;
-  body["error"] = std::move(err);
-  return json_response(http_status(e), body);
+  HttpResponse r;
+  r.status = http_status(e);
+  r.body = wire::error_body(e);
+  return r;
 }
 
 }  // namespace mc::net

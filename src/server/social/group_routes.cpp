@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/json_fields.hpp"
+#include "core/wire/codec.hpp"
 #include "server/accounts/user_lookup.hpp"
 #include "server/net/http_error.hpp"
 
@@ -15,10 +16,11 @@ using net::json_response;
 
 namespace {
 
+// The group as the protocol shows it: members by network ID.
 json::object group_json(const store::Group& g) {
-  json::array members;
-  for (const auto& m : g.members) members.emplace_back(m.network_id);
-  return {{"name", g.name}, {"members", members}, {"created_at", g.created_at}};
+  wire::Group out{g.name, {}, g.created_at};
+  for (const auto& m : g.members) out.members.push_back(m.network_id);
+  return wire::to_json(out);
 }
 
 Result<HttpResponse> group_answer(int status, const Result<store::Group>& g) {

@@ -192,7 +192,7 @@ TEST_P(StoreConformance, FirstOpenSendsTheSenderOneReceiptUnlessTurnedOff) {
   EXPECT_FALSE(delivery().mark_opened(bob.id, bob_item.id)->first_open);
   auto alices = *delivery().list_inbox(alice.id, 0, 10);
   ASSERT_EQ(alices.size(), 1u);
-  EXPECT_EQ(alices[0].kind, "receipt");
+  EXPECT_EQ(alices[0].kind, ItemKind::kReceipt);
   EXPECT_EQ(alices[0].sender, "bob");
   EXPECT_EQ(alices[0].share_id, "s_1");
 
@@ -322,12 +322,12 @@ TEST_P(StoreConformance, AForwardKeepsItsChainAndParent) {
   auto r = resource(p, "novel", "book");
   ASSERT_TRUE(delivery().create_share(make_share("s_orig", alice.id, r.id, "", {bob.id})));
   auto fwd = make_share("s_fwd", bob.id, r.id, "look", {carol.id});
-  fwd.kind = "forward";
+  fwd.kind = ItemKind::kForward;
   fwd.parent_share_id = "s_orig";
   fwd.chain = {"alice"};
   ASSERT_TRUE(delivery().create_share(fwd));
   auto item = (*delivery().list_inbox(carol.id, 0, 10)).at(0);
-  EXPECT_EQ(item.kind, "forward");
+  EXPECT_EQ(item.kind, ItemKind::kForward);
   EXPECT_EQ(item.sender, "bob");
   EXPECT_EQ(item.chain, (std::vector<std::string>{"alice"}));
   auto by_id = delivery().get_item(carol.id, item.id);
@@ -336,7 +336,7 @@ TEST_P(StoreConformance, AForwardKeepsItsChainAndParent) {
   EXPECT_EQ(delivery().get_item(bob.id, item.id).error().code, "item_not_found") << "items are their owner's";
   auto share = delivery().get_share("s_fwd");
   ASSERT_TRUE(share);
-  EXPECT_EQ(share->kind, "forward");
+  EXPECT_EQ(share->kind, ItemKind::kForward);
   EXPECT_EQ(share->chain, (std::vector<std::string>{"alice"}));
 }
 

@@ -20,7 +20,7 @@ Result<AckMove> plan_ack(std::int64_t seq, std::int64_t head, std::int64_t curso
 }
 
 bool receipt_owed(const OpenedItem& item) {
-  return !item.already_opened && (item.kind == "share" || item.kind == "forward") &&
+  return !item.already_opened && (item.kind == wire::ItemKind::kShare || item.kind == wire::ItemKind::kForward) &&
          item.recipient_allows_receipts && item.sender_id != item.recipient_id;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/wire/records.hpp"
 
 namespace mc::store::rules {
 
@@ -28,7 +29,7 @@ Result<AckMove> plan_ack(std::int64_t seq, std::int64_t head, std::int64_t curso
 // open of a share or a forward, only if the recipient allows receipts, and
 // never to oneself.
 struct OpenedItem {
-  std::string_view kind;  // "share" | "forward" | "receipt" | ...
+  wire::ItemKind kind = wire::ItemKind::kShare;
   bool already_opened = false;
   bool recipient_allows_receipts = true;
   std::int64_t sender_id = 0;

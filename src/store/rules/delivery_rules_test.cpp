@@ -44,21 +44,21 @@ TEST(DeliveryRulesTest, AnAckPastTheHeadIsRefused) {
 }
 
 TEST(DeliveryRulesTest, OnlyTheFirstOpenOfAShareOrForwardOwesAReceipt) {
-  OpenedItem share{"share", false, true, 1, 2};
+  OpenedItem share{wire::ItemKind::kShare, false, true, 1, 2};
   EXPECT_TRUE(receipt_owed(share));
-  OpenedItem forward{"forward", false, true, 1, 2};
+  OpenedItem forward{wire::ItemKind::kForward, false, true, 1, 2};
   EXPECT_TRUE(receipt_owed(forward));
   OpenedItem again = share;
   again.already_opened = true;
   EXPECT_FALSE(receipt_owed(again));
-  OpenedItem receipt{"receipt", false, true, 1, 2};
+  OpenedItem receipt{wire::ItemKind::kReceipt, false, true, 1, 2};
   EXPECT_FALSE(receipt_owed(receipt));
 }
 
 TEST(DeliveryRulesTest, NoReceiptWhenTurnedOffOrToOneself) {
-  OpenedItem off{"share", false, false, 1, 2};
+  OpenedItem off{wire::ItemKind::kShare, false, false, 1, 2};
   EXPECT_FALSE(receipt_owed(off));
-  OpenedItem self{"share", false, true, 3, 3};
+  OpenedItem self{wire::ItemKind::kShare, false, true, 3, 3};
   EXPECT_FALSE(receipt_owed(self));
 }
 

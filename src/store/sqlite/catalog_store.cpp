@@ -101,15 +101,17 @@ Result<ResourcePage> SqliteCatalogStore::list_resources(const std::optional<std:
   if (type) st->bind(i++, *type);
   st->bind(i++, static_cast<std::int64_t>(limit) + 1);  // one extra tells whether more follow
   ResourcePage page;
+  std::int64_t last_position = 0;
   for (;;) {
     auto row = st->step();
     if (!row) return row.error();
     if (!*row) break;
     if (static_cast<int>(page.resources.size()) == limit) {
-      page.next_after = page.resources.back().position;
+      page.next_after = last_position;
       break;
     }
     page.resources.push_back(read_resource(*st, 0));
+    last_position = st->int64(kResourcePositionColumn);
   }
   return page;
 }

@@ -77,7 +77,7 @@ InboxItem read_item(const Statement& st) {
   InboxItem it;
   it.id = st.text(0);
   it.seq = st.int64(1);
-  it.kind = st.text(2);
+  it.kind = wire::parse_item_kind(st.text(2)).value_or(ItemKind::kShare);
   it.share_id = st.text(3);
   it.created_at = st.int64(4);
   it.note = st.text(5);
@@ -94,8 +94,15 @@ Result<Share> load_share(Database& db, const std::string& id) {
   if (!st) return st.error();
   st->bind(1, id);
   if (auto s = step_one(*st, "share_not_found", "no share with id '" + id + "'"); !s) return s.error();
-  Share sh{st->text(0), st->int64(1), st->text(2), st->text(3), st->text(4), st->text(5),
-           strings_from_json(st->text(6)), {}, st->int64(7)};
+  Share sh{st->text(0),
+           st->int64(1),
+           st->text(2),
+           st->text(3),
+           st->text(4),
+           wire::parse_item_kind(st->text(5)).value_or(ItemKind::kShare),
+           strings_from_json(st->text(6)),
+           {},
+           st->int64(7)};
   auto rs = db.prepare(
       "SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
       "WHERE i.share_id = ? AND i.kind != 'receipt' ORDER BY u.network_id");
@@ -112,7 +119,7 @@ Result<Share> load_share(Database& db, const std::string& id) {
 
 // Appends an item to `user_id`'s inbox with the next seq. Runs inside a
 // write job, so the head bump and the item commit or roll back together.
-Result<Delivery> append_item(Database& db, std::int64_t user_id, const std::string& kind, const std::string& share_id,
+Result<Delivery> append_item(Database& db, std::int64_t user_id, ItemKind kind, const std::string& share_id,
                              std::int64_t created_at, std::optional<std::int64_t> receipt_user) {
   auto bump = db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head");
   if (!bump) return bump.error();
@@ -125,7 +132,7 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, const std::stri
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!item) return item.error();
   Delivery d{user_id, seq, new_id("i_")};
-  item->bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, kind).bind(5, share_id).bind(6, created_at);
+  item->bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, wire::item_kind_name(kind)).bind(5, share_id).bind(6, created_at);
   if (receipt_user) item->bind(7, *receipt_user);
   else item->bind_null(7);
   if (auto st = item->run(); !st) return st.error();
@@ -137,7 +144,7 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, const std::stri
 // statements instead of 20,000, and its commit (which every recipient waits
 // for) is that much shorter.
 Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::int64_t>& user_ids,
-                                           const std::string& kind, const std::string& share_id,
+                                           ItemKind kind, const std::string& share_id,
                                            std::int64_t created_at) {
   constexpr std::size_t kChunk = 100;
   std::vector<Delivery> out;
@@ -172,7 +179,7 @@ Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::
       for (std::size_t k = 0; k < kChunk; ++k) {
         Delivery d{user_ids[i + k], seq_of[user_ids[i + k]], new_id("i_")};
         int p = static_cast<int>(k * 6);
-        ins->bind(p + 1, d.user_id).bind(p + 2, d.seq).bind(p + 3, d.item_id).bind(p + 4, kind);
+        ins->bind(p + 1, d.user_id).bind(p + 2, d.seq).bind(p + 3, d.item_id).bind(p + 4, wire::item_kind_name(kind));
         ins->bind(p + 5, share_id).bind(p + 6, created_at);
         out.push_back(std::move(d));
       }
@@ -209,7 +216,7 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
       "parent_share_id, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!ins) return ins.error();
   ins->bind(1, share.id).bind(2, share.sender_id).bind(3, share.resource_id).bind(4, share.note);
-  ins->bind(5, share.created_at).bind(6, share.kind);
+  ins->bind(5, share.created_at).bind(6, wire::item_kind_name(share.kind));
   if (share.client_id) ins->bind(7, *share.client_id);
   else ins->bind_null(7);
   ins->bind(8, share.fingerprint);
@@ -343,8 +350,8 @@ Result<OpenOutcome> SqliteDeliveryStore::mark_opened(std::int64_t user_id, const
     if (!st) return st.error();
     st->bind(1, user_id).bind(2, item_id);
     if (auto s = step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"); !s) return s.error();
-    std::string kind = st->text(0), share_id = st->text(2);
-    rules::OpenedItem opened{kind, st->int64(1) != 0, st->int64(4) != 0, st->int64(3), user_id};
+    std::string share_id = st->text(2);
+    rules::OpenedItem opened{wire::parse_item_kind(st->text(0)).value_or(ItemKind::kReceipt), st->int64(1) != 0, st->int64(4) != 0, st->int64(3), user_id};
     std::int64_t sender = opened.sender_id;
     OpenOutcome out;
     if (opened.already_opened) return out;
@@ -356,7 +363,7 @@ Result<OpenOutcome> SqliteDeliveryStore::mark_opened(std::int64_t user_id, const
     up->bind(1, now).bind(2, now).bind(3, user_id).bind(4, item_id);
     if (auto s = up->run(); !s) return s.error();
     if (rules::receipt_owed(opened)) {
-      if (auto d = append_item(db, sender, "receipt", share_id, now, user_id); !d) return d.error();
+      if (auto d = append_item(db, sender, ItemKind::kReceipt, share_id, now, user_id); !d) return d.error();
       out.notify_user = sender;
     }
     return out;

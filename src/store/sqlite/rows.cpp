@@ -23,7 +23,6 @@ Resource read_resource(const Statement& st, int c) {
   r.filename = st.text(c + 7);
   r.publisher = st.text(c + 8);
   r.created_at = st.int64(c + 9);
-  r.position = st.int64(c + 10);
   return r;
 }
 

@@ -15,9 +15,11 @@ using mc::sqlite::Statement;
 inline constexpr const char* kUserColumns = "id, network_id, password_hash, role, created_at, send_receipts";
 User read_user(const Statement& st, int first_col);
 
-// Columns and joins that produce a Resource aliased r, read by read_resource.
+// Columns and joins that produce a Resource aliased r, read by read_resource;
+// the column after them is the resource's publishing position.
 inline constexpr const char* kResourceColumns =
     "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position";
+inline constexpr int kResourcePositionColumn = 10;
 inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Statement& st, int first_col);

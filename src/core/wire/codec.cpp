@@ -1,0 +1,512 @@
+#include "core/wire/codec.hpp"
+
+#include <boost/json.hpp>
+
+namespace mc::wire {
+
+namespace json = boost::json;
+
+std::string_view item_kind_name(ItemKind kind) {
+  switch (kind) {
+    case ItemKind::kShare: return "share";
+    case ItemKind::kForward: return "forward";
+    case ItemKind::kReceipt: return "receipt";
+  }
+  return "share";
+}
+
+std::optional<ItemKind> parse_item_kind(std::string_view name) {
+  if (name == "share") return ItemKind::kShare;
+  if (name == "forward") return ItemKind::kForward;
+  if (name == "receipt") return ItemKind::kReceipt;
+  return std::nullopt;
+}
+
+namespace {
+
+Error unexpected(std::string_view what) {
+  return Error{ErrorKind::kInternal, "unexpected_answer", "unexpected answer from the server: " + std::string(what)};
+}
+
+json::array string_array(const std::vector<std::string>& list) {
+  json::array a;
+  a.reserve(list.size());
+  for (const auto& s : list) a.emplace_back(s);
+  return a;
+}
+
+json::value optional_int(const std::optional<std::int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
+
+// Reads the fields of one JSON object; the first problem sticks and the
+// reads after it return empty values, so a decoder reads every field and
+// checks once at the end.
+class Fields {
+ public:
+  Fields(const json::value& v, std::string_view what) : what_(what) {
+    if (v.is_object()) obj_ = &v.as_object();
+    else fail("", "is not an object");
+  }
+  bool ok() const { return !failed_; }
+  const Error& error() const { return error_; }
+
+  std::string str(std::string_view key) {
+    const auto* v = get(key);
+    if (!v) return {};
+    if (!v->is_string()) return fail(key, "is not a string"), std::string();
+    return std::string(v->as_string());
+  }
+  std::int64_t i64(std::string_view key) {
+    const auto* v = get(key);
+    if (!v) return 0;
+    if (v->is_int64()) return v->as_int64();
+    if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+      return static_cast<std::int64_t>(v->as_uint64());
+    }
+    return fail(key, "is not an integer"), 0;
+  }
+  bool boolean(std::string_view key) {
+    const auto* v = get(key);
+    if (!v) return false;
+    if (!v->is_bool()) return fail(key, "is not true or false"), false;
+    return v->as_bool();
+  }
+  // Absent or null: nullopt.
+  std::optional<std::int64_t> opt_i64(std::string_view key) {
+    if (!present(key)) return std::nullopt;
+    return i64(key);
+  }
+  std::optional<std::string> opt_str(std::string_view key) {
+    if (!present(key)) return std::nullopt;
+    return str(key);
+  }
+  std::vector<std::string> strs(std::string_view key) {
+    std::vector<std::string> out;
+    const auto* v = get(key);
+    if (!v) return out;
+    if (!v->is_array()) return fail(key, "is not an array"), out;
+    for (const auto& e : v->as_array()) {
+      if (!e.is_string()) return fail(key, "holds a non-string"), out;
+      out.emplace_back(e.as_string());
+    }
+    return out;
+  }
+  // A nested value, required.
+  const json::value* sub(std::string_view key) { return get(key); }
+  bool present(std::string_view key) const {
+    if (!obj_) return false;
+    const auto* v = obj_->if_contains(key);
+    return v && !v->is_null();
+  }
+  // Adopts a nested decoder's failure.
+  template <class T>
+  T take(Result<T> r) {
+    if (r) return std::move(*r);
+    if (!failed_) {
+      failed_ = true;
+      error_ = std::move(r).error();
+    }
+    return T{};
+  }
+  void fail(std::string_view key, std::string_view problem) {
+    if (failed_) return;
+    failed_ = true;
+    std::string where(what_);
+    if (!key.empty()) where += " field '" + std::string(key) + "'";
+    error_ = unexpected(where + " " + std::string(problem));
+  }
+
+ private:
+  const json::value* get(std::string_view key) {
+    if (!obj_) return nullptr;
+    const auto* v = obj_->if_contains(key);
+    if (!v) {
+      fail(key, "is missing");
+      return nullptr;
+    }
+    return v;
+  }
+  std::string_view what_;
+  const json::object* obj_ = nullptr;
+  bool failed_ = false;
+  Error error_;
+};
+
+template <class T>
+Result<T> finish(Fields& f, T value) {
+  if (!f.ok()) return f.error();
+  return value;
+}
+
+ItemKind read_kind(Fields& f) {
+  auto name = f.str("kind");
+  if (!f.ok()) return ItemKind::kShare;
+  auto k = parse_item_kind(name);
+  if (!k) f.fail("kind", "names an unknown kind '" + name + "'");
+  return k.value_or(ItemKind::kShare);
+}
+
+// Where a forward came from: the original sharer and every sender since.
+json::object provenance_json(const std::vector<std::string>& earlier, const std::string& sender) {
+  json::array chain = string_array(earlier);
+  chain.emplace_back(sender);
+  return {{"original_sender", earlier.empty() ? sender : earlier.front()}, {"chain", chain}};
+}
+
+// The earlier senders of a forward: its provenance chain without the last
+// (the forward's own sender).
+std::vector<std::string> read_chain(Fields& f) {
+  const auto* p = f.sub("provenance");
+  if (!p) return {};
+  Fields pf(*p, "provenance");
+  auto chain = pf.strs("chain");
+  if (!pf.ok()) return f.take(Result<std::vector<std::string>>(pf.error()));
+  if (!chain.empty()) chain.pop_back();
+  return chain;
+}
+
+// Every field of an item but "id" and "seq", in wire order.
+void add_item_fields(json::object& o, const InboxItem& it) {
+  o["kind"] = item_kind_name(it.kind);
+  o["share_id"] = it.share_id;
+  o["sender"] = it.sender;
+  o["note"] = it.note;
+  o["created_at"] = it.created_at;
+  o["resource_id"] = it.resource.id;
+  o["resource"] = to_json(it.resource);
+  if (it.kind == ItemKind::kForward) o["provenance"] = provenance_json(it.chain, it.sender);
+  if (it.kind == ItemKind::kReceipt) o["receipt"] = json::object{{"by", it.sender}, {"event", "opened"}};
+}
+
+}  // namespace
+
+// ---- to_json ----------------------------------------------------------------
+
+json::object to_json(const Settings& s) { return {{"send_receipts", s.send_receipts}}; }
+
+json::object to_json(const User& u) {
+  json::object o{{"network_id", u.network_id}, {"role", role_name(u.role)}, {"created_at", u.created_at}};
+  if (u.device_id) o["device_id"] = *u.device_id;
+  if (u.settings) o["settings"] = to_json(*u.settings);
+  return o;
+}
+
+json::object to_json(const Login& l) {
+  return {{"token", l.token}, {"expires_at", l.expires_at}, {"device_id", l.device_id}, {"user", to_json(l.user)}};
+}
+
+json::object to_json(const Resource& r) {
+  return {{"id", r.id},     {"type", r.type},     {"title", r.title},       {"tags", string_array(r.tags)},
+          {"sha256", r.sha256}, {"size", r.size}, {"mime", r.mime},         {"filename", r.filename},
+          {"publisher", r.publisher}, {"created_at", r.created_at}};
+}
+
+json::object to_json(const ResourcePage& p) {
+  json::array list;
+  for (const auto& r : p.resources) list.emplace_back(to_json(r));
+  return {{"resources", list}, {"next_after", optional_int(p.next_after)}};
+}
+
+json::object to_json(const StoredBlob& b) { return {{"sha256", b.sha256}, {"size", b.size}}; }
+
+json::object to_json(const Share& s) {
+  json::object o{{"id", s.id},         {"kind", item_kind_name(s.kind)},
+                 {"resource_id", s.resource_id}, {"sender", s.sender},
+                 {"to", string_array(s.to)},     {"note", s.note},
+                 {"created_at", s.created_at}};
+  if (s.kind == ItemKind::kForward) o["provenance"] = provenance_json(s.chain, s.sender);
+  return o;
+}
+
+json::object to_json(const InboxItem& it) {
+  json::object o{{"id", it.id}, {"seq", it.seq}};
+  add_item_fields(o, it);
+  return o;
+}
+
+json::object to_json(const InboxPage& p) {
+  json::array list;
+  for (const auto& it : p.items) list.emplace_back(to_json(it));
+  return {{"items", list}, {"head", p.head}, {"cursor", p.cursor}};
+}
+
+json::object to_json(const Receipt& r) {
+  return {{"network_id", r.network_id},
+          {"hidden", r.hidden},
+          {"delivered_at", optional_int(r.delivered_at)},
+          {"opened_at", optional_int(r.opened_at)}};
+}
+
+json::object to_json(const ShareReceipts& r) {
+  json::array list;
+  for (const auto& x : r.receipts) list.emplace_back(to_json(x));
+  return {{"share_id", r.share_id}, {"receipts", list}};
+}
+
+json::object to_json(const Group& g) {
+  return {{"name", g.name}, {"members", string_array(g.members)}, {"created_at", g.created_at}};
+}
+
+json::object to_json(const Ack& a) { return {{"cursor", a.cursor}, {"device_id", a.device_id}}; }
+
+// ---- from_json --------------------------------------------------------------
+
+template <>
+Result<Settings> from_json<Settings>(const json::value& v) {
+  Fields f(v, "settings");
+  Settings s;
+  s.send_receipts = f.boolean("send_receipts");
+  return finish(f, s);
+}
+
+template <>
+Result<User> from_json<User>(const json::value& v) {
+  Fields f(v, "user");
+  User u;
+  u.network_id = f.str("network_id");
+  auto role = f.str("role");
+  if (f.ok()) {
+    auto r = parse_role(role);
+    if (!r) f.fail("role", "names an unknown role '" + role + "'");
+    u.role = r.value_or(Role::kUser);
+  }
+  u.created_at = f.i64("created_at");
+  u.device_id = f.opt_str("device_id");
+  if (f.present("settings")) u.settings = f.take(from_json<Settings>(*f.sub("settings")));
+  return finish(f, u);
+}
+
+template <>
+Result<Login> from_json<Login>(const json::value& v) {
+  Fields f(v, "login");
+  Login l;
+  l.token = f.str("token");
+  l.expires_at = f.i64("expires_at");
+  l.device_id = f.str("device_id");
+  if (const auto* u = f.sub("user")) l.user = f.take(from_json<User>(*u));
+  return finish(f, l);
+}
+
+template <>
+Result<Resource> from_json<Resource>(const json::value& v) {
+  Fields f(v, "resource");
+  Resource r;
+  r.id = f.str("id");
+  r.type = f.str("type");
+  r.title = f.str("title");
+  r.tags = f.strs("tags");
+  r.sha256 = f.str("sha256");
+  r.size = f.i64("size");
+  r.mime = f.str("mime");
+  r.filename = f.str("filename");
+  r.publisher = f.str("publisher");
+  r.created_at = f.i64("created_at");
+  return finish(f, r);
+}
+
+template <>
+Result<ResourcePage> from_json<ResourcePage>(const json::value& v) {
+  Fields f(v, "resource page");
+  ResourcePage p;
+  if (const auto* list = f.sub("resources")) {
+    if (!list->is_array()) f.fail("resources", "is not an array");
+    else for (const auto& r : list->as_array()) p.resources.push_back(f.take(from_json<Resource>(r)));
+  }
+  p.next_after = f.opt_i64("next_after");
+  return finish(f, p);
+}
+
+template <>
+Result<StoredBlob> from_json<StoredBlob>(const json::value& v) {
+  Fields f(v, "blob");
+  StoredBlob b{f.str("sha256"), f.i64("size")};
+  return finish(f, b);
+}
+
+template <>
+Result<Share> from_json<Share>(const json::value& v) {
+  Fields f(v, "share");
+  Share s;
+  s.id = f.str("id");
+  s.kind = read_kind(f);
+  s.resource_id = f.str("resource_id");
+  s.sender = f.str("sender");
+  s.to = f.strs("to");
+  s.note = f.str("note");
+  s.created_at = f.i64("created_at");
+  if (f.ok() && s.kind == ItemKind::kForward) s.chain = read_chain(f);
+  return finish(f, s);
+}
+
+template <>
+Result<InboxItem> from_json<InboxItem>(const json::value& v) {
+  Fields f(v, "inbox item");
+  InboxItem it;
+  it.id = f.str("id");
+  it.seq = f.i64("seq");
+  it.kind = read_kind(f);
+  it.share_id = f.str("share_id");
+  it.sender = f.str("sender");
+  it.note = f.str("note");
+  it.created_at = f.i64("created_at");
+  if (const auto* r = f.sub("resource")) it.resource = f.take(from_json<Resource>(*r));
+  if (f.ok() && it.kind == ItemKind::kForward) it.chain = read_chain(f);
+  return finish(f, it);
+}
+
+template <>
+Result<InboxPage> from_json<InboxPage>(const json::value& v) {
+  Fields f(v, "inbox page");
+  InboxPage p;
+  if (const auto* list = f.sub("items")) {
+    if (!list->is_array()) f.fail("items", "is not an array");
+    else for (const auto& it : list->as_array()) p.items.push_back(f.take(from_json<InboxItem>(it)));
+  }
+  p.head = f.i64("head");
+  p.cursor = f.i64("cursor");
+  return finish(f, p);
+}
+
+template <>
+Result<Receipt> from_json<Receipt>(const json::value& v) {
+  Fields f(v, "receipt");
+  Receipt r;
+  r.network_id = f.str("network_id");
+  r.hidden = f.boolean("hidden");
+  r.delivered_at = f.opt_i64("delivered_at");
+  r.opened_at = f.opt_i64("opened_at");
+  return finish(f, r);
+}
+
+template <>
+Result<ShareReceipts> from_json<ShareReceipts>(const json::value& v) {
+  Fields f(v, "receipts");
+  ShareReceipts r;
+  r.share_id = f.str("share_id");
+  if (const auto* list = f.sub("receipts")) {
+    if (!list->is_array()) f.fail("receipts", "is not an array");
+    else for (const auto& x : list->as_array()) r.receipts.push_back(f.take(from_json<Receipt>(x)));
+  }
+  return finish(f, r);
+}
+
+template <>
+Result<Group> from_json<Group>(const json::value& v) {
+  Fields f(v, "group");
+  Group g{f.str("name"), f.strs("members"), f.i64("created_at")};
+  return finish(f, g);
+}
+
+template <>
+Result<Ack> from_json<Ack>(const json::value& v) {
+  Fields f(v, "ack");
+  Ack a;
+  a.cursor = f.i64("cursor");
+  a.device_id = f.opt_str("device_id").value_or("");
+  return finish(f, a);
+}
+
+template <>
+Result<Hello> from_json<Hello>(const json::value& v) {
+  Fields f(v, "hello frame");
+  Hello h{f.str("network_id"), f.str("device_id"), f.i64("after"), f.i64("cursor")};
+  return finish(f, h);
+}
+
+template <class T>
+Result<T> from_json(const json::value& v, std::string_view key) {
+  const auto* o = v.if_object();
+  const auto* inner = o ? o->if_contains(key) : nullptr;
+  if (!inner) return unexpected("no '" + std::string(key) + "' in the answer");
+  return from_json<T>(*inner);
+}
+
+template Result<User> from_json<User>(const json::value&, std::string_view);
+template Result<Settings> from_json<Settings>(const json::value&, std::string_view);
+template Result<Resource> from_json<Resource>(const json::value&, std::string_view);
+template Result<Share> from_json<Share>(const json::value&, std::string_view);
+template Result<InboxItem> from_json<InboxItem>(const json::value&, std::string_view);
+template Result<Group> from_json<Group>(const json::value&, std::string_view);
+
+// ---- frames -------------------------------------------------------------------
+
+std::string item_shared_part(const InboxItem& it) {
+  json::object o;
+  add_item_fields(o, it);
+  std::string s = json::serialize(o);
+  return s.substr(1, s.size() - 2);  // without the braces
+}
+
+std::string item_frame(std::string_view item_id, std::int64_t seq, std::string_view shared_part) {
+  std::string out = "{\"type\":\"item\",\"item\":{\"id\":";
+  out += json::serialize(json::value(json::string_view(item_id.data(), item_id.size())));
+  out += ",\"seq\":";
+  out += std::to_string(seq);
+  out += ",";
+  out += shared_part;
+  out += "}}";
+  return out;
+}
+
+std::string item_frame(const InboxItem& it) { return item_frame(it.id, it.seq, item_shared_part(it)); }
+
+std::string hello_frame(const Hello& h) {
+  return json::serialize(json::object{{"type", "hello"},
+                                      {"network_id", h.network_id},
+                                      {"device_id", h.device_id},
+                                      {"after", h.after},
+                                      {"cursor", h.cursor}});
+}
+
+std::string acked_frame(std::int64_t cursor) {
+  return json::serialize(json::object{{"type", "acked"}, {"cursor", cursor}});
+}
+
+std::string error_frame(const Error& e) {
+  return json::serialize(json::object{{"type", "error"}, {"error", {{"code", e.code}, {"message", e.message}}}});
+}
+
+std::string pong_frame() { return R"({"type":"pong"})"; }
+
+std::string ack_request_frame(std::int64_t seq) {
+  return json::serialize(json::object{{"type", "ack"}, {"seq", seq}});
+}
+
+Result<Frame> parse_frame(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = json::parse(json::string_view(text.data(), text.size()), ec);
+  if (ec) return unexpected("a stream frame is not JSON");
+  Fields f(v, "stream frame");
+  auto type = f.str("type");
+  if (!f.ok()) return f.error();
+  Frame frame;
+  if (type == "hello") {
+    frame.type = Frame::Type::kHello;
+    frame.hello = f.take(from_json<Hello>(v));
+  } else if (type == "item") {
+    frame.type = Frame::Type::kItem;
+    if (const auto* it = f.sub("item")) {
+      frame.item = f.take(from_json<InboxItem>(*it));
+      frame.item_json = json::serialize(*it);
+    }
+  } else if (type == "acked") {
+    frame.type = Frame::Type::kAcked;
+    frame.cursor = f.i64("cursor");
+  } else if (type == "pong") {
+    frame.type = Frame::Type::kPong;
+  } else if (type == "error") {
+    frame.type = Frame::Type::kError;
+    if (const auto* e = f.sub("error")) {
+      Fields ef(*e, "error");
+      frame.error = Error{ErrorKind::kInternal, ef.str("code"), ef.str("message")};
+      if (!ef.ok()) return ef.error();
+    }
+  }
+  if (!f.ok()) return f.error();
+  return frame;
+}
+
+std::string error_body(const Error& e) {
+  return json::serialize(json::object{{"error", {{"code", e.code}, {"message", e.message}}}});
+}
+
+}  // namespace mc::wire

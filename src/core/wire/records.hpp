@@ -1,0 +1,127 @@
+// The records of the protocol (docs/protocol.md), as plain structs: what
+// server, client library, CLI and C API exchange. codec.hpp turns each into
+// its JSON and back; nothing else writes these shapes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/caller.hpp"
+
+namespace mc::wire {
+
+// What an inbox item is. "share" and "forward" come from users, "receipt"
+// from the server when a recipient opened a share.
+enum class ItemKind { kShare, kForward, kReceipt };
+std::string_view item_kind_name(ItemKind kind);
+std::optional<ItemKind> parse_item_kind(std::string_view name);
+
+struct Settings {
+  bool send_receipts = true;  // may senders see when this user got and opened their shares
+};
+
+struct User {
+  std::string network_id;
+  Role role = Role::kUser;
+  std::int64_t created_at = 0;
+  std::optional<std::string> device_id;  // GET /v1/me: the device of this login
+  std::optional<Settings> settings;      // GET /v1/me
+};
+
+// The answer to POST /v1/sessions.
+struct Login {
+  std::string token;
+  std::int64_t expires_at = 0;
+  std::string device_id;
+  User user;
+};
+
+struct Resource {
+  std::string id;
+  std::string type;
+  std::string title;
+  std::vector<std::string> tags;
+  std::string sha256;
+  std::int64_t size = 0;
+  std::string mime;
+  std::string filename;
+  std::string publisher;  // network ID of the provider that published it
+  std::int64_t created_at = 0;
+};
+
+struct ResourcePage {
+  std::vector<Resource> resources;
+  std::optional<std::int64_t> next_after;  // set when more may follow
+};
+
+// The answer to POST /v1/blobs.
+struct StoredBlob {
+  std::string sha256;
+  std::int64_t size = 0;
+};
+
+struct Share {
+  std::string id;
+  ItemKind kind = ItemKind::kShare;  // kShare or kForward
+  std::string resource_id;
+  std::string sender;
+  std::vector<std::string> to;  // recipients' network IDs, in name order
+  std::string note;
+  std::int64_t created_at = 0;
+  std::vector<std::string> chain;  // forwards: earlier senders, original sharer first
+};
+
+struct InboxItem {
+  std::string id;
+  std::int64_t seq = 0;  // per owner, gapless, from 1
+  ItemKind kind = ItemKind::kShare;
+  std::string share_id;
+  std::string sender;  // a receipt's: the recipient who opened
+  std::string note;
+  std::int64_t created_at = 0;
+  std::vector<std::string> chain;  // forwards: earlier senders, original first
+  Resource resource;
+};
+
+struct InboxPage {
+  std::vector<InboxItem> items;
+  std::int64_t head = 0;    // the newest seq in the inbox
+  std::int64_t cursor = 0;  // what this device has acked
+};
+
+struct Receipt {
+  std::string network_id;
+  bool hidden = false;  // the recipient turned receipts off
+  std::optional<std::int64_t> delivered_at;
+  std::optional<std::int64_t> opened_at;
+};
+
+struct ShareReceipts {
+  std::string share_id;
+  std::vector<Receipt> receipts;
+};
+
+struct Group {
+  std::string name;
+  std::vector<std::string> members;  // network IDs, in name order
+  std::int64_t created_at = 0;
+};
+
+// The answer to POST /v1/inbox/ack, and the stream's "acked" frame.
+struct Ack {
+  std::int64_t cursor = 0;
+  std::string device_id;  // HTTP answer only
+};
+
+// The stream's first frame.
+struct Hello {
+  std::string network_id;
+  std::string device_id;
+  std::int64_t after = 0;   // the stream sends items with seq > after
+  std::int64_t cursor = 0;  // what this device had acked when it connected
+};
+
+}  // namespace mc::wire
