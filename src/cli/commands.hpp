@@ -1,48 +1,56 @@
-// The msgc commands. Each takes the parsed options, calls libmsgcenter and
-// prints; each returns the process exit code.
+// The msgc commands, as one table: each entry names a command, declares its
+// arguments on its CLI11 subcommand, and runs it over libmsgcenter. main.cpp
+// only builds the parser from the table and runs what was chosen.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-#include <optional>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "client/connection.hpp"
+#include "core/error.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace mc::cli {
 
+// The global options, valid before or after the command's name.
 struct Globals {
-  std::string server;
-  std::string home;
-  bool json = false;
+  std::string server;  // --server, else MSGC_SERVER, else the profile's
+  std::string home;    // --home, else MSGC_HOME, else ~/.msgcenter
+  bool json = false;   // --json: one JSON object per line
 };
+
+// What a running command has: the global options and, for commands that
+// need a login, the connection of the profile under --home.
+class Session {
+ public:
+  explicit Session(Globals g) : g_(std::move(g)) {}
+  const Globals& globals() const { return g_; }
+  // The server to talk to: --server, else the profile's, else the default.
+  std::string server_for(const std::string& profile_server) const;
+  // Connects as the logged-in user. Errors: kUnauthenticated "not_logged_in".
+  Result<client::Connection*> connection();
+
+ private:
+  Globals g_;
+  std::unique_ptr<client::Connection> conn_;
+};
+
+struct Command {
+  std::string name;
+  std::string help;
+  // Declares the command's arguments on its subcommand.
+  std::function<void(CLI::App&)> setup;
+  // Runs it; returns the exit code (0 ok, 1 failed, 2 usage).
+  std::function<int(Session&)> run;
+};
+
+std::vector<Command> command_table();
 
 std::vector<std::string> split_list(const std::string& s);
-
-int cmd_login(const Globals& g, const std::string& id, bool register_first);
-int cmd_logout(const Globals& g, client::Connection& c);
-int cmd_whoami(const Globals& g, client::Connection& c);
-int cmd_settings(const Globals& g, client::Connection& c, const std::string& receipts);
-
-struct PublishArgs {
-  std::string path, type, title, tags, mime;
-};
-int cmd_publish(const Globals& g, client::Connection& c, const PublishArgs& a);
-int cmd_catalog(const Globals& g, client::Connection& c, const std::string& type, std::int64_t after, int limit,
-                bool ids_only);
-int cmd_get(const Globals& g, client::Connection& c, const std::string& id, const std::string& out);
-
-struct ShareArgs {
-  std::string id;  // resource id (share) or item id (forward)
-  std::string to, groups, note;
-};
-int cmd_share(const Globals& g, client::Connection& c, const ShareArgs& a, bool forward);
-int cmd_receipts(const Globals& g, client::Connection& c, const std::string& share_id);
-int cmd_inbox(const Globals& g, client::Connection& c, std::optional<std::int64_t> after, int limit, bool follow,
-              const std::atomic<bool>& stop);
-
-int cmd_group(const Globals& g, client::Connection& c, const std::string& action, const std::string& name,
-              const std::vector<std::string>& members);
 
 }  // namespace mc::cli

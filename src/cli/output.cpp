@@ -9,10 +9,6 @@ namespace mc::cli {
 namespace json = boost::json;
 
 namespace {
-std::string str(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 std::string local_time(std::int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -22,6 +18,13 @@ std::string local_time(std::int64_t ms) {
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return buf;
 }
+
+std::string joined(const std::vector<std::string>& list, const char* sep) {
+  std::string out;
+  for (const auto& s : list) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
 }  // namespace
 
 void print_json_line(const json::object& o) {
@@ -39,39 +42,49 @@ std::string human_size(std::int64_t bytes) {
   return buf;
 }
 
-std::string resource_line(const json::object& r) {
+std::string resource_line(const wire::Resource& r) {
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%-24s %-8s %10s  %s", str(r, "id").c_str(), str(r, "type").c_str(),
-                human_size(r.at("size").to_number<std::int64_t>()).c_str(), str(r, "title").c_str());
+  std::snprintf(buf, sizeof buf, "%-24s %-8s %10s  %s", r.id.c_str(), r.type.c_str(), human_size(r.size).c_str(),
+                r.title.c_str());
   return buf;
 }
 
-std::string item_line(const json::object& item) {
-  const auto& r = item.at("resource").as_object();
-  std::string head = "#" + std::to_string(item.at("seq").to_number<std::int64_t>()) + "  " +
-                     local_time(item.at("created_at").to_number<std::int64_t>()) + "  " + str(item, "id") + "  ";
-  std::string what = str(r, "type") + " \"" + str(r, "title") + "\" (" + str(r, "id") + ")";
-  std::string kind = str(item, "kind");
-  if (kind == "receipt") {
-    return head + "receipt: " + str(item, "sender") + " opened your share " + str(item, "share_id") + " of " + what;
+std::string item_line(const wire::InboxItem& item) {
+  const auto& r = item.resource;
+  std::string head = "#" + std::to_string(item.seq) + "  " + local_time(item.created_at) + "  " + item.id + "  ";
+  std::string what = r.type + " \"" + r.title + "\" (" + r.id + ")";
+  if (item.kind == wire::ItemKind::kReceipt) {
+    return head + "receipt: " + item.sender + " opened your share " + item.share_id + " of " + what;
   }
-  std::string line = head + kind + " from " + str(item, "sender") + ": " + what;
-  if (const auto* p = item.if_contains("provenance"); p && p->is_object()) {
-    std::string chain;
-    for (const auto& c : p->as_object().at("chain").as_array()) {
-      chain += (chain.empty() ? "" : " -> ") + std::string(c.as_string());
-    }
-    line += "  via " + chain;
+  std::string line = head + std::string(wire::item_kind_name(item.kind)) + " from " + item.sender + ": " + what;
+  if (item.kind == wire::ItemKind::kForward) {
+    auto chain = item.chain;
+    chain.push_back(item.sender);
+    line += "  via " + joined(chain, " -> ");
   }
-  if (auto note = str(item, "note"); !note.empty()) line += "  note: " + note;
+  if (!item.note.empty()) line += "  note: " + item.note;
   return line;
 }
 
-std::string time_or_dash(std::int64_t ms) { return ms ? local_time(ms) : std::string("-"); }
+std::string group_line(const wire::Group& g) {
+  return g.name + ": " + (g.members.empty() ? "(no members)" : joined(g.members, ", "));
+}
+
+std::string receipt_line(const wire::Receipt& r) {
+  if (r.hidden) return r.network_id + "  (receipts turned off)";
+  return r.network_id + "  delivered " + time_or_dash(r.delivered_at) + "  opened " + time_or_dash(r.opened_at);
+}
+
+std::string time_or_dash(const std::optional<std::int64_t>& ms) { return ms ? local_time(*ms) : std::string("-"); }
 
 int report(const Error& e) {
   std::fprintf(stderr, "error: %s (%s)\n", e.message.c_str(), e.code.c_str());
   return 1;
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "error: %s\nRun with --help for more information.\n", message.c_str());
+  return 2;
 }
 
 }  // namespace mc::cli

@@ -1,33 +1,41 @@
 #include "client/acquire/catalog.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "client/transport/http_status.hpp"
 #include "core/sha256.hpp"
+#include "core/wire/codec.hpp"
 
 namespace mc::client {
 
 namespace json = boost::json;
 
-Result<CatalogPage> list_resources(Connection& conn, const std::optional<std::string>& type, std::int64_t after,
-                                   int limit) {
-  std::string target = "/v1/resources?after=" + std::to_string(after) + "&limit=" + std::to_string(limit);
-  if (type) target += "&type=" + url_encode(*type);
-  auto r = conn.call("GET", target);
-  if (!r) return r.error();
-  CatalogPage page;
-  for (const auto& v : r->at("resources").as_array()) page.resources.push_back(v.as_object());
-  const auto& next = r->at("next_after");
-  if (!next.is_null()) page.next_after = next.to_number<std::int64_t>();
-  return page;
+namespace {
+constexpr std::int64_t kServerPage = 200;  // the most GET /v1/resources answers at once
+}  // namespace
+
+Result<wire::ResourcePage> list_resources(Connection& conn, const std::optional<std::string>& type,
+                                          std::int64_t after, std::int64_t limit) {
+  wire::ResourcePage out;
+  for (;;) {
+    std::int64_t want = std::min(kServerPage, limit - static_cast<std::int64_t>(out.resources.size()));
+    std::string target = "/v1/resources?after=" + std::to_string(after) + "&limit=" + std::to_string(want);
+    if (type) target += "&type=" + url_encode(*type);
+    MC_TRY(auto answer, conn.call("GET", target));
+    MC_TRY(auto page, wire::from_json<wire::ResourcePage>(answer));
+    for (auto& r : page.resources) out.resources.push_back(std::move(r));
+    out.next_after = page.next_after;
+    if (!page.next_after || static_cast<std::int64_t>(out.resources.size()) >= limit) return out;
+    after = *page.next_after;
+  }
 }
 
-Result<json::object> describe_resource(Connection& conn, const std::string& resource_id) {
-  auto r = conn.call("GET", "/v1/resources/" + url_encode(resource_id));
-  if (!r) return r.error();
-  return r->at("resource").as_object();
+Result<wire::Resource> describe_resource(Connection& conn, const std::string& resource_id) {
+  MC_TRY(auto answer, conn.call("GET", "/v1/resources/" + url_encode(resource_id)));
+  return wire::from_json<wire::Resource>(answer, "resource");
 }
 
 Result<std::string> sha256_of_file(const std::string& path) {
@@ -43,7 +51,7 @@ Result<std::string> sha256_of_file(const std::string& path) {
   return h.hex_digest();
 }
 
-Result<json::object> publish_file(Connection& conn, const PublishRequest& req) {
+Result<wire::Resource> publish_file(Connection& conn, const PublishRequest& req) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(req.path, ec)) {
     return Error::invalid_argument("cannot_read_file", req.path + " is not a readable file");
@@ -63,9 +71,8 @@ Result<json::object> publish_file(Connection& conn, const PublishRequest& req) {
                        {"filename", std::filesystem::path(req.path).filename().string()}};
   if (!req.mime.empty()) body["mime"] = req.mime;
   json::value v = body;
-  auto r = conn.call("POST", "/v1/resources", &v);
-  if (!r) return r.error();
-  return r->at("resource").as_object();
+  MC_TRY(auto answer, conn.call("POST", "/v1/resources", &v));
+  return wire::from_json<wire::Resource>(answer, "resource");
 }
 
 }  // namespace mc::client

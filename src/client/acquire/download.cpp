@@ -31,14 +31,14 @@ std::string safe_filename(const std::string& name, const std::string& fallback) 
 
 Result<DownloadResult> download_resource(Connection& conn, const std::string& resource_id, std::string out_path,
                                          const ProgressFn& progress) {
-  auto meta = describe_resource(conn, resource_id);
-  if (!meta) return meta.error();
-  const std::string sha = std::string(meta->at("sha256").as_string());
-  const auto total = meta->at("size").to_number<std::uint64_t>();
+  MC_TRY(auto meta, describe_resource(conn, resource_id));
+  const std::string sha = meta.sha256;
+  if (meta.size < 0) return Error{ErrorKind::kInternal, "unexpected_answer", "the server gave a negative size"};
+  const auto total = static_cast<std::uint64_t>(meta.size);
   std::error_code ec;
   if (out_path.empty()) {
     // A name the server chose never replaces a file of the user's.
-    out_path = safe_filename(std::string(meta->at("filename").as_string()), resource_id);
+    out_path = safe_filename(meta.filename, resource_id);
     if (fs::exists(out_path, ec)) {
       return Error::already_exists("file_exists", out_path + " exists; choose where to save with -o PATH");
     }

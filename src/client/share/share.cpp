@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/random.hpp"
+#include "core/wire/codec.hpp"
 
 namespace mc::client {
 
@@ -13,7 +14,7 @@ namespace {
 constexpr int kAttempts = 8;
 }
 
-Result<json::object> send_share(Connection& conn, ShareMessage msg) {
+Result<wire::Share> send_share(Connection& conn, ShareMessage msg) {
   if (msg.client_id.empty()) msg.client_id = to_hex(random_bytes(16));
   json::object body{{"note", msg.note}, {"client_id", msg.client_id}};
   if (!msg.forward_of.empty()) body["forward_of"] = msg.forward_of;
@@ -24,7 +25,7 @@ Result<json::object> send_share(Connection& conn, ShareMessage msg) {
   auto delay = std::chrono::milliseconds(100);
   for (int attempt = 1;; ++attempt) {
     auto r = conn.call("POST", "/v1/shares", &v);
-    if (r) return r->at("share").as_object();
+    if (r) return wire::from_json<wire::Share>(*r, "share");
     // Only a lost answer is retried; the server's own "no" is final.
     if (r.error().code != "network" || attempt == kAttempts) return r.error();
     std::this_thread::sleep_for(delay);
@@ -32,20 +33,10 @@ Result<json::object> send_share(Connection& conn, ShareMessage msg) {
   }
 }
 
-Result<std::vector<ShareReceipt>> share_receipts(Connection& conn, const std::string& share_id) {
-  auto r = conn.call("GET", "/v1/shares/" + url_encode(share_id) + "/receipts");
-  if (!r) return r.error();
-  std::vector<ShareReceipt> out;
-  for (const auto& v : r->at("receipts").as_array()) {
-    const auto& o = v.as_object();
-    ShareReceipt s;
-    s.network_id = std::string(o.at("network_id").as_string());
-    s.hidden = o.at("hidden").as_bool();
-    if (o.at("delivered_at").is_int64()) s.delivered_at = o.at("delivered_at").as_int64();
-    if (o.at("opened_at").is_int64()) s.opened_at = o.at("opened_at").as_int64();
-    out.push_back(std::move(s));
-  }
-  return out;
+Result<std::vector<wire::Receipt>> share_receipts(Connection& conn, const std::string& share_id) {
+  MC_TRY(auto answer, conn.call("GET", "/v1/shares/" + url_encode(share_id) + "/receipts"));
+  MC_TRY(auto r, wire::from_json<wire::ShareReceipts>(answer));
+  return std::move(r.receipts);
 }
 
 }  // namespace mc::client

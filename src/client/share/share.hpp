@@ -6,11 +6,11 @@
 // so the server stores it once however many times it arrives.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
 #include "client/connection.hpp"
+#include "core/wire/records.hpp"
 
 namespace mc::client {
 
@@ -23,15 +23,10 @@ struct ShareMessage {
   std::string client_id;  // "" picks a random one
 };
 
-// Returns the stored share (wire shape, docs/protocol.md "Share").
-Result<boost::json::object> send_share(Connection& conn, ShareMessage msg);
+// Returns the stored share.
+Result<wire::Share> send_share(Connection& conn, ShareMessage msg);
 
-struct ShareReceipt {
-  std::string network_id;
-  bool hidden = false;
-  std::int64_t delivered_at = 0;  // 0: not yet
-  std::int64_t opened_at = 0;
-};
-Result<std::vector<ShareReceipt>> share_receipts(Connection& conn, const std::string& share_id);
+// Per recipient of a share the caller sent: when it was delivered and opened.
+Result<std::vector<wire::Receipt>> share_receipts(Connection& conn, const std::string& share_id);
 
 }  // namespace mc::client

@@ -2,46 +2,51 @@
 
 #include <boost/json.hpp>
 
+#include "client/transport/url.hpp"
+#include "core/wire/codec.hpp"
+
 namespace mc::client {
 
 namespace json = boost::json;
 
-Result<json::object> create_group(Connection& conn, const std::string& name, const std::vector<std::string>& members) {
+Result<wire::Group> create_group(Connection& conn, const std::string& name, const std::vector<std::string>& members) {
   json::value body = {{"name", name}, {"members", json::value_from(members)}};
-  auto r = conn.call("POST", "/v1/groups", &body);
-  if (!r) return r.error();
-  return r->at("group").as_object();
+  MC_TRY(auto answer, conn.call("POST", "/v1/groups", &body));
+  return wire::from_json<wire::Group>(answer, "group");
 }
 
-Result<json::object> add_to_group(Connection& conn, const std::string& name, const std::vector<std::string>& members) {
+Result<wire::Group> add_to_group(Connection& conn, const std::string& name, const std::vector<std::string>& members) {
   json::value body = {{"members", json::value_from(members)}};
-  auto r = conn.call("POST", "/v1/groups/" + url_encode(name) + "/members", &body);
-  if (!r) return r.error();
-  return r->at("group").as_object();
+  MC_TRY(auto answer, conn.call("POST", "/v1/groups/" + url_encode(name) + "/members", &body));
+  return wire::from_json<wire::Group>(answer, "group");
 }
 
-Result<json::object> remove_from_group(Connection& conn, const std::string& name,
-                                       const std::vector<std::string>& members) {
-  Result<json::value> r = Error::invalid_argument("missing_field", "name at least one member to remove");
+Result<wire::Group> remove_from_group(Connection& conn, const std::string& name,
+                                      const std::vector<std::string>& members) {
+  if (members.empty()) return Error::invalid_argument("missing_field", "name at least one member to remove");
+  json::value answer;
   for (const auto& m : members) {
-    r = conn.call("DELETE", "/v1/groups/" + url_encode(name) + "/members/" + url_encode(m));
-    if (!r) return r.error();
+    MC_TRY(answer, conn.call("DELETE", "/v1/groups/" + url_encode(name) + "/members/" + url_encode(m)));
   }
-  if (!r) return r.error();
-  return r->at("group").as_object();
+  return wire::from_json<wire::Group>(answer, "group");
 }
 
-Result<std::vector<json::object>> list_groups(Connection& conn) {
-  auto r = conn.call("GET", "/v1/groups");
-  if (!r) return r.error();
-  std::vector<json::object> out;
-  for (const auto& g : r->at("groups").as_array()) out.push_back(g.as_object());
+Result<std::vector<wire::Group>> list_groups(Connection& conn) {
+  MC_TRY(auto answer, conn.call("GET", "/v1/groups"));
+  const auto* list = answer.is_object() ? answer.as_object().if_contains("groups") : nullptr;
+  if (!list || !list->is_array()) {
+    return Error{ErrorKind::kInternal, "unexpected_answer", "unexpected answer from the server: no 'groups' list"};
+  }
+  std::vector<wire::Group> out;
+  for (const auto& g : list->as_array()) {
+    MC_TRY(auto group, wire::from_json<wire::Group>(g));
+    out.push_back(std::move(group));
+  }
   return out;
 }
 
 Status delete_group(Connection& conn, const std::string& name) {
-  auto r = conn.call("DELETE", "/v1/groups/" + url_encode(name));
-  if (!r) return r.error();
+  MC_TRY_STATUS(conn.call("DELETE", "/v1/groups/" + url_encode(name)));
   return {};
 }
 

@@ -1,10 +1,12 @@
 #include "client/sync/inbox.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <thread>
 #include <unordered_set>
 
 #include "client/transport/ws_client.hpp"
+#include "core/wire/codec.hpp"
 
 namespace mc::client {
 
@@ -12,51 +14,30 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kAckEvery = 64;  // ack at least this often while items pour in
-
-// The device cursor of a {"type":"hello"} frame, if the frame is one.
-std::optional<std::int64_t> hello_cursor(const std::string& frame) {
-  boost::system::error_code ec;
-  auto v = json::parse(frame, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  const auto* type = v.as_object().if_contains("type");
-  const auto* cursor = v.as_object().if_contains("cursor");
-  if (!type || !type->is_string() || type->as_string() != "hello" || !cursor || !cursor->is_int64()) return std::nullopt;
-  return cursor->as_int64();
-}
-
-// The item of an {"type":"item"} frame, if the frame is one and well formed.
-std::optional<json::object> item_of(const std::string& frame) {
-  boost::system::error_code ec;
-  auto v = json::parse(frame, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  const auto& o = v.as_object();
-  const auto* type = o.if_contains("type");
-  const auto* item = o.if_contains("item");
-  if (!type || !type->is_string() || type->as_string() != "item" || !item || !item->is_object()) return std::nullopt;
-  const auto& it = item->as_object();
-  const auto* seq = it.if_contains("seq");
-  const auto* id = it.if_contains("id");
-  if (!seq || !seq->is_int64() || !id || !id->is_string()) return std::nullopt;
-  return it;
-}
+constexpr int kAckEvery = 64;             // ack at least this often while items pour in
+constexpr std::int64_t kServerPage = 1000;  // the most GET /v1/inbox answers at once
 
 }  // namespace
 
-Result<InboxPage> list_inbox(Connection& conn, std::int64_t after, int limit) {
-  auto r = conn.call("GET", "/v1/inbox?after=" + std::to_string(after) + "&limit=" + std::to_string(limit));
-  if (!r) return r.error();
-  InboxPage page;
-  for (const auto& v : r->at("items").as_array()) page.items.push_back(v.as_object());
-  page.head = r->at("head").to_number<std::int64_t>();
-  page.cursor = r->at("cursor").to_number<std::int64_t>();
-  return page;
+Result<wire::InboxPage> list_inbox(Connection& conn, std::int64_t after, std::int64_t limit) {
+  wire::InboxPage out;
+  for (;;) {
+    std::int64_t want = std::min(kServerPage, limit - static_cast<std::int64_t>(out.items.size()));
+    MC_TRY(auto answer,
+           conn.call("GET", "/v1/inbox?after=" + std::to_string(after) + "&limit=" + std::to_string(want)));
+    MC_TRY(auto page, wire::from_json<wire::InboxPage>(answer));
+    out.head = page.head;
+    out.cursor = page.cursor;
+    bool full = static_cast<std::int64_t>(page.items.size()) == want;
+    for (auto& it : page.items) out.items.push_back(std::move(it));
+    if (!full || out.items.empty() || static_cast<std::int64_t>(out.items.size()) >= limit) return out;
+    after = out.items.back().seq;
+  }
 }
 
-Result<json::object> get_item(Connection& conn, const std::string& item_id) {
-  auto r = conn.call("GET", "/v1/inbox/items/" + url_encode(item_id));
-  if (!r) return r.error();
-  return r->at("item").as_object();
+Result<wire::InboxItem> get_item(Connection& conn, const std::string& item_id) {
+  MC_TRY(auto answer, conn.call("GET", "/v1/inbox/items/" + url_encode(item_id)));
+  return wire::from_json<wire::InboxItem>(answer, "item");
 }
 
 Status mark_opened(Connection& conn, const std::string& item_id) {
@@ -67,7 +48,7 @@ Status mark_opened(Connection& conn, const std::string& item_id) {
 }
 
 Status follow_inbox(Connection& conn, const FollowOptions& opts,
-                    const std::function<Status(const json::object&)>& on_item) {
+                    const std::function<Status(const wire::InboxItem&)>& on_item) {
   std::int64_t cursor = 0;
   if (opts.after) {
     cursor = *opts.after;
@@ -103,27 +84,29 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
         // A pause in the flow (or many items): ack what is stored. An ack
         // lost with the connection is sent after the next hello, which
         // tells us what the server has.
-        if (cursor > acked && (*ws)->send("{\"type\":\"ack\",\"seq\":" + std::to_string(cursor) + "}")) {
+        if (cursor > acked && (*ws)->send(wire::ack_request_frame(cursor))) {
           acked = cursor;
           unacked = 0;
         }
         if (!*frame) continue;
       }
       backoff = std::chrono::milliseconds(200);
-      if (auto server_cursor = hello_cursor(**frame)) {
+      auto parsed = wire::parse_frame(**frame);
+      if (!parsed) continue;  // not ours to understand; the next store read covers any item in it
+      if (parsed->type == wire::Frame::Type::kHello) {
         // What the server has for this device: items stored here but not
         // acked before a crash or a lost connection are acked now.
-        acked = *server_cursor;
+        acked = parsed->hello.cursor;
         if (cursor > acked) unacked = kAckEvery;
         continue;
       }
-      auto item = item_of(**frame);
-      if (!item) continue;  // acked, and frames we do not know
-      std::int64_t seq = item->at("seq").as_int64();
-      std::string id(item->at("id").as_string());
+      if (parsed->type != wire::Frame::Type::kItem) continue;  // acked, pong, and frames we do not know
+      const wire::InboxItem& item = parsed->item;
+      std::int64_t seq = item.seq;
+      const std::string& id = item.id;
       if (seq <= cursor || seen.count(id)) continue;  // redelivered: already handed over
       if (opts.local) {
-        auto fresh = opts.local->store_item(id, seq, json::serialize(*item));
+        auto fresh = opts.local->store_item(id, seq, parsed->item_json);
         if (!fresh) return fresh.error();
         if (!*fresh) {  // stored (and so shown) by an earlier run
           cursor = std::max(cursor, seq);
@@ -131,7 +114,7 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
         }
       }
       seen.insert(id);
-      if (auto st = on_item(*item); !st) return st;
+      if (auto st = on_item(item); !st) return st;
       cursor = seq;
       ++unacked;
     }

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <atomic>
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -18,17 +17,15 @@
 
 #include "client/connection.hpp"
 #include "client/local/local_store.hpp"
+#include "core/wire/records.hpp"
 
 namespace mc::client {
 
-struct InboxPage {
-  std::vector<boost::json::object> items;  // wire shape, docs/protocol.md "Inbox item"
-  std::int64_t head = 0;                   // the newest seq in the inbox
-  std::int64_t cursor = 0;                 // what this device has acked
-};
-
-Result<InboxPage> list_inbox(Connection& conn, std::int64_t after, int limit);
-Result<boost::json::object> get_item(Connection& conn, const std::string& item_id);
+// Up to `limit` items with seq > after, in seq order (any limit: the client
+// pages through the server, which answers at most 1,000 at a time), with
+// the inbox's head and this device's cursor.
+Result<wire::InboxPage> list_inbox(Connection& conn, std::int64_t after, std::int64_t limit);
+Result<wire::InboxItem> get_item(Connection& conn, const std::string& item_id);
 // Tells the server the item was opened (the sender may get a receipt).
 Status mark_opened(Connection& conn, const std::string& item_id);
 
@@ -43,6 +40,6 @@ struct FollowOptions {
 // `stop` or `on_item` returns an error. Errors: authentication errors end
 // the follow at once; so does a failing local store.
 Status follow_inbox(Connection& conn, const FollowOptions& opts,
-                    const std::function<Status(const boost::json::object&)>& on_item);
+                    const std::function<Status(const wire::InboxItem&)>& on_item);
 
 }  // namespace mc::client
