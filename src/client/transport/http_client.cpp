@@ -91,9 +91,6 @@ struct HttpClient::Impl {
     req.keep_alive(true);
   }
 
-  // Writes `req` and reads the response header into `parser`. A connection
-  // reused from an earlier request may have been closed by the server while
-  // idle; then we reconnect once and send again.
   // Sends `req` and reads the response header. A failure while writing on a
   // reused connection is retried once on a new one (nothing reached the
   // server). A failure after the request was written is retried only for

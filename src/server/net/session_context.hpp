@@ -50,8 +50,27 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
 asio::awaitable<void> run_websocket_session(beast::tcp_stream stream, http::request<http::empty_body> req,
                                             HttpRequest plain, const WebSocketHandler& route,
                                             std::shared_ptr<SessionContext> ctx);
-// Writes a complete response with a string body.
+// ---- response_writer.cpp ----
+// Writes a complete response: a string body, or a file slice with sendfile.
 asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpResponse& res, bool keep_alive,
                                      bool head_only, int idle_seconds);
+// Half-closes, drains what the client still sends (bounded), then closes.
+asio::awaitable<void> linger_close(beast::tcp_stream& stream);
+// Answers an error on a connection whose request body is unread, then ends it.
+asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const Error& e, int idle_seconds);
+
+// ---- route_runner.cpp ----
+// Runs `f`; an exception becomes a 500 answer (and a log line).
+HttpResponse guarded(const std::function<HttpResponse()>& f);
+// Starts an async route and resumes with its answer, from whatever thread
+// gives it.
+asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const Router::AsyncRoute& route,
+                                              Router::Start where, HttpRequest& req);
+// Streams an upload's body into the route's sink. `body_unread`: the answer
+// came before the whole body did.
+asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                             http::request_parser<http::empty_body>& header_parser,
+                                             HttpRequest& req, const Router::UploadRoute& begin, SessionContext& ctx,
+                                             bool& body_unread);
 
 }  // namespace mc::net
