@@ -220,7 +220,8 @@ int main(int argc, char** argv) {
                     fmt(per_stream, 1) + " KiB", "target 16 KiB", fmt(per_stream / 16.0, 2) + "x"});
   }
   print_table("Fan-out, durable sends and idle streams", rows);
-  std::printf("\nreferences: fsync ceiling = one-at-a-time fdatasync of 200 B on the data disk; pgbench = PostgreSQL 15, "
-              "fsync on, one-row INSERT per transaction, 64 clients, throwaway cluster on loopback.\n");
+  std::printf(
+      "\nreferences: fsync ceiling = one-at-a-time fdatasync of 200 B on the data disk; pgbench = PostgreSQL 15, "
+      "fsync on, one-row INSERT per transaction, 64 clients, throwaway cluster on loopback.\n");
   return 0;
 }

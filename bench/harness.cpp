@@ -8,15 +8,15 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
-#include <thread>
-
-#include "client/connection.hpp"
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+
+#include "client/connection.hpp"
 
 namespace mc::bench {
 

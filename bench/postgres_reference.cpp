@@ -50,12 +50,14 @@ std::optional<double> pgbench_insert_tps(const std::string& work_dir, int client
     if (geteuid() == 0 && std::system(("chown -R postgres: '" + work_dir + "'").c_str()) != 0) return std::nullopt;
     if (!run(std::string(kBin) + "initdb -D '" + dir + "' -A trust -U postgres")) continue;
     if (!run(std::string(kBin) + "pg_ctl -D '" + dir + "' -l '" + dir + "/log' -w -o \"-p " + std::to_string(port) +
-             " -k '" + dir + "' -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on "
+             " -k '" + dir +
+             "' -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on "
              "-c max_connections=200\" start")) {
       continue;
     }
     std::ofstream(work_dir + "/insert.sql") << "INSERT INTO t (payload) VALUES (repeat('x', 200));\n";
-    if (run(std::string(kBin) + "psql" + conn + "-c 'CREATE TABLE t (id bigserial PRIMARY KEY, payload text)' postgres")) {
+    if (run(std::string(kBin) + "psql" + conn +
+            "-c 'CREATE TABLE t (id bigserial PRIMARY KEY, payload text)' postgres")) {
       if (auto out = run(std::string(kBin) + "pgbench" + conn + "-n -c " + std::to_string(clients) + " -j 2 -T " +
                          std::to_string(seconds) + " -f '" + work_dir + "/insert.sql' postgres")) {
         std::smatch m;

@@ -4,8 +4,8 @@
 // same data directory.
 //
 //   bench_shares --server-binary build/release/msgcenterd [--seconds 3] [--runs 3]
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
   print_table("Durable shares through msgcenterd (HTTP + auth + JSON + SQLite commit with fsync), 1 recipient each",
               {
                   {"one durable commit (200 B append + fdatasync)", fmt(fsync_us, 1) + " us", "", ""},
-                  {"shares/s, 1 sender", fmt(median(one)), fmt(ceiling) + " fsync/s", fmt(median(one) / ceiling, 2) + "x"},
+                  {"shares/s, 1 sender", fmt(median(one)), fmt(ceiling) + " fsync/s",
+                   fmt(median(one) / ceiling, 2) + "x"},
                   {"shares/s, 16 senders", fmt(median(sixteen)), fmt(ceiling) + " fsync/s",
                    fmt(median(sixteen) / ceiling, 2) + "x"},
                   {"p99 latency, 1 sender", fmt(median(one_p99) / 1000, 2) + " ms", "", ""},

@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
   double ceiling = 1e6 / median(fsync_us);
   std::printf("store-only durable shares: %d threads, %d runs of %.0f s, medians\n", threads, runs, seconds);
   print_table("Durable shares through DeliveryStore::create_share on SQLite (no HTTP)",
-              {{"durable shares/s", fmt(median(ours)), fmt(ceiling) + " fsync/s", fmt(median(ours) / ceiling, 2) + "x"}});
+              {{"durable shares/s", fmt(median(ours)), fmt(ceiling) + " fsync/s",
+                fmt(median(ours) / ceiling, 2) + "x"}});
   std::printf("groups %llu, jobs %llu\n", (unsigned long long)backend.engine().write_groups(),
               (unsigned long long)backend.engine().write_jobs());
 }

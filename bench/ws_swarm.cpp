@@ -1,13 +1,13 @@
 #include "ws_swarm.hpp"
 
 #include <atomic>
-#include <future>
-#include <optional>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace mc::bench {
@@ -43,7 +43,8 @@ struct WsSwarm::Impl {
       lowest.expires_never();
       c->ws.set_option(websocket::stream_base::decorator(
           [token](websocket::request_type& req) { req.set(beast::http::field::authorization, "Bearer " + token); }));
-      auto [hec] = co_await c->ws.async_handshake("127.0.0.1", "/v1/stream" + query, asio::as_tuple(asio::use_awaitable));
+      auto [hec] =
+          co_await c->ws.async_handshake("127.0.0.1", "/v1/stream" + query, asio::as_tuple(asio::use_awaitable));
       ec = hec;
     }
     beast::flat_buffer buf;
@@ -130,7 +131,8 @@ void WsSwarm::close_all() {
   });
   done.get_future().wait();
   auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (im.finished < im.conns.size() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (im.finished < im.conns.size() && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   std::promise<void> cleared;
   asio::post(im.ioc, [&] {
     im.conns.clear();

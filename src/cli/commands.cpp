@@ -32,8 +32,8 @@ std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
 // Every command but login and register starts here.
-#define MC_CLI_CONNECT(conn, session)        \
-  auto conn##_r = (session).connection();    \
+#define MC_CLI_CONNECT(conn, session)             \
+  auto conn##_r = (session).connection();         \
   if (!conn##_r) return report(conn##_r.error()); \
   Connection& conn = **conn##_r
 
@@ -41,43 +41,43 @@ void on_signal(int) { g_stop = true; }
 
 Command login_command(bool register_first) {
   auto id = std::make_shared<std::string>();
-  return {register_first ? "register" : "login",
-          register_first ? "create an account and log in (password from stdin or a prompt)"
-                         : "log in (password from stdin or a prompt)",
-          [id, register_first](CLI::App& c) {
-            c.add_option("ID", *id, register_first ? "your network ID: 3-32 of a-z 0-9 _ . -" : "network ID")
-                ->required();
-          },
-          [id, register_first](Session& s) {
-            const Globals& g = s.globals();
-            auto profile = load_profile(g.home);
-            if (!profile) return report(profile.error());
-            std::string server = s.server_for(profile->server);
-            auto conn = Connection::open(server);
-            if (!conn) return report(conn.error());
-            auto pw = read_password("password for " + *id + ": ");
-            if (!pw) return report(pw.error());
-            if (register_first) {
-              if (auto st = register_account(**conn, *id, *pw); !st) return report(st.error());
-            }
-            // Keep the device id across logins: it names this install, and
-            // the server keeps this device's cursor under it.
-            std::string device = profile->network_id == *id ? profile->device_id : std::string();
-            auto l = login(**conn, *id, *pw, device);
-            if (!l) return report(l.error());
-            if (auto st = save_profile(g.home, Profile{server, l->user.network_id, l->token, l->device_id}); !st) {
-              return report(st.error());
-            }
-            std::string role(role_name(l->user.role));
-            if (g.json) {
-              print_json_line({{"network_id", l->user.network_id}, {"role", role}, {"device_id", l->device_id},
-                               {"server", server}});
-            } else {
-              std::cout << (register_first ? "registered and logged in as " : "logged in as ") << l->user.network_id
-                        << " (" << role << ") at " << server << "\n";
-            }
-            return 0;
-          }};
+  return {
+      register_first ? "register" : "login",
+      register_first ? "create an account and log in (password from stdin or a prompt)"
+                     : "log in (password from stdin or a prompt)",
+      [id, register_first](CLI::App& c) {
+        c.add_option("ID", *id, register_first ? "your network ID: 3-32 of a-z 0-9 _ . -" : "network ID")->required();
+      },
+      [id, register_first](Session& s) {
+        const Globals& g = s.globals();
+        auto profile = load_profile(g.home);
+        if (!profile) return report(profile.error());
+        std::string server = s.server_for(profile->server);
+        auto conn = Connection::open(server);
+        if (!conn) return report(conn.error());
+        auto pw = read_password("password for " + *id + ": ");
+        if (!pw) return report(pw.error());
+        if (register_first) {
+          if (auto st = register_account(**conn, *id, *pw); !st) return report(st.error());
+        }
+        // Keep the device id across logins: it names this install, and
+        // the server keeps this device's cursor under it.
+        std::string device = profile->network_id == *id ? profile->device_id : std::string();
+        auto l = login(**conn, *id, *pw, device);
+        if (!l) return report(l.error());
+        if (auto st = save_profile(g.home, Profile{server, l->user.network_id, l->token, l->device_id}); !st) {
+          return report(st.error());
+        }
+        std::string role(role_name(l->user.role));
+        if (g.json) {
+          print_json_line(
+              {{"network_id", l->user.network_id}, {"role", role}, {"device_id", l->device_id}, {"server", server}});
+        } else {
+          std::cout << (register_first ? "registered and logged in as " : "logged in as ") << l->user.network_id << " ("
+                    << role << ") at " << server << "\n";
+        }
+        return 0;
+      }};
 }
 
 Command logout_command() {
@@ -101,8 +101,9 @@ Command whoami_command() {
             auto u = whoami(c);
             if (!u) return report(u.error());
             if (s.globals().json) print_json_line(wire::to_json(*u));
-            else std::cout << u->network_id << " (" << role_name(u->role) << "), device " << u->device_id.value_or("-")
-                           << "\n";
+            else
+              std::cout << u->network_id << " (" << role_name(u->role) << "), device " << u->device_id.value_or("-")
+                        << "\n";
             return 0;
           }};
 }
@@ -224,8 +225,11 @@ Command get_command() {
               if (auto st = mark_opened(c, item_id); !st) return report(st.error());
             }
             if (json) {
-              print_json_line({{"resource_id", resource_id}, {"path", r->path}, {"size", r->size},
-                               {"sha256", r->sha256}, {"resumed_from", r->resumed_from}});
+              print_json_line({{"resource_id", resource_id},
+                               {"path", r->path},
+                               {"size", r->size},
+                               {"sha256", r->sha256},
+                               {"resumed_from", r->resumed_from}});
             } else {
               std::cout << "saved " << r->path << " (" << human_size(static_cast<std::int64_t>(r->size))
                         << ", sha256 verified" << (r->resumed_from ? ", resumed" : "") << ")\n";

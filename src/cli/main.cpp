@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "msgc 0.1.0");
   app.require_subcommand(1);
   Globals g;
-  app.add_option("--server", g.server, "server URL (also MSGC_SERVER; default: the profile's, else http://127.0.0.1:8080)");
+  app.add_option("--server", g.server,
+                 "server URL (also MSGC_SERVER; default: the profile's, else http://127.0.0.1:8080)");
   app.add_option("--home", g.home, "profile directory (also MSGC_HOME; default ~/.msgcenter)");
   app.add_flag("--json", g.json, "print data as JSON, one object per line");
 

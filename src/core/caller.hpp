@@ -12,8 +12,8 @@ namespace mc {
 
 enum class Role { kUser, kProvider };
 
-std::string_view role_name(Role role);                     // "user" | "provider"
-std::optional<Role> parse_role(std::string_view name);     // nullopt for anything else
+std::string_view role_name(Role role);                  // "user" | "provider"
+std::optional<Role> parse_role(std::string_view name);  // nullopt for anything else
 
 struct Caller {
   std::int64_t user_id = 0;

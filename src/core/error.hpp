@@ -69,16 +69,31 @@ class [[nodiscard]] Result {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const& { assert(!ok()); return std::get<1>(v_); }
-  Error&& error() && { assert(!ok()); return std::get<1>(std::move(v_)); }
+  const Error& error() const& {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+  Error&& error() && {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -93,8 +108,14 @@ class [[nodiscard]] Result<void> {
 
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
-  const Error& error() const& { assert(failed_); return error_; }
-  Error&& error() && { assert(failed_); return std::move(error_); }
+  const Error& error() const& {
+    assert(failed_);
+    return error_;
+  }
+  Error&& error() && {
+    assert(failed_);
+    return std::move(error_);
+  }
 
  private:
   Error error_;
@@ -112,12 +133,12 @@ using Status = Result<void>;
 // anything an Error converts to).
 #define MC_TRY_CAT_INNER_(a, b) a##b
 #define MC_TRY_CAT_(a, b) MC_TRY_CAT_INNER_(a, b)
-#define MC_TRY_IMPL_(tmp, decl, expr)    \
-  auto tmp = (expr);                     \
+#define MC_TRY_IMPL_(tmp, decl, expr)      \
+  auto tmp = (expr);                       \
   if (!tmp) return std::move(tmp).error(); \
   decl = std::move(tmp).value()
 #define MC_TRY(decl, expr) MC_TRY_IMPL_(MC_TRY_CAT_(mc_try_, __LINE__), decl, expr)
-#define MC_TRY_STATUS(expr)                                  \
-  do {                                                       \
+#define MC_TRY_STATUS(expr)                                                          \
+  do {                                                                               \
     if (auto mc_try_st_ = (expr); !mc_try_st_) return std::move(mc_try_st_).error(); \
   } while (0)

@@ -20,13 +20,12 @@ Result<boost::json::object> parse_json_object(std::string_view body);
 // A string field. Missing and `required` -> 400 "missing_field"; not a
 // string -> 400 "invalid_field"; longer than max_len bytes -> 400
 // "field_too_long". Missing and optional -> std::nullopt.
-Result<std::optional<std::string>> string_field(const boost::json::object& obj, std::string_view name,
-                                                bool required, std::size_t max_len);
+Result<std::optional<std::string>> string_field(const boost::json::object& obj, std::string_view name, bool required,
+                                                std::size_t max_len);
 
 // An array of strings, at most max_items of at most max_len bytes each.
-Result<std::optional<std::vector<std::string>>> string_list_field(const boost::json::object& obj,
-                                                                  std::string_view name, bool required,
-                                                                  std::size_t max_items, std::size_t max_len);
-
+Result<std::optional<std::vector<std::string>>> string_list_field(const boost::json::object& obj, std::string_view name,
+                                                                  bool required, std::size_t max_items,
+                                                                  std::size_t max_len);
 
 }  // namespace mc

@@ -10,8 +10,8 @@
 
 namespace mc {
 
-inline constexpr std::array<std::string_view, 6> kResourceTypes = {
-    "video", "music", "novel", "game", "product", "webpage"};
+inline constexpr std::array<std::string_view, 6> kResourceTypes = {"video", "music",   "novel",
+                                                                   "game",  "product", "webpage"};
 
 Status validate_resource_type(std::string_view type);
 

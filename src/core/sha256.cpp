@@ -10,9 +10,7 @@ struct Sha256::State {
   crypto_hash_sha256_state st;
 };
 
-Sha256::Sha256() : state_(std::make_unique<State>()) {
-  crypto_hash_sha256_init(&state_->st);
-}
+Sha256::Sha256() : state_(std::make_unique<State>()) { crypto_hash_sha256_init(&state_->st); }
 Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;

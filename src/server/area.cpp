@@ -1,7 +1,8 @@
 #include "server/area.hpp"
 
-#include <algorithm>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace mc::server {
 

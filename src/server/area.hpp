@@ -71,4 +71,4 @@ struct AreaRegistration {
 // In one .cpp of the area's folder, at namespace scope:
 //   MC_SERVER_AREA(catalog, [](AreaContext& ctx) -> Result<std::unique_ptr<Area>> { ... });
 #define MC_SERVER_AREA(name, ...) \
-  static const ::mc::server::AreaRegistration mc_server_area_##name{#name, __VA_ARGS__}
+  static const ::mc::server::AreaRegistration mc_server_area_##name { #name, __VA_ARGS__ }

@@ -16,15 +16,22 @@ Status parse_number(const std::string& key, const std::string& v, T& out, T min)
   T n{};
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || p != v.data() + v.size() || n < min) {
-    return Error::invalid_argument("bad_config", key + " must be an integer >= " + std::to_string(min) + ", not '" + v + "'");
+    return Error::invalid_argument("bad_config",
+                                   key + " must be an integer >= " + std::to_string(min) + ", not '" + v + "'");
   }
   out = n;
   return {};
 }
 
 Status parse_bool(const std::string& key, const std::string& v, bool& out) {
-  if (v == "true" || v == "1" || v == "yes") { out = true; return {}; }
-  if (v == "false" || v == "0" || v == "no") { out = false; return {}; }
+  if (v == "true" || v == "1" || v == "yes") {
+    out = true;
+    return {};
+  }
+  if (v == "false" || v == "0" || v == "no") {
+    out = false;
+    return {};
+  }
   return Error::invalid_argument("bad_config", key + " must be true or false, not '" + v + "'");
 }
 
@@ -32,7 +39,9 @@ Status parse_bool(const std::string& key, const std::string& v, bool& out) {
 template <class T, class Field>
 Setting number(std::string key, std::string help, Field field, T min) {
   return Setting{key, std::move(help),
-                 [key, field, min](ServerConfig& c, const std::string& v) { return parse_number(key, v, field(c), min); },
+                 [key, field, min](ServerConfig& c, const std::string& v) {
+                   return parse_number(key, v, field(c), min);
+                 },
                  [field](const ServerConfig& c) { return std::to_string(field(const_cast<ServerConfig&>(c))); }};
 }
 
@@ -54,25 +63,36 @@ const std::vector<Setting>& settings() {
                 return {};
               },
               [](const ServerConfig& c) { return c.data; }},
-      number<int>("io_threads", "threads serving network I/O", [](ServerConfig& c) -> auto& { return c.net.io_threads; }, 1),
-      number<int>("worker_threads", "threads running request handlers (storage, hashing)",
-                  [](ServerConfig& c) -> auto& { return c.net.worker_threads; }, 1),
-      number<std::uint64_t>("json_body_limit", "largest JSON request body, bytes",
-                            [](ServerConfig& c) -> auto& { return c.net.json_body_limit; }, 1),
-      number<std::uint64_t>("upload_limit", "largest blob upload, bytes",
-                            [](ServerConfig& c) -> auto& { return c.net.upload_limit; }, 1),
-      number<std::int64_t>("token_ttl_seconds", "lifetime of a login token",
-                           [](ServerConfig& c) -> auto& { return c.accounts.token_ttl_seconds; }, 1),
-      number<int>("idle_timeout_seconds", "drop a connection idle for this long",
-                  [](ServerConfig& c) -> auto& { return c.net.idle_timeout_seconds; }, 1),
-      number<int>("stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",
-                  [](ServerConfig& c) -> auto& { return c.net.stream_write_timeout_seconds; }, 1),
-      number<int>("stream_session_check_seconds", "how often an open stream re-checks that its login is valid",
-                  [](ServerConfig& c) -> auto& { return c.net.stream_session_check_seconds; }, 1),
+      number<int>(
+          "io_threads", "threads serving network I/O", [](ServerConfig & c) -> auto& { return c.net.io_threads; }, 1),
+      number<int>(
+          "worker_threads", "threads running request handlers (storage, hashing)",
+          [](ServerConfig & c) -> auto& { return c.net.worker_threads; }, 1),
+      number<std::uint64_t>(
+          "json_body_limit", "largest JSON request body, bytes",
+          [](ServerConfig & c) -> auto& { return c.net.json_body_limit; }, 1),
+      number<std::uint64_t>(
+          "upload_limit", "largest blob upload, bytes", [](ServerConfig & c) -> auto& { return c.net.upload_limit; },
+          1),
+      number<std::int64_t>(
+          "token_ttl_seconds", "lifetime of a login token",
+          [](ServerConfig & c) -> auto& { return c.accounts.token_ttl_seconds; }, 1),
+      number<int>(
+          "idle_timeout_seconds", "drop a connection idle for this long",
+          [](ServerConfig & c) -> auto& { return c.net.idle_timeout_seconds; }, 1),
+      number<int>(
+          "stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",
+          [](ServerConfig & c) -> auto& { return c.net.stream_write_timeout_seconds; }, 1),
+      number<int>(
+          "stream_session_check_seconds", "how often an open stream re-checks that its login is valid",
+          [](ServerConfig & c) -> auto& { return c.net.stream_session_check_seconds; }, 1),
       Setting{"log_level", "trace, debug, info, warn or error",
               [](ServerConfig& c, const std::string& v) -> Status {
                 for (const char* l : {"trace", "debug", "info", "warn", "error"}) {
-                  if (v == l) { c.log_level = v; return {}; }
+                  if (v == l) {
+                    c.log_level = v;
+                    return {};
+                  }
                 }
                 return Error::invalid_argument("bad_config", "log_level must be trace, debug, info, warn or error");
               },
@@ -86,7 +106,8 @@ const std::vector<Setting>& settings() {
 
 std::string flag_name(const Setting& s) {
   std::string f = "--" + s.key;
-  for (auto& c : f) if (c == '_') c = '-';
+  for (auto& c : f)
+    if (c == '_') c = '-';
   return f;
 }
 
@@ -101,12 +122,14 @@ Status apply_config_file(ServerConfig& cfg, const std::string& path) {
   try {
     tbl = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return Error::invalid_argument("bad_config", "cannot read config file " + path + ": " + std::string(e.description()));
+    return Error::invalid_argument("bad_config",
+                                   "cannot read config file " + path + ": " + std::string(e.description()));
   }
   for (const auto& [k, node] : tbl) {
     std::string key(k.str());
     const Setting* s = nullptr;
-    for (const auto& cand : settings()) if (cand.key == key) s = &cand;
+    for (const auto& cand : settings())
+      if (cand.key == key) s = &cand;
     if (!s) return Error::invalid_argument("bad_config", path + ": unknown setting '" + key + "'");
     std::string value;
     if (auto str = node.value<std::string>()) value = *str;
@@ -121,7 +144,8 @@ Status apply_config_file(ServerConfig& cfg, const std::string& path) {
 Status apply_environment(ServerConfig& cfg) {
   for (const auto& s : settings()) {
     if (const char* v = std::getenv(env_name(s).c_str())) {
-      if (auto st = s.set(cfg, v); !st) return Error::invalid_argument("bad_config", env_name(s) + ": " + st.error().message);
+      if (auto st = s.set(cfg, v); !st)
+        return Error::invalid_argument("bad_config", env_name(s) + ": " + st.error().message);
     }
   }
   return {};

@@ -24,7 +24,7 @@ struct ServerConfig {
 };
 
 struct Setting {
-  std::string key;   // TOML key; flag --key with '_' as '-'; env MSGCENTER_KEY
+  std::string key;  // TOML key; flag --key with '_' as '-'; env MSGCENTER_KEY
   std::string help;
   std::function<Status(ServerConfig&, const std::string&)> set;
   std::function<std::string(const ServerConfig&)> show;

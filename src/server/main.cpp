@@ -33,8 +33,9 @@ int main(int argc, char** argv) {
   std::string user_name, user_role = "user";
   user_add->add_option("NAME", user_name, "network ID")->required();
   user_add->add_option("--role", user_role, "user or provider")->check(CLI::IsMember({"user", "provider"}));
-  auto* user_many = user->add_subcommand("add-many", "create PREFIX1..PREFIXCOUNT with one password from stdin, "
-                                                     "hashed once (load tests)");
+  auto* user_many = user->add_subcommand("add-many",
+                                         "create PREFIX1..PREFIXCOUNT with one password from stdin, "
+                                         "hashed once (load tests)");
   std::string many_prefix;
   int many_count = 0;
   user_many->add_option("PREFIX", many_prefix, "network ID prefix")->required();

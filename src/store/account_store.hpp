@@ -15,8 +15,7 @@ class AccountStore {
   virtual ~AccountStore() = default;
 
   // Errors: 409 "network_id_taken".
-  virtual Result<User> create_user(const std::string& network_id, const std::string& password_hash,
-                                   Role role) = 0;
+  virtual Result<User> create_user(const std::string& network_id, const std::string& password_hash, Role role) = 0;
   // Creates many users in one transaction (load tests, imports). Errors:
   // 409 "network_id_taken" and nothing is created.
   virtual Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
@@ -30,8 +29,8 @@ class AccountStore {
   virtual Result<std::vector<UserRef>> find_user_refs(const std::vector<std::string>& network_ids) = 0;
 
   // `token_hash` is SHA-256 of the bearer token; the token itself is never stored.
-  virtual Status create_session(const std::string& token_hash, std::int64_t user_id,
-                                const std::string& device_id, std::int64_t expires_at) = 0;
+  virtual Status create_session(const std::string& token_hash, std::int64_t user_id, const std::string& device_id,
+                                std::int64_t expires_at) = 0;
   struct NewSession {
     std::string token_hash;
     std::int64_t user_id = 0;

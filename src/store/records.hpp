@@ -47,17 +47,17 @@ struct ResourcePage {
 struct NewShare {
   std::string id;
   std::int64_t sender_id = 0;
-  std::string sender;                       // the sender's network ID
-  std::vector<std::string> recipient_names; // network IDs of recipient_ids, for the answer
+  std::string sender;                        // the sender's network ID
+  std::vector<std::string> recipient_names;  // network IDs of recipient_ids, for the answer
   std::string resource_id;
   std::string note;
   std::vector<std::int64_t> recipient_ids;  // distinct
   std::int64_t created_at = 0;
-  ItemKind kind = ItemKind::kShare;         // kShare | kForward
-  std::optional<std::string> client_id;     // idempotency key chosen by the sender's client
-  std::string fingerprint;                  // what the request means; a reused client_id must match it
+  ItemKind kind = ItemKind::kShare;            // kShare | kForward
+  std::optional<std::string> client_id;        // idempotency key chosen by the sender's client
+  std::string fingerprint;                     // what the request means; a reused client_id must match it
   std::optional<std::string> parent_share_id;  // forwards: the share that was forwarded
-  std::vector<std::string> chain;           // forwards: earlier senders, original sharer first
+  std::vector<std::string> chain;              // forwards: earlier senders, original sharer first
 };
 
 struct Share {
@@ -81,7 +81,7 @@ struct Delivery {
 
 struct ShareOutcome {
   Share share;
-  bool replayed = false;  // the client_id was seen before: nothing new was stored
+  bool replayed = false;             // the client_id was seen before: nothing new was stored
   std::vector<Delivery> deliveries;  // empty when replayed
 };
 

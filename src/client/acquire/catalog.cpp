@@ -17,8 +17,8 @@ namespace {
 constexpr std::int64_t kServerPage = 200;  // the most GET /v1/resources answers at once
 }  // namespace
 
-Result<wire::ResourcePage> list_resources(Connection& conn, const std::optional<std::string>& type,
-                                          std::int64_t after, std::int64_t limit) {
+Result<wire::ResourcePage> list_resources(Connection& conn, const std::optional<std::string>& type, std::int64_t after,
+                                          std::int64_t limit) {
   wire::ResourcePage out;
   for (;;) {
     std::int64_t want = std::min(kServerPage, limit - static_cast<std::int64_t>(out.resources.size()));

@@ -15,8 +15,8 @@ namespace mc::client {
 // Up to `limit` resources after position `after` (any limit: the client
 // pages through the server, which answers at most 200 at a time).
 // next_after is set when more follow.
-Result<wire::ResourcePage> list_resources(Connection& conn, const std::optional<std::string>& type,
-                                          std::int64_t after, std::int64_t limit);
+Result<wire::ResourcePage> list_resources(Connection& conn, const std::optional<std::string>& type, std::int64_t after,
+                                          std::int64_t limit);
 Result<wire::Resource> describe_resource(Connection& conn, const std::string& resource_id);
 
 struct PublishRequest {

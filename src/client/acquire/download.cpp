@@ -51,7 +51,8 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
     have = 0;
   }
   int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Error::failed_precondition("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Error::failed_precondition("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
   struct FdCloser {
     int fd;
     ~FdCloser() { ::close(fd); }
@@ -78,7 +79,8 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
       return {};
     };
     auto on_body = [&](const char* data, std::size_t n) -> Status {
-      if (written + n > total) return Error::data_loss("digest_mismatch", "the server sent more bytes than the resource has");
+      if (written + n > total)
+        return Error::data_loss("digest_mismatch", "the server sent more bytes than the resource has");
       for (std::size_t done = 0; done < n;) {
         ssize_t w = ::write(fd, data + done, n - done);
         if (w < 0) {
@@ -110,7 +112,9 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
     return Error::data_loss("digest_mismatch", "the downloaded bytes hash to " + *got + ", not the resource's " + sha);
   }
   fs::rename(part, out_path, ec);
-  if (ec) return Error::failed_precondition("cannot_write_file", "cannot rename " + part + " to " + out_path + ": " + ec.message());
+  if (ec)
+    return Error::failed_precondition("cannot_write_file",
+                                      "cannot rename " + part + " to " + out_path + ": " + ec.message());
   if (progress) progress(total, total);
   return result;
 }

@@ -42,11 +42,12 @@ Status save_profile(const std::string& home, const Profile& p) {
   fs::create_directories(home, ec);
   if (ec) return Error::failed_precondition("cannot_write_file", "cannot create " + home + ": " + ec.message());
   fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace, ec);
-  std::string text = json::serialize(json::object{
-      {"server", p.server}, {"network_id", p.network_id}, {"token", p.token}, {"device_id", p.device_id}});
+  std::string text = json::serialize(
+      json::object{{"server", p.server}, {"network_id", p.network_id}, {"token", p.token}, {"device_id", p.device_id}});
   std::string tmp = home + "/profile.json.tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::failed_precondition("cannot_write_file", "cannot write " + tmp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Error::failed_precondition("cannot_write_file", "cannot write " + tmp + ": " + std::strerror(errno));
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), (home + "/profile.json").c_str()) != 0) {

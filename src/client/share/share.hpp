@@ -15,8 +15,8 @@
 namespace mc::client {
 
 struct ShareMessage {
-  std::string resource_id;  // share this resource, or
-  std::string forward_of;   // forward this inbox item (keeps its provenance)
+  std::string resource_id;             // share this resource, or
+  std::string forward_of;              // forward this inbox item (keeps its provenance)
   std::vector<std::string> to;         // network IDs
   std::vector<std::string> to_groups;  // names of the sender's groups
   std::string note;

@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kAckEvery = 64;             // ack at least this often while items pour in
+constexpr int kAckEvery = 64;               // ack at least this often while items pour in
 constexpr std::int64_t kServerPage = 1000;  // the most GET /v1/inbox answers at once
 
 }  // namespace

@@ -12,19 +12,36 @@ bool is_success(int status) { return status >= 200 && status < 300; }
 // The inverse of the server's table (server/net/http_error.cpp).
 ErrorKind kind_for_status(int status) {
   switch (status) {
-    case 400: return ErrorKind::kInvalidArgument;
-    case 401: return ErrorKind::kUnauthenticated;
-    case 403: return ErrorKind::kPermissionDenied;
-    case 404: case 410: return ErrorKind::kNotFound;
-    case 405: return ErrorKind::kUnimplemented;
-    case 409: return ErrorKind::kAlreadyExists;
-    case 412: return ErrorKind::kFailedPrecondition;
-    case 413: case 431: return ErrorKind::kTooLarge;
-    case 416: return ErrorKind::kOutOfRange;
-    case 422: return ErrorKind::kDataLoss;
-    case 429: return ErrorKind::kResourceExhausted;
-    case 502: case 503: case 504: return ErrorKind::kUnavailable;
-    default: return status >= 400 && status < 500 ? ErrorKind::kInvalidArgument : ErrorKind::kInternal;
+    case 400:
+      return ErrorKind::kInvalidArgument;
+    case 401:
+      return ErrorKind::kUnauthenticated;
+    case 403:
+      return ErrorKind::kPermissionDenied;
+    case 404:
+    case 410:
+      return ErrorKind::kNotFound;
+    case 405:
+      return ErrorKind::kUnimplemented;
+    case 409:
+      return ErrorKind::kAlreadyExists;
+    case 412:
+      return ErrorKind::kFailedPrecondition;
+    case 413:
+    case 431:
+      return ErrorKind::kTooLarge;
+    case 416:
+      return ErrorKind::kOutOfRange;
+    case 422:
+      return ErrorKind::kDataLoss;
+    case 429:
+      return ErrorKind::kResourceExhausted;
+    case 502:
+    case 503:
+    case 504:
+      return ErrorKind::kUnavailable;
+    default:
+      return status >= 400 && status < 500 ? ErrorKind::kInvalidArgument : ErrorKind::kInternal;
   }
 }
 

@@ -12,9 +12,11 @@ std::string Url::text() const {
 Result<Url> parse_url(const std::string& s) {
   constexpr std::string_view kScheme = "http://";
   if (s.rfind("https://", 0) == 0) {
-    return Error::invalid_argument("bad_url", "https is not supported yet; put a TLS proxy in front and use http:// on loopback");
+    return Error::invalid_argument("bad_url",
+                                   "https is not supported yet; put a TLS proxy in front and use http:// on loopback");
   }
-  if (s.rfind(kScheme, 0) != 0) return Error::invalid_argument("bad_url", "the server URL must start with http://, not '" + s + "'");
+  if (s.rfind(kScheme, 0) != 0)
+    return Error::invalid_argument("bad_url", "the server URL must start with http://, not '" + s + "'");
   std::string rest = s.substr(kScheme.size());
   Url u;
   auto slash = rest.find('/');

@@ -17,7 +17,7 @@ struct WsClient::Impl {
   asio::io_context ioc;
   websocket::stream<beast::tcp_stream> ws{ioc};
   beast::flat_buffer buffer;
-  bool reading = false;                 // an async_read is in flight
+  bool reading = false;  // an async_read is in flight
   bool have_message = false;
   boost::system::error_code read_error;
 };

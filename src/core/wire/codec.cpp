@@ -8,9 +8,12 @@ namespace json = boost::json;
 
 std::string_view item_kind_name(ItemKind kind) {
   switch (kind) {
-    case ItemKind::kShare: return "share";
-    case ItemKind::kForward: return "forward";
-    case ItemKind::kReceipt: return "receipt";
+    case ItemKind::kShare:
+      return "share";
+    case ItemKind::kForward:
+      return "forward";
+    case ItemKind::kReceipt:
+      return "receipt";
   }
   return "share";
 }
@@ -195,9 +198,16 @@ json::object to_json(const Login& l) {
 }
 
 json::object to_json(const Resource& r) {
-  return {{"id", r.id},     {"type", r.type},     {"title", r.title},       {"tags", string_array(r.tags)},
-          {"sha256", r.sha256}, {"size", r.size}, {"mime", r.mime},         {"filename", r.filename},
-          {"publisher", r.publisher}, {"created_at", r.created_at}};
+  return {{"id", r.id},
+          {"type", r.type},
+          {"title", r.title},
+          {"tags", string_array(r.tags)},
+          {"sha256", r.sha256},
+          {"size", r.size},
+          {"mime", r.mime},
+          {"filename", r.filename},
+          {"publisher", r.publisher},
+          {"created_at", r.created_at}};
 }
 
 json::object to_json(const ResourcePage& p) {
@@ -209,9 +219,12 @@ json::object to_json(const ResourcePage& p) {
 json::object to_json(const StoredBlob& b) { return {{"sha256", b.sha256}, {"size", b.size}}; }
 
 json::object to_json(const Share& s) {
-  json::object o{{"id", s.id},         {"kind", item_kind_name(s.kind)},
-                 {"resource_id", s.resource_id}, {"sender", s.sender},
-                 {"to", string_array(s.to)},     {"note", s.note},
+  json::object o{{"id", s.id},
+                 {"kind", item_kind_name(s.kind)},
+                 {"resource_id", s.resource_id},
+                 {"sender", s.sender},
+                 {"to", string_array(s.to)},
+                 {"note", s.note},
                  {"created_at", s.created_at}};
   if (s.kind == ItemKind::kForward) o["provenance"] = provenance_json(s.chain, s.sender);
   return o;
@@ -309,7 +322,8 @@ Result<ResourcePage> from_json<ResourcePage>(const json::value& v) {
   ResourcePage p;
   if (const auto* list = f.sub("resources")) {
     if (!list->is_array()) f.fail("resources", "is not an array");
-    else for (const auto& r : list->as_array()) p.resources.push_back(f.take(from_json<Resource>(r)));
+    else
+      for (const auto& r : list->as_array()) p.resources.push_back(f.take(from_json<Resource>(r)));
   }
   p.next_after = f.opt_i64("next_after");
   return finish(f, p);
@@ -359,7 +373,8 @@ Result<InboxPage> from_json<InboxPage>(const json::value& v) {
   InboxPage p;
   if (const auto* list = f.sub("items")) {
     if (!list->is_array()) f.fail("items", "is not an array");
-    else for (const auto& it : list->as_array()) p.items.push_back(f.take(from_json<InboxItem>(it)));
+    else
+      for (const auto& it : list->as_array()) p.items.push_back(f.take(from_json<InboxItem>(it)));
   }
   p.head = f.i64("head");
   p.cursor = f.i64("cursor");
@@ -384,7 +399,8 @@ Result<ShareReceipts> from_json<ShareReceipts>(const json::value& v) {
   r.share_id = f.str("share_id");
   if (const auto* list = f.sub("receipts")) {
     if (!list->is_array()) f.fail("receipts", "is not an array");
-    else for (const auto& x : list->as_array()) r.receipts.push_back(f.take(from_json<Receipt>(x)));
+    else
+      for (const auto& x : list->as_array()) r.receipts.push_back(f.take(from_json<Receipt>(x)));
   }
   return finish(f, r);
 }
@@ -467,9 +483,7 @@ std::string error_frame(const Error& e) {
 
 std::string pong_frame() { return R"({"type":"pong"})"; }
 
-std::string ack_request_frame(std::int64_t seq) {
-  return json::serialize(json::object{{"type", "ack"}, {"seq", seq}});
-}
+std::string ack_request_frame(std::int64_t seq) { return json::serialize(json::object{{"type", "ack"}, {"seq", seq}}); }
 
 Result<Frame> parse_frame(std::string_view text) {
   boost::system::error_code ec;

@@ -52,11 +52,11 @@ std::string ack_request_frame(std::int64_t seq);  // client -> server
 
 struct Frame {
   enum class Type { kHello, kItem, kAcked, kPong, kError, kOther } type = Type::kOther;
-  Hello hello;           // kHello
-  InboxItem item;        // kItem
-  std::string item_json; // kItem: the item object as sent
+  Hello hello;              // kHello
+  InboxItem item;           // kItem
+  std::string item_json;    // kItem: the item object as sent
   std::int64_t cursor = 0;  // kAcked
-  Error error;           // kError
+  Error error;              // kError
 };
 // A frame from the server. Errors: kInternal "unexpected_answer" for a
 // frame that is not JSON, or a known type with a malformed body. Unknown

@@ -10,16 +10,17 @@ namespace {
 namespace json = boost::json;
 
 Resource book() {
-  return Resource{"r_1", "novel", "The Quiet Harbour", {"fiction", "sea"}, std::string(64, 'a'), 1234,
-                  "text/plain", "harbour.txt", "studio", 1700000000000};
+  return Resource{"r_1", "novel",      "The Quiet Harbour", {"fiction", "sea"}, std::string(64, 'a'),
+                  1234,  "text/plain", "harbour.txt",       "studio",           1700000000000};
 }
 
 TEST(CodecTest, AResourceRoundTripsInTheDocumentedFieldOrder) {
   auto j = to_json(book());
-  EXPECT_EQ(json::serialize(j),
-            R"({"id":"r_1","type":"novel","title":"The Quiet Harbour","tags":["fiction","sea"],"sha256":")" +
-                std::string(64, 'a') +
-                R"(","size":1234,"mime":"text/plain","filename":"harbour.txt","publisher":"studio","created_at":1700000000000})");
+  EXPECT_EQ(
+      json::serialize(j),
+      R"({"id":"r_1","type":"novel","title":"The Quiet Harbour","tags":["fiction","sea"],"sha256":")" +
+          std::string(64, 'a') +
+          R"(","size":1234,"mime":"text/plain","filename":"harbour.txt","publisher":"studio","created_at":1700000000000})");
   auto back = from_json<Resource>(j);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->tags, book().tags);
@@ -85,8 +86,8 @@ TEST(CodecTest, AMalformedAnswerIsAnErrorNamingTheFieldNeverAThrow) {
   EXPECT_NE(wrong_type.error().message.find("'items'"), std::string::npos);
   auto not_object = from_json<Group>(json::parse("[1,2]"));
   EXPECT_FALSE(not_object);
-  auto bad_kind = from_json<Share>(json::parse(
-      R"({"id":"s","kind":"telepathy","resource_id":"r","sender":"a","to":[],"note":"","created_at":1})"));
+  auto bad_kind = from_json<Share>(
+      json::parse(R"({"id":"s","kind":"telepathy","resource_id":"r","sender":"a","to":[],"note":"","created_at":1})"));
   ASSERT_FALSE(bad_kind);
   EXPECT_NE(bad_kind.error().message.find("telepathy"), std::string::npos);
   auto huge = from_json<Ack>(json::parse(R"({"cursor":18446744073709551615})"));

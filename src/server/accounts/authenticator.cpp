@@ -15,7 +15,8 @@ std::string bearer_token(const net::HttpRequest& req) {
   return {};
 }
 
-Authenticator::Authenticator(store::AccountStore& accounts, Options opts) : accounts_(accounts), opts_(std::move(opts)) {}
+Authenticator::Authenticator(store::AccountStore& accounts, Options opts)
+    : accounts_(accounts), opts_(std::move(opts)) {}
 
 std::int64_t Authenticator::now() const { return opts_.clock ? opts_.clock() : now_ms(); }
 
@@ -40,7 +41,8 @@ Result<Caller> Authenticator::authenticate(const net::HttpRequest& req) const {
   }
   auto session = accounts_.find_session(hash);
   if (!session) {
-    if (session.error().is(ErrorKind::kNotFound)) return Error::unauthenticated("invalid_token", "the token is not valid");
+    if (session.error().is(ErrorKind::kNotFound))
+      return Error::unauthenticated("invalid_token", "the token is not valid");
     return session.error();
   }
   if (session->expires_at <= t) return expired();

@@ -30,7 +30,7 @@ class Authenticator {
  public:
   struct Options {
     std::int64_t cache_ms = 5000;
-    std::size_t cache_entries = 100000;  // then the cache starts over
+    std::size_t cache_entries = 100000;   // then the cache starts over
     std::function<std::int64_t()> clock;  // unset: now_ms (tests pass a fake)
   };
   explicit Authenticator(store::AccountStore& accounts) : Authenticator(accounts, Options{}) {}

@@ -6,8 +6,9 @@
 
 namespace mc::accounts {
 
-Result<std::vector<store::UserRef>> resolve_users(store::AccountStore& accounts, const std::vector<std::string>& network_ids,
-                                               const std::string& unknown_code) {
+Result<std::vector<store::UserRef>> resolve_users(store::AccountStore& accounts,
+                                                  const std::vector<std::string>& network_ids,
+                                                  const std::string& unknown_code) {
   std::set<std::string> distinct;
   for (const auto& id : network_ids) {
     if (auto st = validate_network_id(id); !st) {

@@ -19,7 +19,8 @@ namespace mc::server {
 Result<std::unique_ptr<store::Backend>> open_backend(const ServerConfig& cfg) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.data, ec);
-  if (ec) return Error::failed_precondition("bad_data_dir", "cannot create data directory " + cfg.data + ": " + ec.message());
+  if (ec)
+    return Error::failed_precondition("bad_data_dir", "cannot create data directory " + cfg.data + ": " + ec.message());
   MC_TRY(auto b, store::sqlite::SqliteBackend::open(cfg.data + "/msgcenter.db"));
   return std::unique_ptr<store::Backend>(std::move(b));
 }
@@ -41,8 +42,9 @@ int run_server(const ServerConfig& cfg) {
   accounts::Authenticator auth(stores.accounts());
   delivery::LocalBus bus;
   net::Router router([&auth](const net::HttpRequest& req) { return auth.authenticate(req); });
-  router.add("GET", "/v1/health", net::Access::kPublic,
-             [](net::HttpRequest&) -> Result<net::HttpResponse> { return net::json_response(200, {{"status", "ok"}}); });
+  router.add("GET", "/v1/health", net::Access::kPublic, [](net::HttpRequest&) -> Result<net::HttpResponse> {
+    return net::json_response(200, {{"status", "ok"}});
+  });
   AreaContext ctx{cfg, stores, bus, auth, router};
   auto areas = start_areas(ctx);
   if (!areas) {

@@ -16,9 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Error io_error(const std::string& what) {
-  return Error::internal("blob store: " + what + ": " + std::strerror(errno));
-}
+Error io_error(const std::string& what) { return Error::internal("blob store: " + what + ": " + std::strerror(errno)); }
 
 Status fsync_dir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -60,8 +58,8 @@ Status BlobWriter::write(const char* data, std::size_t size) {
 Result<StoredBlob> BlobWriter::commit(const std::optional<std::string>& expected_sha256) {
   std::string sha = hash_.hex_digest();
   if (expected_sha256 && *expected_sha256 != sha) {
-    return Error::data_loss("digest_mismatch", "the body's SHA-256 is " + sha + ", not the declared " +
-                                                       *expected_sha256);
+    return Error::data_loss("digest_mismatch",
+                            "the body's SHA-256 is " + sha + ", not the declared " + *expected_sha256);
   }
   if (::fsync(fd_) != 0) return io_error("fsync");
   ::close(fd_);

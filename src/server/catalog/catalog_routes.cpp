@@ -10,8 +10,8 @@
 #include "core/json_fields.hpp"
 #include "core/random.hpp"
 #include "core/resource_type.hpp"
-#include "server/catalog/byte_range.hpp"
 #include "core/wire/codec.hpp"
+#include "server/catalog/byte_range.hpp"
 #include "server/net/http_error.hpp"
 
 namespace mc::catalog {
@@ -91,8 +91,8 @@ Result<std::unique_ptr<net::UploadSink>> begin_upload(CatalogContext& c, HttpReq
     std::uint64_t n = 0;
     auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
     if (ec == std::errc() && n > c.upload_limit) {
-      return Error::too_large("body_too_large", "the upload is larger than " + std::to_string(c.upload_limit) +
-                                                    " bytes");
+      return Error::too_large("body_too_large",
+                              "the upload is larger than " + std::to_string(c.upload_limit) + " bytes");
     }
   }
   MC_TRY(auto w, c.blobs.begin(c.upload_limit));
@@ -182,7 +182,8 @@ void register_catalog_routes(net::Router& router, CatalogContext& c) {
   router.add("POST", "/v1/resources", Access::kProvider, [&c](HttpRequest& req) { return create_resource(c, req); });
   router.add("GET", "/v1/resources", Access::kUser, [&c](HttpRequest& req) { return list_resources(c, req); });
   router.add("GET", "/v1/resources/{id}", Access::kUser, [&c](HttpRequest& req) { return get_resource(c, req); });
-  router.add("GET", "/v1/resources/{id}/content", Access::kUser, [&c](HttpRequest& req) { return get_content(c, req); });
+  router.add("GET", "/v1/resources/{id}/content", Access::kUser,
+             [&c](HttpRequest& req) { return get_content(c, req); });
 }
 
 }  // namespace mc::catalog

@@ -1,8 +1,8 @@
 #include "server/catalog/demo_seed.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "server/accounts/account_routes.hpp"
@@ -31,10 +31,25 @@ std::string web_page() {
 std::string tone_wav() {
   const std::uint32_t rate = 8000, n = 8000;
   std::string w;
-  auto u32 = [&w](std::uint32_t v) { for (int i = 0; i < 4; ++i) w.push_back(static_cast<char>((v >> (8 * i)) & 0xff)); };
-  auto u16 = [&w](std::uint16_t v) { w.push_back(static_cast<char>(v & 0xff)); w.push_back(static_cast<char>(v >> 8)); };
-  w += "RIFF"; u32(36 + n); w += "WAVEfmt "; u32(16); u16(1); u16(1); u32(rate); u32(rate); u16(1); u16(8);
-  w += "data"; u32(n);
+  auto u32 = [&w](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) w.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  auto u16 = [&w](std::uint16_t v) {
+    w.push_back(static_cast<char>(v & 0xff));
+    w.push_back(static_cast<char>(v >> 8));
+  };
+  w += "RIFF";
+  u32(36 + n);
+  w += "WAVEfmt ";
+  u32(16);
+  u16(1);
+  u16(1);
+  u32(rate);
+  u32(rate);
+  u16(1);
+  u16(8);
+  w += "data";
+  u32(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     w.push_back(static_cast<char>(128 + 100 * std::sin(2 * M_PI * 440.0 * i / rate)));
   }
@@ -64,12 +79,25 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
   if (!provider) return provider.error();
 
   const DemoResource demo[] = {
-      {"novel", "The Quiet Harbour, chapter 1", {"fiction", "sea"}, "text/plain; charset=utf-8", "quiet-harbour-1.txt", novel_text()},
+      {"novel",
+       "The Quiet Harbour, chapter 1",
+       {"fiction", "sea"},
+       "text/plain; charset=utf-8",
+       "quiet-harbour-1.txt",
+       novel_text()},
       {"webpage", "Autumn offers", {"offers"}, "text/html; charset=utf-8", "autumn-offers.html", web_page()},
       {"music", "A 440 Hz tone", {"test", "audio"}, "audio/wav", "tone-440.wav", tone_wav()},
-      {"product", "Trail running shoes", {"sport", "shoes"}, "application/json", "trail-shoes.json",
+      {"product",
+       "Trail running shoes",
+       {"sport", "shoes"},
+       "application/json",
+       "trail-shoes.json",
        R"({"name":"Trail running shoes","price":"59.00","currency":"EUR","sizes":[40,41,42,43,44]})"},
-      {"game", "Pocket Sudoku #1", {"puzzle"}, "application/json", "sudoku-1.json",
+      {"game",
+       "Pocket Sudoku #1",
+       {"puzzle"},
+       "application/json",
+       "sudoku-1.json",
        R"({"puzzle":"530070000600195000098000060800060003400803001700020006060000280000419005000080079"})"},
   };
   for (const auto& d : demo) {

@@ -2,13 +2,13 @@
 // has something to browse, share and download at once.
 #pragma once
 
+#include <string>
+
+#include "core/caller.hpp"
 #include "core/error.hpp"
 #include "server/catalog/blob_store.hpp"
 #include "store/account_store.hpp"
 #include "store/catalog_store.hpp"
-#include "core/caller.hpp"
-
-#include <string>
 
 namespace mc::catalog {
 

@@ -15,9 +15,9 @@ class DeliveryArea final : public server::Area {
 };
 
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
-  auto area = std::make_unique<DeliveryArea>(DeliveryContext{ctx.stores.accounts(), ctx.stores.catalog(),
-                                                             ctx.stores.delivery(), ctx.stores.groups(), ctx.bus,
-                                                             ctx.auth});
+  auto area =
+      std::make_unique<DeliveryArea>(DeliveryContext{ctx.stores.accounts(), ctx.stores.catalog(), ctx.stores.delivery(),
+                                                     ctx.stores.groups(), ctx.bus, ctx.auth});
   register_share_routes(ctx.router, area->context);
   register_inbox_routes(ctx.router, area->context);
   register_inbox_stream(ctx.router, area->context);

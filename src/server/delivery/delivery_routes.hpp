@@ -25,8 +25,8 @@ struct DeliveryContext {
   const accounts::Authenticator& auth;
 };
 
-void register_share_routes(net::Router& router, DeliveryContext& d);   // share_routes.cpp
-void register_inbox_routes(net::Router& router, DeliveryContext& d);   // inbox_routes.cpp
-void register_inbox_stream(net::Router& router, DeliveryContext& d);   // inbox_stream.cpp
+void register_share_routes(net::Router& router, DeliveryContext& d);  // share_routes.cpp
+void register_inbox_routes(net::Router& router, DeliveryContext& d);  // inbox_routes.cpp
+void register_inbox_stream(net::Router& router, DeliveryContext& d);  // inbox_stream.cpp
 
 }  // namespace mc::delivery

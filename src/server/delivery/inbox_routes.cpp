@@ -3,8 +3,8 @@
 #include <boost/json.hpp>
 
 #include "core/json_fields.hpp"
-#include "server/delivery/delivery_routes.hpp"
 #include "core/wire/codec.hpp"
+#include "server/delivery/delivery_routes.hpp"
 #include "server/net/http_error.hpp"
 
 namespace mc::delivery {
@@ -58,7 +58,8 @@ void register_inbox_routes(net::Router& router, DeliveryContext& d) {
   using net::Access;
   router.add("GET", "/v1/inbox", Access::kUser, [&d](HttpRequest& req) { return list_inbox(d, req); });
   router.add("GET", "/v1/inbox/items/{id}", Access::kUser, [&d](HttpRequest& req) { return get_item(d, req); });
-  router.add("POST", "/v1/inbox/items/{id}/opened", Access::kUser, [&d](HttpRequest& req) { return mark_opened(d, req); });
+  router.add("POST", "/v1/inbox/items/{id}/opened", Access::kUser,
+             [&d](HttpRequest& req) { return mark_opened(d, req); });
   router.add("POST", "/v1/inbox/ack", Access::kUser, [&d](HttpRequest& req) { return ack(d, req); });
 }
 

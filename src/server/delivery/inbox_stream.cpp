@@ -13,8 +13,8 @@
 #include <deque>
 #include <mutex>
 
-#include "server/delivery/delivery_routes.hpp"
 #include "core/wire/codec.hpp"
+#include "server/delivery/delivery_routes.hpp"
 
 namespace mc::delivery {
 
@@ -30,8 +30,8 @@ constexpr std::size_t kMaxHints = 64;
 // stream's end finds nothing, rather than a freed stream.
 struct Mailbox {
   std::mutex mu;
-  std::deque<ItemHint> hints;       // announced new items, in the order announced
-  bool items_pending = false;       // new items may exist that no hint describes
+  std::deque<ItemHint> hints;  // announced new items, in the order announced
+  bool items_pending = false;  // new items may exist that no hint describes
   std::weak_ptr<net::WebSocketPeer> peer;
 };
 
@@ -39,8 +39,13 @@ class InboxStream final : public net::WebSocketSession {
  public:
   InboxStream(DeliveryContext& d, net::HttpRequest req, std::int64_t after, std::int64_t device_cursor,
               std::shared_ptr<net::WebSocketPeer> peer)
-      : d_(d), req_(std::move(req)), caller_(req_.user()), after_(after), device_cursor_(device_cursor),
-        cursor_(after), peer_(std::move(peer)) {
+      : d_(d),
+        req_(std::move(req)),
+        caller_(req_.user()),
+        after_(after),
+        device_cursor_(device_cursor),
+        cursor_(after),
+        peer_(std::move(peer)) {
     mailbox_->peer = peer_;
     std::weak_ptr<Mailbox> weak = mailbox_;
     subscription_ = d_.bus.subscribe(caller_.user_id, [weak](const ItemHint* hint) {
@@ -98,15 +103,16 @@ class InboxStream final : public net::WebSocketSession {
     if (type->as_string() == "ack") {
       const auto* seq = o.if_contains("seq");
       if (!seq || !seq->is_int64() || seq->as_int64() < 0) {
-        return wire::error_frame(Error::invalid_argument("invalid_field", "an ack needs 'seq', a non-negative integer"));
+        return wire::error_frame(
+            Error::invalid_argument("invalid_field", "an ack needs 'seq', a non-negative integer"));
       }
       auto cursor = d_.deliveries.ack(caller_.user_id, caller_.device_id, seq->as_int64());
       if (!cursor) return wire::error_frame(cursor.error());
       return wire::acked_frame(*cursor);
     }
     if (type->as_string() == "ping") return wire::pong_frame();
-    return wire::error_frame(Error::invalid_argument("unknown_frame",
-                                               "unknown frame type '" + std::string(type->as_string()) + "'"));
+    return wire::error_frame(
+        Error::invalid_argument("unknown_frame", "unknown frame type '" + std::string(type->as_string()) + "'"));
   }
 
   // A logged-out or expired token must not keep receiving.
@@ -159,16 +165,15 @@ class InboxStream final : public net::WebSocketSession {
 }  // namespace
 
 void register_inbox_stream(net::Router& router, DeliveryContext& d) {
-  router.add_websocket(
-      "/v1/stream", net::Access::kUser,
-      [&d](net::HttpRequest& req,
-           std::shared_ptr<net::WebSocketPeer> peer) -> Result<std::unique_ptr<net::WebSocketSession>> {
-        // Without ?after the stream resumes after what this device has acked.
-        MC_TRY(auto cursor, d.deliveries.device_cursor(req.user().user_id, req.user().device_id));
-        MC_TRY(auto after, net::query_int(req, "after", cursor, 0, INT64_MAX));
-        return std::unique_ptr<net::WebSocketSession>(
-            std::make_unique<InboxStream>(d, req, after, cursor, std::move(peer)));
-      });
+  router.add_websocket("/v1/stream", net::Access::kUser,
+                       [&d](net::HttpRequest& req, std::shared_ptr<net::WebSocketPeer> peer)
+                           -> Result<std::unique_ptr<net::WebSocketSession>> {
+                         // Without ?after the stream resumes after what this device has acked.
+                         MC_TRY(auto cursor, d.deliveries.device_cursor(req.user().user_id, req.user().device_id));
+                         MC_TRY(auto after, net::query_int(req, "after", cursor, 0, INT64_MAX));
+                         return std::unique_ptr<net::WebSocketSession>(
+                             std::make_unique<InboxStream>(d, req, after, cursor, std::move(peer)));
+                       });
 }
 
 }  // namespace mc::delivery

@@ -11,9 +11,9 @@
 #include "core/json_fields.hpp"
 #include "core/random.hpp"
 #include "core/sha256.hpp"
+#include "core/wire/codec.hpp"
 #include "server/accounts/user_lookup.hpp"
 #include "server/delivery/delivery_routes.hpp"
-#include "core/wire/codec.hpp"
 #include "server/delivery/item_json.hpp"
 #include "server/net/http_error.hpp"
 #include "server/social/group_routes.hpp"
@@ -22,11 +22,11 @@
 namespace mc::delivery {
 
 namespace json = boost::json;
-using wire::ItemKind;
 using net::error_response;
 using net::HttpRequest;
 using net::HttpResponse;
 using net::json_response;
+using wire::ItemKind;
 
 namespace {
 
@@ -205,8 +205,8 @@ HttpResponse finish_share(DeliveryContext& d, const store::Resource& resource, R
     ItemHint hint{dl.seq, dl.item_id, shared_part};
     d.bus.publish(dl.user_id, &hint);
   }
-  spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, wire::item_kind_name(share.kind), share.sender,
-                outcome->deliveries.size());
+  spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, wire::item_kind_name(share.kind),
+                share.sender, outcome->deliveries.size());
   return res;
 }
 
@@ -217,11 +217,11 @@ Status create_share(DeliveryContext& d, HttpRequest& req, const net::Responder& 
     reply(std::move(*prepared.answer));
     return {};
   }
-  d.deliveries.create_share_async(
-      std::move(prepared.share), [&d, resource = std::move(prepared.resource), reply](auto outcome) mutable {
-        auto done = std::make_shared<Result<store::ShareOutcome>>(std::move(outcome));
-        reply.later([&d, resource, done]() mutable { return finish_share(d, resource, std::move(*done)); });
-      });
+  d.deliveries.create_share_async(std::move(prepared.share), [&d, resource = std::move(prepared.resource),
+                                                              reply](auto outcome) mutable {
+    auto done = std::make_shared<Result<store::ShareOutcome>>(std::move(outcome));
+    reply.later([&d, resource, done]() mutable { return finish_share(d, resource, std::move(*done)); });
+  });
   return {};
 }
 
@@ -253,7 +253,8 @@ void register_share_routes(net::Router& router, DeliveryContext& d) {
   // Inline first: with the caller's session, the resource and the
   // recipients in memory, a share reads nothing before its write.
   router.add_async(
-      "POST", "/v1/shares", Access::kUser, [&d](HttpRequest& req, net::Responder reply) { return create_share(d, req, reply); },
+      "POST", "/v1/shares", Access::kUser,
+      [&d](HttpRequest& req, net::Responder reply) { return create_share(d, req, reply); },
       net::Router::Start::kInlineFirst);
   router.add("GET", "/v1/shares/{id}", Access::kUser, [&d](HttpRequest& req) { return get_share(d, req); });
   router.add("GET", "/v1/shares/{id}/receipts", Access::kUser, [&d](HttpRequest& req) { return get_receipts(d, req); });

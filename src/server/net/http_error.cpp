@@ -8,20 +8,33 @@ namespace mc::net {
 
 int http_status(const Error& e) {
   switch (e.kind) {
-    case ErrorKind::kInvalidArgument: return 400;
-    case ErrorKind::kFailedPrecondition: return 400;
-    case ErrorKind::kOutOfRange: return 416;  // our only one: a byte range past the end
-    case ErrorKind::kNotFound: return 404;
-    case ErrorKind::kAlreadyExists: return 409;
-    case ErrorKind::kPermissionDenied: return 403;
-    case ErrorKind::kUnauthenticated: return 401;
-    case ErrorKind::kResourceExhausted: return 429;
+    case ErrorKind::kInvalidArgument:
+      return 400;
+    case ErrorKind::kFailedPrecondition:
+      return 400;
+    case ErrorKind::kOutOfRange:
+      return 416;  // our only one: a byte range past the end
+    case ErrorKind::kNotFound:
+      return 404;
+    case ErrorKind::kAlreadyExists:
+      return 409;
+    case ErrorKind::kPermissionDenied:
+      return 403;
+    case ErrorKind::kUnauthenticated:
+      return 401;
+    case ErrorKind::kResourceExhausted:
+      return 429;
     // HTTP has a status of its own for headers over the limit.
-    case ErrorKind::kTooLarge: return e.code == "headers_too_large" ? 431 : 413;
-    case ErrorKind::kDataLoss: return 422;
-    case ErrorKind::kUnimplemented: return 405;  // a route that exists with another method
-    case ErrorKind::kUnavailable: return 503;
-    case ErrorKind::kInternal: return 500;
+    case ErrorKind::kTooLarge:
+      return e.code == "headers_too_large" ? 431 : 413;
+    case ErrorKind::kDataLoss:
+      return 422;
+    case ErrorKind::kUnimplemented:
+      return 405;  // a route that exists with another method
+    case ErrorKind::kUnavailable:
+      return 503;
+    case ErrorKind::kInternal:
+      return 500;
   }
   return 500;
 }

@@ -19,7 +19,8 @@ Result<HostPort> parse_listen(const std::string& s) {
   }
   HostPort hp;
   hp.host = s.substr(0, colon);
-  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']') hp.host = hp.host.substr(1, hp.host.size() - 2);
+  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']')
+    hp.host = hp.host.substr(1, hp.host.size() - 2);
   std::string port = s.substr(colon + 1);
   unsigned p = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
@@ -29,7 +30,6 @@ Result<HostPort> parse_listen(const std::string& s) {
   hp.port = static_cast<std::uint16_t>(p);
   return hp;
 }
-
 
 struct HttpServer::Impl {
   std::shared_ptr<SessionContext> ctx;
@@ -74,9 +74,7 @@ HttpServer::HttpServer(NetOptions opts, Router& router) : impl_(std::make_unique
   impl_->ctx = std::make_shared<SessionContext>(std::move(opts), router);
 }
 
-HttpServer::~HttpServer() {
-  impl_->ctx->workers.join();
-}
+HttpServer::~HttpServer() { impl_->ctx->workers.join(); }
 
 Result<std::uint16_t> HttpServer::listen() {
   MC_TRY(auto where, parse_listen(impl_->ctx->opts.listen));
@@ -87,7 +85,8 @@ Result<std::uint16_t> HttpServer::listen() {
   auto& a = impl_->acceptor;
   if (a.open(ep.protocol(), ec); ec) return Error::internal("socket: " + ec.message());
   a.set_option(asio::socket_base::reuse_address(true));
-  if (a.bind(ep, ec); ec) return Error::unavailable("cannot_bind", "cannot bind " + impl_->ctx->opts.listen + ": " + ec.message());
+  if (a.bind(ep, ec); ec)
+    return Error::unavailable("cannot_bind", "cannot bind " + impl_->ctx->opts.listen + ": " + ec.message());
   if (a.listen(asio::socket_base::max_listen_connections, ec); ec) return Error::internal("listen: " + ec.message());
   return a.local_endpoint().port();
 }
@@ -113,6 +112,5 @@ void HttpServer::run() {
   im.ctx->workers.join();  // handlers still running finish (their answers go nowhere)
   if (failed) std::rethrow_exception(failed);
 }
-
 
 }  // namespace mc::net

@@ -50,8 +50,8 @@ asio::awaitable<std::optional<HttpResponse>> serve_route(beast::tcp_stream& stre
   const int idle = ctx.opts.idle_timeout_seconds;
   auto too_large = [&] {
     body_unread = true;
-    return error_response(Error::too_large(
-        "body_too_large", "the body is larger than " + std::to_string(ctx.opts.json_body_limit) + " bytes"));
+    return error_response(Error::too_large("body_too_large", "the body is larger than " +
+                                                                 std::to_string(ctx.opts.json_body_limit) + " bytes"));
   };
   auto declared = header_parser.content_length();
   if (declared && *declared > ctx.opts.json_body_limit) co_return too_large();
@@ -73,7 +73,8 @@ asio::awaitable<std::optional<HttpResponse>> serve_route(beast::tcp_stream& stre
     case Router::Match::kAsync:
       co_return co_await run_async_route(ctx, *match.async, match.start, req);
     case Router::Match::kMethodNotAllowed:
-      co_return error_response(Error::unimplemented("method_not_allowed", req.method + " is not allowed on " + req.path));
+      co_return error_response(
+          Error::unimplemented("method_not_allowed", req.method + " is not allowed on " + req.path));
     default:
       co_return error_response(Error::not_found("not_found", "no route for " + req.method + " " + req.path));
   }

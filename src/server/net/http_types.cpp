@@ -1,7 +1,7 @@
 // The plain request helpers route handlers use, and target parsing.
-#include <charconv>
-
 #include "server/net/http_types.hpp"
+
+#include <charconv>
 
 namespace mc::net {
 
@@ -49,15 +49,15 @@ const std::string* HttpRequest::query_param(const std::string& name) const {
   return it == query.end() ? nullptr : &it->second;
 }
 
-Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, std::int64_t dflt,
-                               std::int64_t min, std::int64_t max) {
+Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, std::int64_t dflt, std::int64_t min,
+                               std::int64_t max) {
   const auto* v = req.query_param(name);
   if (!v) return dflt;
   std::int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
-    return Error::invalid_argument("invalid_parameter", "'" + name + "' must be an integer from " + std::to_string(min) +
-                                                       " to " + std::to_string(max));
+    return Error::invalid_argument("invalid_parameter", "'" + name + "' must be an integer from " +
+                                                            std::to_string(min) + " to " + std::to_string(max));
   }
   return out;
 }

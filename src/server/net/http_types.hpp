@@ -17,8 +17,8 @@
 namespace mc::net {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded path, without the query
+  std::string method;                              // "GET", "POST", ...
+  std::string path;                                // decoded path, without the query
   std::map<std::string, std::string> query;        // decoded query parameters
   std::map<std::string, std::string> path_params;  // filled by the router: {id} -> value
   std::map<std::string, std::string> headers;      // lower-case names
@@ -81,8 +81,8 @@ class UploadSink {
 
 // An optional integer query parameter in [min, max]; `dflt` when absent.
 // Errors: 400 "invalid_parameter".
-Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, std::int64_t dflt,
-                               std::int64_t min, std::int64_t max);
+Result<std::int64_t> query_int(const HttpRequest& req, const std::string& name, std::int64_t dflt, std::int64_t min,
+                               std::int64_t max);
 
 // Splits "/a/b?x=1&y=%20" into a decoded path and query map. Errors: 400
 // "bad_target" on malformed percent-escapes.

@@ -12,7 +12,7 @@ namespace mc::net {
 struct NetOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   int io_threads = 2;
-  int worker_threads = 64;  // handlers block while their write waits for a group commit
+  int worker_threads = 64;                  // handlers block while their write waits for a group commit
   std::uint64_t json_body_limit = 1 << 20;  // bytes
   std::uint64_t upload_limit = 4ull << 30;  // bytes
   int idle_timeout_seconds = 60;

@@ -132,7 +132,6 @@ asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
   stream.socket().close(ec);
 }
 
-
 // Answers an error on a connection whose request body is unread, then ends it.
 asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const Error& e, int idle_seconds) {
   stream.expires_after(std::chrono::seconds(idle_seconds));
@@ -140,6 +139,5 @@ asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const Error& e
   co_await write_response(stream, res, false, false, idle_seconds);
   co_await linger_close(stream);
 }
-
 
 }  // namespace mc::net

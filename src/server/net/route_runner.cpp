@@ -30,9 +30,8 @@ HttpResponse guarded(const std::function<HttpResponse()>& f) {
 // Reads a streamed body into the route's sink, chunk by chunk. Disk writes
 // run on the worker pool: an I/O thread never waits for the disk.
 asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                             http::request_parser<http::empty_body>& header_parser,
-                                             HttpRequest& req, const Router::UploadRoute& begin, SessionContext& ctx,
-                                             bool& body_unread) {
+                                             http::request_parser<http::empty_body>& header_parser, HttpRequest& req,
+                                             const Router::UploadRoute& begin, SessionContext& ctx, bool& body_unread) {
   const int idle = ctx.opts.idle_timeout_seconds;
   auto sink = co_await on_workers(ctx, [&] { return begin(req); });
   if (!sink) {
@@ -56,7 +55,8 @@ asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::f
     if (ec == http::error::body_limit) {
       body_unread = true;
       co_return error_response(Error::too_large("body_too_large", "the upload is larger than the server accepts (" +
-                                                                      std::to_string(ctx.opts.upload_limit) + " bytes)"));
+                                                                      std::to_string(ctx.opts.upload_limit) +
+                                                                      " bytes)"));
     }
     if (ec) throw boost::system::system_error(ec);  // client vanished: the sink's destructor discards the partial file
     std::size_t got = chunk.size() - parser.get().body().size;
@@ -114,7 +114,7 @@ asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const Router:
     asio::post(ctx.workers, run);
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(start,
-                                                                                            asio::use_awaitable);
+                                                                                             asio::use_awaitable);
 }
 
 }  // namespace mc::net

@@ -12,7 +12,10 @@ std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> out;
   std::size_t i = 0;
   while (i < path.size()) {
-    if (path[i] == '/') { ++i; continue; }
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
     std::size_t j = path.find('/', i);
     if (j == std::string_view::npos) j = path.size();
     out.emplace_back(path.substr(i, j - i));
@@ -63,9 +66,9 @@ void Router::add_upload(std::string method, std::string pattern, Access access, 
 
 void Router::add_websocket(std::string pattern, Access access, WebSocketHandler h) {
   Route r{"GET", split_path(pattern), {}, {}, {}, {}};
-  r.websocket = [this, access, h = std::move(h)](HttpRequest& req,
-                                                 std::shared_ptr<WebSocketPeer> peer)
-      -> Result<std::unique_ptr<WebSocketSession>> {
+  r.websocket = [this, access,
+                 h = std::move(h)](HttpRequest& req,
+                                   std::shared_ptr<WebSocketPeer> peer) -> Result<std::unique_ptr<WebSocketSession>> {
     MC_TRY_STATUS(admit(access, req));
     return h(req, std::move(peer));
   };

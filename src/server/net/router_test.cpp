@@ -9,9 +9,18 @@ namespace mc::net {
 TEST(Router, MatchesLiteralAndPlaceholderSegments) {
   Router r;
   int hit = 0;
-  r.add("GET", "/v1/resources", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> { hit = 1; return HttpResponse{}; });
-  r.add("GET", "/v1/resources/{id}", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> { hit = 2; return HttpResponse{}; });
-  r.add("GET", "/v1/resources/{id}/content", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> { hit = 3; return HttpResponse{}; });
+  r.add("GET", "/v1/resources", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> {
+    hit = 1;
+    return HttpResponse{};
+  });
+  r.add("GET", "/v1/resources/{id}", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> {
+    hit = 2;
+    return HttpResponse{};
+  });
+  r.add("GET", "/v1/resources/{id}/content", Access::kPublic, [&](HttpRequest&) -> Result<HttpResponse> {
+    hit = 3;
+    return HttpResponse{};
+  });
 
   auto m = r.match("GET", "/v1/resources/r_42/content");
   ASSERT_EQ(m.kind, Router::Match::kHandler);
@@ -91,7 +100,9 @@ TEST(Responder, SendsTheFirstAnswerOnly) {
 // leave the client waiting forever.
 TEST(Responder, ADroppedResponderAnswers500) {
   std::vector<int> sent;
-  { Responder reply([&](Responder::Render r) { sent.push_back(r().status); }); }
+  {
+    Responder reply([&](Responder::Render r) { sent.push_back(r().status); });
+  }
   EXPECT_EQ(sent, std::vector<int>{500});
 }
 

@@ -37,8 +37,7 @@ asio::awaitable<std::invoke_result_t<F>> on_workers(SessionContext& ctx, F f) {
   using R = std::invoke_result_t<F>;
   // co_spawn needs a default-constructible result; Result<T> is not.
   auto out = co_await asio::co_spawn(
-      ctx.workers.get_executor(), [&f]() -> asio::awaitable<std::optional<R>> { co_return f(); },
-      asio::use_awaitable);
+      ctx.workers.get_executor(), [&f]() -> asio::awaitable<std::optional<R>> { co_return f(); }, asio::use_awaitable);
   co_return std::move(*out);
 }
 
@@ -64,13 +63,12 @@ asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const Error& e
 HttpResponse guarded(const std::function<HttpResponse()>& f);
 // Starts an async route and resumes with its answer, from whatever thread
 // gives it.
-asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const Router::AsyncRoute& route,
-                                              Router::Start where, HttpRequest& req);
+asio::awaitable<HttpResponse> run_async_route(SessionContext& ctx, const Router::AsyncRoute& route, Router::Start where,
+                                              HttpRequest& req);
 // Streams an upload's body into the route's sink. `body_unread`: the answer
 // came before the whole body did.
 asio::awaitable<HttpResponse> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                             http::request_parser<http::empty_body>& header_parser,
-                                             HttpRequest& req, const Router::UploadRoute& begin, SessionContext& ctx,
-                                             bool& body_unread);
+                                             http::request_parser<http::empty_body>& header_parser, HttpRequest& req,
+                                             const Router::UploadRoute& begin, SessionContext& ctx, bool& body_unread);
 
 }  // namespace mc::net

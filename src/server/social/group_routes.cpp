@@ -76,8 +76,8 @@ Result<HttpResponse> add_members(GroupContext& c, HttpRequest& req) {
 
 Result<HttpResponse> remove_member(GroupContext& c, HttpRequest& req) {
   MC_TRY(auto users, accounts::resolve_users(c.accounts, {req.path_params["network_id"]}, "unknown_user"));
-  return group_answer(200, c.groups.remove_group_members(req.user().user_id, req.path_params["name"],
-                                                         {users.front().id}));
+  return group_answer(200,
+                      c.groups.remove_group_members(req.user().user_id, req.path_params["name"], {users.front().id}));
 }
 
 Result<HttpResponse> delete_group(GroupContext& c, HttpRequest& req) {
@@ -96,7 +96,8 @@ void register_group_routes(net::Router& router, GroupContext& c) {
   router.add("GET", "/v1/groups/{name}", Access::kUser, [&c](HttpRequest& req) -> Result<HttpResponse> {
     return group_answer(200, c.groups.get_group(req.user().user_id, req.path_params["name"]));
   });
-  router.add("POST", "/v1/groups/{name}/members", Access::kUser, [&c](HttpRequest& req) { return add_members(c, req); });
+  router.add("POST", "/v1/groups/{name}/members", Access::kUser,
+             [&c](HttpRequest& req) { return add_members(c, req); });
   router.add("DELETE", "/v1/groups/{name}/members/{network_id}", Access::kUser,
              [&c](HttpRequest& req) { return remove_member(c, req); });
   router.add("DELETE", "/v1/groups/{name}", Access::kUser, [&c](HttpRequest& req) { return delete_group(c, req); });

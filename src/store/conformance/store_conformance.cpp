@@ -80,7 +80,8 @@ TEST_P(StoreConformance, AShareToManyRecipientsGivesEachTheNextSeq) {
   auto p = user("prov", Role::kProvider);
   auto r = resource(p, "novel", "book");
   std::vector<std::int64_t> ids;
-  for (int i = 0; i < 250; ++i) ids.push_back(user("u" + std::to_string(i) + "xx").id);  // two chunks of 100 and 50 singles
+  for (int i = 0; i < 250; ++i)
+    ids.push_back(user("u" + std::to_string(i) + "xx").id);  // two chunks of 100 and 50 singles
   // u0xx already has two items, so its next seq is 3; the others start at 1.
   ASSERT_TRUE(delivery().create_share(make_share("s_pre1", p.id, r.id, "", {ids[0]})));
   ASSERT_TRUE(delivery().create_share(make_share("s_pre2", p.id, r.id, "", {ids[0]})));
@@ -166,7 +167,8 @@ TEST_P(StoreConformance, AcksMoveEachDeviceCursorForwardOnlyAndMarkDelivery) {
   auto p = user("prov", Role::kProvider);
   auto alice = user("alice"), bob = user("bob");
   auto r = resource(p, "novel", "book");
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(delivery().create_share(make_share("s_" + std::to_string(i), alice.id, r.id, "", {bob.id})));
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(delivery().create_share(make_share("s_" + std::to_string(i), alice.id, r.id, "", {bob.id})));
   EXPECT_EQ(*delivery().ack(bob.id, "phone", 2), 2);
   EXPECT_EQ(*delivery().ack(bob.id, "phone", 1), 2) << "an ack never moves a cursor back";
   EXPECT_EQ(*delivery().device_cursor(bob.id, "phone"), 2);

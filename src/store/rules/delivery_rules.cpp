@@ -12,8 +12,8 @@ Status check_replay(std::string_view client_id, std::string_view stored_fingerpr
 
 Result<AckMove> plan_ack(std::int64_t seq, std::int64_t head, std::int64_t cursor) {
   if (seq > head) {
-    return Error::failed_precondition("ack_beyond_head", "seq " + std::to_string(seq) +
-                                                             " is past the newest item (" + std::to_string(head) + ")");
+    return Error::failed_precondition("ack_beyond_head", "seq " + std::to_string(seq) + " is past the newest item (" +
+                                                             std::to_string(head) + ")");
   }
   if (seq <= cursor) return AckMove{cursor, false};
   return AckMove{seq, true};

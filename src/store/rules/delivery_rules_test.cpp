@@ -5,9 +5,7 @@
 namespace mc::store::rules {
 namespace {
 
-TEST(DeliveryRulesTest, ARetryWithTheSameMeaningReplays) {
-  EXPECT_TRUE(check_replay("c1", "fp", "fp"));
-}
+TEST(DeliveryRulesTest, ARetryWithTheSameMeaningReplays) { EXPECT_TRUE(check_replay("c1", "fp", "fp")); }
 
 TEST(DeliveryRulesTest, AReusedClientIdWithAnotherMeaningIsRefused) {
   auto st = check_replay("c1", "fp-a", "fp-b");

@@ -9,11 +9,10 @@
 namespace mc::store::sqlite {
 
 const AreaSchema& accounts_schema() {
-  static const AreaSchema schema{
-      "accounts",
-      {
-          // 1
-          R"sql(
+  static const AreaSchema schema{"accounts",
+                                 {
+                                     // 1
+                                     R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
   network_id    TEXT NOT NULL UNIQUE,
@@ -30,20 +29,22 @@ CREATE TABLE sessions (
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-          // 2: may senders see when this user got and opened their shares
-          R"sql(
+                                     // 2: may senders see when this user got and opened their shares
+                                     R"sql(
 ALTER TABLE users ADD COLUMN send_receipts INTEGER NOT NULL DEFAULT 1;
 )sql",
-      },
-      {1, 2}};
+                                 },
+                                 {1, 2}};
   return schema;
 }
 
 Result<User> SqliteAccountStore::create_user(const std::string& network_id, const std::string& password_hash,
-                                      Role role) {
+                                             Role role) {
   return engine_.writer().run_for<User>([&](Database& db) -> Result<User> {
-    auto st = db.prepare("INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?) "
-                         "RETURNING " + std::string(kUserColumns));
+    auto st = db.prepare(
+        "INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?) "
+        "RETURNING " +
+        std::string(kUserColumns));
     if (!st) return st.error();
     st->bind(1, network_id).bind(2, password_hash).bind(3, role_name(role)).bind(4, now_ms());
     auto row = st->step();
@@ -60,7 +61,7 @@ Result<User> SqliteAccountStore::create_user(const std::string& network_id, cons
 }
 
 Status SqliteAccountStore::create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
-                                 Role role) {
+                                        Role role) {
   return engine_.writer().run([&](Database& db) -> Status {
     auto st = db.prepare("INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?)");
     if (!st) return st.error();
@@ -69,7 +70,8 @@ Status SqliteAccountStore::create_users(const std::vector<std::string>& network_
       st->reset();
       st->bind(1, id).bind(2, password_hash).bind(3, role_name(role)).bind(4, now);
       if (auto s = st->run(); !s) {
-        if (s.error().is(ErrorKind::kAlreadyExists)) return Error::already_exists("network_id_taken", "the network ID '" + id + "' is taken");
+        if (s.error().is(ErrorKind::kAlreadyExists))
+          return Error::already_exists("network_id_taken", "the network ID '" + id + "' is taken");
         return s;
       }
     }
@@ -136,7 +138,7 @@ Result<std::vector<UserRef>> SqliteAccountStore::find_user_refs(const std::vecto
 }
 
 Status SqliteAccountStore::create_session(const std::string& token_hash, std::int64_t user_id,
-                                   const std::string& device_id, std::int64_t expires_at) {
+                                          const std::string& device_id, std::int64_t expires_at) {
   return create_sessions({NewSession{token_hash, user_id, device_id, expires_at}});
 }
 

@@ -15,8 +15,7 @@ class SqliteAccountStore final : public AccountStore {
  public:
   explicit SqliteAccountStore(Engine& engine) : engine_(engine) {}
 
-  Result<User> create_user(const std::string& network_id, const std::string& password_hash,
-                           Role role) override;
+  Result<User> create_user(const std::string& network_id, const std::string& password_hash, Role role) override;
   Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
                       Role role) override;
   Result<User> find_user(std::string_view network_id) override;

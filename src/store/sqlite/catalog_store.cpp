@@ -7,11 +7,10 @@
 namespace mc::store::sqlite {
 
 const AreaSchema& catalog_schema() {
-  static const AreaSchema schema{
-      "catalog",
-      {
-          // 1
-          R"sql(
+  static const AreaSchema schema{"catalog",
+                                 {
+                                     // 1
+                                     R"sql(
 CREATE TABLE blobs (
   sha256     TEXT PRIMARY KEY,
   size       INTEGER NOT NULL,
@@ -31,8 +30,8 @@ CREATE TABLE resources (
 );
 CREATE INDEX resources_by_type ON resources(type, position);
 )sql",
-      },
-      {1, 1}};
+                                 },
+                                 {1, 1}};
   return schema;
 }
 
@@ -90,7 +89,7 @@ Result<Resource> SqliteCatalogStore::get_resource(const std::string& id) {
 }
 
 Result<ResourcePage> SqliteCatalogStore::list_resources(const std::optional<std::string>& type, std::int64_t after,
-                                                 int limit) {
+                                                        int limit) {
   auto db = engine_.reader();
   std::string sql = "SELECT " + std::string(kResourceColumns) + " FROM resources r " + kResourceJoins +
                     " WHERE r.position > ?" + (type ? " AND r.type = ?" : "") + " ORDER BY r.position LIMIT ?";

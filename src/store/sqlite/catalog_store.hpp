@@ -19,8 +19,7 @@ class SqliteCatalogStore final : public CatalogStore {
   Result<std::optional<std::int64_t>> blob_size(const std::string& sha256) override;
   Result<Resource> create_resource(const Resource& r, std::int64_t publisher_id) override;
   Result<Resource> get_resource(const std::string& id) override;
-  Result<ResourcePage> list_resources(const std::optional<std::string>& type, std::int64_t after,
-                                      int limit) override;
+  Result<ResourcePage> list_resources(const std::optional<std::string>& type, std::int64_t after, int limit) override;
   Result<std::int64_t> count_resources() override;
 
  private:

@@ -6,17 +6,16 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
-#include "store/sqlite/rows.hpp"
 #include "store/rules/delivery_rules.hpp"
+#include "store/sqlite/rows.hpp"
 
 namespace mc::store::sqlite {
 
 const AreaSchema& delivery_schema() {
-  static const AreaSchema schema{
-      "delivery",
-      {
-          // 1
-          R"sql(
+  static const AreaSchema schema{"delivery",
+                                 {
+                                     // 1
+                                     R"sql(
 CREATE TABLE shares (
   id          TEXT PRIMARY KEY,
   sender_id   INTEGER NOT NULL REFERENCES users(id),
@@ -34,9 +33,9 @@ CREATE TABLE inbox_items (
   PRIMARY KEY (user_id, seq)
 ) WITHOUT ROWID;
 )sql",
-          // 2: reliable delivery: idempotent sends, forwards, device cursors,
-          // receipts (docs/reliable-delivery.md).
-          R"sql(
+                                     // 2: reliable delivery: idempotent sends, forwards, device cursors,
+                                     // receipts (docs/reliable-delivery.md).
+                                     R"sql(
 ALTER TABLE shares ADD COLUMN kind TEXT NOT NULL DEFAULT 'share';
 ALTER TABLE shares ADD COLUMN client_id TEXT;
 ALTER TABLE shares ADD COLUMN fingerprint TEXT;
@@ -55,8 +54,8 @@ CREATE TABLE device_cursors (
   PRIMARY KEY (user_id, device_id)
 ) WITHOUT ROWID;
 )sql",
-      },
-      {1, 2}};
+                                 },
+                                 {1, 2}};
   return schema;
 }
 
@@ -132,7 +131,12 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, ItemKind kind, 
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!item) return item.error();
   Delivery d{user_id, seq, new_id("i_")};
-  item->bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, wire::item_kind_name(kind)).bind(5, share_id).bind(6, created_at);
+  item->bind(1, user_id)
+      .bind(2, seq)
+      .bind(3, d.item_id)
+      .bind(4, wire::item_kind_name(kind))
+      .bind(5, share_id)
+      .bind(6, created_at);
   if (receipt_user) item->bind(7, *receipt_user);
   else item->bind_null(7);
   if (auto st = item->run(); !st) return st.error();
@@ -143,9 +147,8 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, ItemKind kind, 
 // go 100 rows to a statement. A share to 10,000 users is then 200
 // statements instead of 20,000, and its commit (which every recipient waits
 // for) is that much shorter.
-Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::int64_t>& user_ids,
-                                           ItemKind kind, const std::string& share_id,
-                                           std::int64_t created_at) {
+Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::int64_t>& user_ids, ItemKind kind,
+                                           const std::string& share_id, std::int64_t created_at) {
   constexpr std::size_t kChunk = 100;
   std::vector<Delivery> out;
   out.reserve(user_ids.size());
@@ -159,7 +162,8 @@ Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::
     }
     const std::string bump_sql =
         "UPDATE users SET inbox_head = inbox_head + 1 WHERE id IN (" + marks + ") RETURNING id, inbox_head";
-    const std::string insert_sql = "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at) VALUES " + rows;
+    const std::string insert_sql =
+        "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at) VALUES " + rows;
     for (; i + kChunk <= user_ids.size(); i += kChunk) {
       std::unordered_map<std::int64_t, std::int64_t> seq_of;
       {
@@ -229,7 +233,7 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
   if (!deliveries) return deliveries.error();
   out.deliveries = std::move(*deliveries);
   // Everything the answer needs is at hand: no need to read it back.
-  out.share = Share{share.id,   share.sender_id, share.sender, share.resource_id, share.note,
+  out.share = Share{share.id,   share.sender_id, share.sender,          share.resource_id, share.note,
                     share.kind, share.chain,     share.recipient_names, share.created_at};
   std::sort(out.share.recipients.begin(), out.share.recipients.end());
   return out;
@@ -251,8 +255,8 @@ Result<Share> SqliteDeliveryStore::get_share(const std::string& share_id) {
   return load_share(*db, share_id);
 }
 
-Result<std::optional<std::pair<Share, std::string>>> SqliteDeliveryStore::find_by_client_id(std::int64_t sender_id,
-                                                                                const std::string& client_id) {
+Result<std::optional<std::pair<Share, std::string>>> SqliteDeliveryStore::find_by_client_id(
+    std::int64_t sender_id, const std::string& client_id) {
   using Found = std::optional<std::pair<Share, std::string>>;
   auto db = engine_.reader();
   std::string id, fingerprint;
@@ -325,16 +329,15 @@ Result<std::int64_t> SqliteDeliveryStore::ack(std::int64_t user_id, const std::s
     std::int64_t old = has_cursor ? cur.int64(0) : 0;
     MC_TRY(auto move, rules::plan_ack(seq, head.int64(0), old));
     if (!move.moved) return move.cursor;
-    MC_TRY(auto up, db.prepare(
-                        "INSERT INTO device_cursors (user_id, device_id, acked_seq, updated_at) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = excluded.acked_seq, "
-                        "updated_at = excluded.updated_at"));
+    MC_TRY(auto up,
+           db.prepare("INSERT INTO device_cursors (user_id, device_id, acked_seq, updated_at) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = excluded.acked_seq, "
+                      "updated_at = excluded.updated_at"));
     std::int64_t now = now_ms();
     up.bind(1, user_id).bind(2, device_id).bind(3, move.cursor).bind(4, now);
     MC_TRY_STATUS(up.run());
-    MC_TRY(auto mark, db.prepare(
-                          "UPDATE inbox_items SET delivered_at = ? "
-                          "WHERE user_id = ? AND seq > ? AND seq <= ? AND delivered_at IS NULL"));
+    MC_TRY(auto mark, db.prepare("UPDATE inbox_items SET delivered_at = ? "
+                                 "WHERE user_id = ? AND seq > ? AND seq <= ? AND delivered_at IS NULL"));
     mark.bind(1, now).bind(2, user_id).bind(3, old).bind(4, move.cursor);
     MC_TRY_STATUS(mark.run());
     return move.cursor;
@@ -351,7 +354,8 @@ Result<OpenOutcome> SqliteDeliveryStore::mark_opened(std::int64_t user_id, const
     st->bind(1, user_id).bind(2, item_id);
     if (auto s = step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"); !s) return s.error();
     std::string share_id = st->text(2);
-    rules::OpenedItem opened{wire::parse_item_kind(st->text(0)).value_or(ItemKind::kReceipt), st->int64(1) != 0, st->int64(4) != 0, st->int64(3), user_id};
+    rules::OpenedItem opened{wire::parse_item_kind(st->text(0)).value_or(ItemKind::kReceipt), st->int64(1) != 0,
+                             st->int64(4) != 0, st->int64(3), user_id};
     std::int64_t sender = opened.sender_id;
     OpenOutcome out;
     if (opened.already_opened) return out;

@@ -95,8 +95,8 @@ TEST_F(EngineTest, ADatabaseFromBeforePerAreaVersionsIsAdopted) {
     ASSERT_TRUE((*db)->exec(delivery_schema().migrations[1]));
     ASSERT_TRUE((*db)->exec(groups_schema().migrations[0]));
     ASSERT_TRUE((*db)->exec("PRAGMA user_version = 2"));
-    ASSERT_TRUE((*db)->exec(
-        "INSERT INTO users (network_id, password_hash, role, created_at) VALUES ('old', 'h', 'user', 1)"));
+    ASSERT_TRUE(
+        (*db)->exec("INSERT INTO users (network_id, password_hash, role, created_at) VALUES ('old', 'h', 'user', 1)"));
   }
   auto b = SqliteBackend::open(path());
   ASSERT_TRUE(b) << b.error().message;

@@ -7,11 +7,10 @@
 namespace mc::store::sqlite {
 
 const AreaSchema& groups_schema() {
-  static const AreaSchema schema{
-      "groups",
-      {
-          // 1
-          R"sql(
+  static const AreaSchema schema{"groups",
+                                 {
+                                     // 1
+                                     R"sql(
 CREATE TABLE groups (
   id         INTEGER PRIMARY KEY,
   owner_id   INTEGER NOT NULL REFERENCES users(id),
@@ -25,8 +24,8 @@ CREATE TABLE group_members (
   PRIMARY KEY (group_id, user_id)
 ) WITHOUT ROWID;
 )sql",
-      },
-      {0, 1}};
+                                 },
+                                 {0, 1}};
   return schema;
 }
 
@@ -74,7 +73,7 @@ Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int
   if (auto s = step_one(*count, "group_not_found", "group vanished"); !s) return s;
   if (static_cast<std::size_t>(count->int64(0)) > kMaxGroupMembers) {
     return Error::invalid_argument("too_many_members",
-                              "a group has at most " + std::to_string(kMaxGroupMembers) + " members");
+                                   "a group has at most " + std::to_string(kMaxGroupMembers) + " members");
   }
   return {};
 }
@@ -82,14 +81,15 @@ Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int
 }  // namespace
 
 Result<Group> SqliteGroupStore::create_group(std::int64_t owner_id, const std::string& name,
-                                        const std::vector<std::int64_t>& member_ids) {
+                                             const std::vector<std::int64_t>& member_ids) {
   return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
     auto st = db.prepare("INSERT INTO groups (owner_id, name, created_at) VALUES (?, ?, ?) RETURNING id");
     if (!st) return st.error();
     st->bind(1, owner_id).bind(2, name).bind(3, now_ms());
     auto row = st->step();
     if (!row) {
-      if (row.error().is(ErrorKind::kAlreadyExists)) return Error::already_exists("group_exists", "you already have a group '" + name + "'");
+      if (row.error().is(ErrorKind::kAlreadyExists))
+        return Error::already_exists("group_exists", "you already have a group '" + name + "'");
       return row.error();
     }
     std::int64_t gid = st->int64(0);
@@ -126,7 +126,7 @@ Result<Group> SqliteGroupStore::get_group(std::int64_t owner_id, const std::stri
 }
 
 Result<Group> SqliteGroupStore::add_group_members(std::int64_t owner_id, const std::string& name,
-                                             const std::vector<std::int64_t>& member_ids) {
+                                                  const std::vector<std::int64_t>& member_ids) {
   return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
     auto gid = group_id(db, owner_id, name);
     if (!gid) return gid.error();
@@ -136,7 +136,7 @@ Result<Group> SqliteGroupStore::add_group_members(std::int64_t owner_id, const s
 }
 
 Result<Group> SqliteGroupStore::remove_group_members(std::int64_t owner_id, const std::string& name,
-                                                const std::vector<std::int64_t>& member_ids) {
+                                                     const std::vector<std::int64_t>& member_ids) {
   return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
     auto gid = group_id(db, owner_id, name);
     if (!gid) return gid.error();

@@ -7,7 +7,7 @@ namespace mc::store::sqlite {
 namespace json = boost::json;
 
 User read_user(const Statement& st, int c) {
-  return User{st.int64(c),     st.text(c + 1), st.text(c + 2), parse_role(st.text(c + 3)).value_or(Role::kUser),
+  return User{st.int64(c),     st.text(c + 1),      st.text(c + 2), parse_role(st.text(c + 3)).value_or(Role::kUser),
               st.int64(c + 4), st.int64(c + 5) != 0};
 }
 

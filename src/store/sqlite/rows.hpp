@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "store/records.hpp"
 #include "sqlite/database.hpp"
+#include "store/records.hpp"
 
 namespace mc::store::sqlite {
 

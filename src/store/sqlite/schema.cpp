@@ -34,9 +34,8 @@ Result<std::map<std::string, int, std::less<>>> recorded_versions(Database& db) 
 }
 
 Status set_version(Database& db, std::string_view area, int version) {
-  MC_TRY(auto st, db.prepare(
-                      "INSERT INTO schema_versions (area, version) VALUES (?, ?) "
-                      "ON CONFLICT (area) DO UPDATE SET version = excluded.version"));
+  MC_TRY(auto st, db.prepare("INSERT INTO schema_versions (area, version) VALUES (?, ?) "
+                             "ON CONFLICT (area) DO UPDATE SET version = excluded.version"));
   st.bind(1, area).bind(2, static_cast<std::int64_t>(version));
   return st.run();
 }
@@ -52,7 +51,8 @@ Status adopt(Database& db, const std::vector<const AreaSchema*>& schemas) {
   }
   Transaction tx(db);
   MC_TRY_STATUS(tx.begun());
-  MC_TRY_STATUS(db.exec("CREATE TABLE schema_versions (area TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID"));
+  MC_TRY_STATUS(
+      db.exec("CREATE TABLE schema_versions (area TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID"));
   if (legacy > 0) {
     for (const auto* s : schemas) {
       int v = s->legacy_versions[static_cast<std::size_t>(legacy - 1)];

@@ -19,7 +19,7 @@
 namespace mc::store::sqlite {
 
 struct AreaSchema {
-  std::string_view area;                    // "accounts", "catalog", ...
+  std::string_view area;                     // "accounts", "catalog", ...
   std::vector<std::string_view> migrations;  // index i holds version i+1
   // The area's version in a database at old user_version 1 and 2.
   std::array<int, 2> legacy_versions{0, 0};
