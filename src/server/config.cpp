@@ -136,7 +136,7 @@ Status apply_config_file(ServerConfig& cfg, const std::string& path) {
     else if (auto i = node.value<std::int64_t>()) value = std::to_string(*i);
     else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
     else return Error::invalid_argument("bad_config", path + ": '" + key + "' must be a string, integer or boolean");
-    if (auto st = s->set(cfg, value); !st) return st;
+    MC_TRY_STATUS(s->set(cfg, value));
   }
   return {};
 }

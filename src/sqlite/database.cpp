@@ -95,7 +95,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // was a munmap, a TLB shootdown on every core and fresh page faults on
   // almost every read (seen in perf).
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-    if (auto st = db->exec(pragma); !st) return st.error();
+    MC_TRY_STATUS(db->exec(pragma));
   }
   return db;
 }

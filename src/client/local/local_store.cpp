@@ -33,13 +33,13 @@ Result<bool> LocalStore::store_item(const std::string& id, std::int64_t seq, con
   auto ins = db_->prepare("INSERT OR IGNORE INTO items (id, seq, json) VALUES (?, ?, ?)");
   if (!ins) return ins.error();
   ins->bind(1, id).bind(2, seq).bind(3, json);
-  if (auto s = ins->run(); !s) return s.error();
+  MC_TRY_STATUS(ins->run());
   bool fresh = db_->changes() > 0;
   auto cur = db_->prepare("UPDATE state SET value = max(value, ?) WHERE key = 'cursor'");
   if (!cur) return cur.error();
   cur->bind(1, seq);
-  if (auto s = cur->run(); !s) return s.error();
-  if (auto s = tx.commit(); !s) return s.error();
+  MC_TRY_STATUS(cur->run());
+  MC_TRY_STATUS(tx.commit());
   return fresh;
 }
 

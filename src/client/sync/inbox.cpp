@@ -114,7 +114,7 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
         }
       }
       seen.insert(id);
-      if (auto st = on_item(item); !st) return st;
+      MC_TRY_STATUS(on_item(item));
       cursor = seq;
       ++unacked;
     }

@@ -103,7 +103,7 @@ struct HttpClient::Impl {
       bool reused = connected;
       parser.emplace();
       parser->body_limit((std::numeric_limits<std::uint64_t>::max)());
-      if (auto st = connect(url); !st) return st;
+      MC_TRY_STATUS(connect(url));
       stream.expires_after(kTimeout);
       auto ec = run_op(ioc, [&](auto h) { http::async_write(stream, req, h); });
       bool written = !ec;
@@ -139,11 +139,11 @@ struct HttpClient::Impl {
   template <class Body>
   Result<HttpReply> exchange(const Url& url, http::request<Body>& req, const std::function<void()>& rewind) {
     std::optional<http::response_parser<http::empty_body>> parser;
-    if (auto st = send_and_read_header(url, req, parser, rewind); !st) return st.error();
+    MC_TRY_STATUS(send_and_read_header(url, req, parser, rewind));
     HttpReply reply;
     reply.status = static_cast<int>(parser->get().result_int());
     reply.headers = lower_headers(parser->get());
-    if (auto st = read_rest(std::move(*parser), reply); !st) return st.error();
+    MC_TRY_STATUS(read_rest(std::move(*parser), reply));
     return reply;
   }
 };
@@ -172,12 +172,12 @@ Result<HttpReply> HttpClient::get_streamed(const std::string& target, const Head
   http::request<http::empty_body> req{http::verb::get, url_.prefix + target, 11};
   impl_->prepare(req, url_, headers);
   std::optional<http::response_parser<http::empty_body>> head;
-  if (auto st = impl_->send_and_read_header(url_, req, head, nullptr); !st) return st.error();
+  MC_TRY_STATUS(impl_->send_and_read_header(url_, req, head, nullptr));
   HttpReply reply;
   reply.status = static_cast<int>(head->get().result_int());
   reply.headers = lower_headers(head->get());
   if (reply.status < 200 || reply.status >= 300) {
-    if (auto st = impl_->read_rest(std::move(*head), reply); !st) return st.error();
+    MC_TRY_STATUS(impl_->read_rest(std::move(*head), reply));
     return reply;
   }
   if (auto st = on_head(reply); !st) {

@@ -75,8 +75,8 @@ Result<StoredBlob> BlobWriter::commit(const std::optional<std::string>& expected
   // bytes uploaded before) or the shard was made by a concurrent upload: the
   // other upload may not have fsynced them yet, and our caller is about to
   // record the blob as durable.
-  if (auto st = fsync_dir(shard); !st) return st.error();
-  if (auto st = fsync_dir(root_); !st) return st.error();
+  MC_TRY_STATUS(fsync_dir(shard));
+  MC_TRY_STATUS(fsync_dir(root_));
   return StoredBlob{sha, size_};
 }
 
@@ -98,7 +98,7 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::begin(std::uint64_t max_size) {
 Result<StoredBlob> BlobStore::put(std::string_view bytes) {
   auto w = begin(bytes.size());
   if (!w) return w.error();
-  if (auto st = (*w)->write(bytes.data(), bytes.size()); !st) return st.error();
+  MC_TRY_STATUS((*w)->write(bytes.data(), bytes.size()));
   return (*w)->commit(std::nullopt);
 }
 

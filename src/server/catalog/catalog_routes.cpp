@@ -64,7 +64,7 @@ class BlobUpload final : public net::UploadSink {
 }  // namespace
 
 Result<store::Resource> publish_resource(store::CatalogStore& catalog, store::Resource r, std::int64_t publisher_id) {
-  if (auto st = validate_resource_type(r.type); !st) return st.error();
+  MC_TRY_STATUS(validate_resource_type(r.type));
   if (r.title.empty()) return Error::invalid_argument("invalid_field", "a resource needs a non-empty title");
   auto size = catalog.blob_size(r.sha256);
   if (!size) return size.error();

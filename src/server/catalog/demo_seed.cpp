@@ -103,7 +103,7 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
   for (const auto& d : demo) {
     auto blob = blobs.put(d.bytes);
     if (!blob) return blob.error();
-    if (auto st = catalog.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size)); !st) return st.error();
+    MC_TRY_STATUS(catalog.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size)));
     store::Resource r;
     r.type = d.type;
     r.title = d.title;
@@ -111,7 +111,7 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
     r.sha256 = blob->sha256;
     r.mime = d.mime;
     r.filename = d.filename;
-    if (auto created = catalog::publish_resource(catalog, r, provider->id); !created) return created.error();
+    MC_TRY_STATUS(catalog::publish_resource(catalog, r, provider->id));
   }
   return true;
 }

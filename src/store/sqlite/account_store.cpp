@@ -84,7 +84,7 @@ Result<User> SqliteAccountStore::find_user(std::string_view network_id) {
   auto st = db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id = ?");
   if (!st) return st.error();
   st->bind(1, network_id);
-  if (auto s = step_one(*st, "user_not_found", "no user '" + std::string(network_id) + "'"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "user_not_found", "no user '" + std::string(network_id) + "'"));
   return read_user(*st, 0);
 }
 
@@ -151,7 +151,7 @@ Status SqliteAccountStore::create_sessions(const std::vector<NewSession>& sessio
     for (const auto& s : sessions) {
       st->reset();
       st->bind_blob(1, s.token_hash).bind(2, s.user_id).bind(3, s.device_id).bind(4, now).bind(5, s.expires_at);
-      if (auto r = st->run(); !r) return r;
+      MC_TRY_STATUS(st->run());
     }
     return {};
   });
@@ -164,7 +164,7 @@ Result<Session> SqliteAccountStore::find_session(const std::string& token_hash) 
       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
   if (!st) return st.error();
   st->bind_blob(1, token_hash);
-  if (auto s = step_one(*st, "session_not_found", "no such session"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "session_not_found", "no such session"));
   return Session{read_user(*st, 0), st->text(6), st->int64(7)};
 }
 

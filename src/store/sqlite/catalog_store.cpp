@@ -79,7 +79,7 @@ Result<Resource> SqliteCatalogStore::get_resource(const std::string& id) {
                         " WHERE r.id = ?");
   if (!st) return st.error();
   st->bind(1, id);
-  if (auto s = step_one(*st, "resource_not_found", "no resource with id '" + id + "'"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "resource_not_found", "no resource with id '" + id + "'"));
   Resource found = read_resource(*st, 0);
   std::unordered_map<std::string, Resource> dropped;  // freed after the lock, not under it
   std::lock_guard lk(resource_cache_mu_);

@@ -92,7 +92,7 @@ Result<Share> load_share(Database& db, const std::string& id) {
       "FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = ?");
   if (!st) return st.error();
   st->bind(1, id);
-  if (auto s = step_one(*st, "share_not_found", "no share with id '" + id + "'"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "share_not_found", "no share with id '" + id + "'"));
   Share sh{st->text(0),
            st->int64(1),
            st->text(2),
@@ -123,9 +123,9 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, ItemKind kind, 
   auto bump = db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head");
   if (!bump) return bump.error();
   bump->bind(1, user_id);
-  if (auto s = step_one(*bump, "user_not_found", "recipient vanished"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*bump, "user_not_found", "recipient vanished"));
   std::int64_t seq = bump->int64(0);
-  if (auto done = bump->step(); !done) return done.error();
+  MC_TRY_STATUS(bump->step());
   auto item = db.prepare(
       "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at, receipt_user_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -139,7 +139,7 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, ItemKind kind, 
       .bind(6, created_at);
   if (receipt_user) item->bind(7, *receipt_user);
   else item->bind_null(7);
-  if (auto st = item->run(); !st) return st.error();
+  MC_TRY_STATUS(item->run());
   return d;
 }
 
@@ -187,7 +187,7 @@ Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::
         ins->bind(p + 5, share_id).bind(p + 6, created_at);
         out.push_back(std::move(d));
       }
-      if (auto st = ins->run(); !st) return st.error();
+      MC_TRY_STATUS(ins->run());
     }
   }
   for (; i < user_ids.size(); ++i) {
@@ -209,7 +209,7 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
     auto row = seen->step();
     if (!row) return row.error();
     if (*row) {
-      if (auto st = rules::check_replay(*share.client_id, seen->text(1), share.fingerprint); !st) return st.error();
+      MC_TRY_STATUS(rules::check_replay(*share.client_id, seen->text(1), share.fingerprint));
       auto stored = load_share(db, seen->text(0));
       if (!stored) return stored.error();
       return ShareOutcome{std::move(*stored), true, {}};
@@ -227,7 +227,7 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
   if (share.parent_share_id) ins->bind(9, *share.parent_share_id);
   else ins->bind_null(9);
   ins->bind(10, strings_to_json(share.chain));
-  if (auto s = ins->run(); !s) return s.error();
+  MC_TRY_STATUS(ins->run());
   ShareOutcome out;
   auto deliveries = append_items(db, share.recipient_ids, share.kind, share.id, share.created_at);
   if (!deliveries) return deliveries.error();
@@ -295,7 +295,7 @@ Result<InboxItem> SqliteDeliveryStore::get_item(std::int64_t user_id, const std:
   auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.id = ?");
   if (!st) return st.error();
   st->bind(1, user_id).bind(2, item_id);
-  if (auto s = step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"));
   return read_item(*st);
 }
 
@@ -304,7 +304,7 @@ Result<std::int64_t> SqliteDeliveryStore::inbox_head(std::int64_t user_id) {
   auto st = db->prepare("SELECT inbox_head FROM users WHERE id = ?");
   if (!st) return st.error();
   st->bind(1, user_id);
-  if (auto s = step_one(*st, "user_not_found", "no such user"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "user_not_found", "no such user"));
   return st->int64(0);
 }
 
@@ -352,7 +352,7 @@ Result<OpenOutcome> SqliteDeliveryStore::mark_opened(std::int64_t user_id, const
         "WHERE i.user_id = ? AND i.id = ?");
     if (!st) return st.error();
     st->bind(1, user_id).bind(2, item_id);
-    if (auto s = step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"); !s) return s.error();
+    MC_TRY_STATUS(step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"));
     std::string share_id = st->text(2);
     rules::OpenedItem opened{wire::parse_item_kind(st->text(0)).value_or(ItemKind::kReceipt), st->int64(1) != 0,
                              st->int64(4) != 0, st->int64(3), user_id};
@@ -365,9 +365,9 @@ Result<OpenOutcome> SqliteDeliveryStore::mark_opened(std::int64_t user_id, const
         "UPDATE inbox_items SET opened_at = ?, delivered_at = coalesce(delivered_at, ?) WHERE user_id = ? AND id = ?");
     if (!up) return up.error();
     up->bind(1, now).bind(2, now).bind(3, user_id).bind(4, item_id);
-    if (auto s = up->run(); !s) return s.error();
+    MC_TRY_STATUS(up->run());
     if (rules::receipt_owed(opened)) {
-      if (auto d = append_item(db, sender, ItemKind::kReceipt, share_id, now, user_id); !d) return d.error();
+      MC_TRY_STATUS(append_item(db, sender, ItemKind::kReceipt, share_id, now, user_id));
       out.notify_user = sender;
     }
     return out;

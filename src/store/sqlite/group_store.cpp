@@ -35,7 +35,7 @@ Result<std::int64_t> group_id(Database& db, std::int64_t owner_id, const std::st
   auto st = db.prepare("SELECT id FROM groups WHERE owner_id = ? AND name = ?");
   if (!st) return st.error();
   st->bind(1, owner_id).bind(2, name);
-  if (auto s = step_one(*st, "group_not_found", "you have no group '" + name + "'"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "group_not_found", "you have no group '" + name + "'"));
   return st->int64(0);
 }
 
@@ -43,7 +43,7 @@ Result<Group> load_group(Database& db, std::int64_t owner_id, const std::string&
   auto st = db.prepare("SELECT id, created_at FROM groups WHERE owner_id = ? AND name = ?");
   if (!st) return st.error();
   st->bind(1, owner_id).bind(2, name);
-  if (auto s = step_one(*st, "group_not_found", "you have no group '" + name + "'"); !s) return s.error();
+  MC_TRY_STATUS(step_one(*st, "group_not_found", "you have no group '" + name + "'"));
   Group g{name, {}, st->int64(1)};
   auto ms = db.prepare(
       "SELECT u.id, u.network_id FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? "
@@ -65,12 +65,12 @@ Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int
   for (auto uid : member_ids) {
     st->reset();
     st->bind(1, gid).bind(2, uid);
-    if (auto s = st->run(); !s) return s;
+    MC_TRY_STATUS(st->run());
   }
   auto count = db.prepare("SELECT count(*) FROM group_members WHERE group_id = ?");
   if (!count) return count.error();
   count->bind(1, gid);
-  if (auto s = step_one(*count, "group_not_found", "group vanished"); !s) return s;
+  MC_TRY_STATUS(step_one(*count, "group_not_found", "group vanished"));
   if (static_cast<std::size_t>(count->int64(0)) > kMaxGroupMembers) {
     return Error::invalid_argument("too_many_members",
                                    "a group has at most " + std::to_string(kMaxGroupMembers) + " members");
@@ -93,8 +93,8 @@ Result<Group> SqliteGroupStore::create_group(std::int64_t owner_id, const std::s
       return row.error();
     }
     std::int64_t gid = st->int64(0);
-    if (auto done = st->step(); !done) return done.error();
-    if (auto s = insert_members(db, gid, member_ids); !s) return s.error();
+    MC_TRY_STATUS(st->step());
+    MC_TRY_STATUS(insert_members(db, gid, member_ids));
     return load_group(db, owner_id, name);
   });
 }
@@ -130,7 +130,7 @@ Result<Group> SqliteGroupStore::add_group_members(std::int64_t owner_id, const s
   return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
     auto gid = group_id(db, owner_id, name);
     if (!gid) return gid.error();
-    if (auto s = insert_members(db, *gid, member_ids); !s) return s.error();
+    MC_TRY_STATUS(insert_members(db, *gid, member_ids));
     return load_group(db, owner_id, name);
   });
 }
@@ -145,7 +145,7 @@ Result<Group> SqliteGroupStore::remove_group_members(std::int64_t owner_id, cons
     for (auto uid : member_ids) {
       st->reset();
       st->bind(1, *gid).bind(2, uid);
-      if (auto s = st->run(); !s) return s.error();
+      MC_TRY_STATUS(st->run());
     }
     return load_group(db, owner_id, name);
   });

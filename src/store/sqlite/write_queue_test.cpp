@@ -110,7 +110,7 @@ TEST_F(WriteQueueTest, SubmitForHandsOverTheJobsValue) {
   std::promise<std::int64_t> got;
   queue_->submit_for<std::int64_t>(
       [](Database& db) -> Result<std::int64_t> {
-        if (auto st = db.exec("INSERT INTO t VALUES (5)"); !st) return st.error();
+        MC_TRY_STATUS(db.exec("INSERT INTO t VALUES (5)"));
         return std::int64_t{5};
       },
       [&](Result<std::int64_t> r) { got.set_value(r ? *r : -1); });
