@@ -9,9 +9,8 @@ namespace mc::client {
 namespace json = boost::json;
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& server_url, std::string token) {
-  auto url = parse_url(server_url);
-  if (!url) return url.error();
-  return std::unique_ptr<Connection>(new Connection(std::move(*url), std::move(token)));
+  MC_TRY(auto url, parse_url(server_url));
+  return std::unique_ptr<Connection>(new Connection(std::move(url), std::move(token)));
 }
 
 Headers Connection::auth_headers(const Headers& extra) const {
@@ -25,12 +24,11 @@ Error error_from_reply(const HttpReply& reply) { return error_from_http(reply.st
 Result<json::value> Connection::call(std::string_view method, const std::string& target, const json::value* body,
                                      const Headers& extra) {
   std::string text = body ? json::serialize(*body) : std::string();
-  auto reply = http_.request(method, target, text, auth_headers(extra));
-  if (!reply) return reply.error();
-  if (!is_success(reply->status)) return error_from_reply(*reply);
-  if (reply->body.empty()) return json::value(nullptr);
+  MC_TRY(auto reply, http_.request(method, target, text, auth_headers(extra)));
+  if (!is_success(reply.status)) return error_from_reply(reply);
+  if (reply.body.empty()) return json::value(nullptr);
   boost::system::error_code ec;
-  auto v = json::parse(reply->body, ec);
+  auto v = json::parse(reply.body, ec);
   if (ec) return Error::network("the server's answer is not JSON: " + ec.message());
   return v;
 }

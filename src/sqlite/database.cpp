@@ -49,8 +49,7 @@ Result<bool> Statement::step() {
 }
 
 Status Statement::run() {
-  auto r = step();
-  if (!r) return r.error();
+  MC_TRY_STATUS(step());
   return {};
 }
 
@@ -137,11 +136,10 @@ Result<StatementLease> Database::prepare(std::string_view sql) {
     it->second.in_use = true;
     return StatementLease(it->second.stmt.get(), &it->second.in_use);
   }
-  auto fresh = prepare_new(sql);
-  if (!fresh) return fresh.error();
-  if (it != cache_.end()) return StatementLease(std::move(*fresh));  // nested use of the same SQL
+  MC_TRY(auto fresh, prepare_new(sql));
+  if (it != cache_.end()) return StatementLease(std::move(fresh));  // nested use of the same SQL
   auto& slot = cache_[std::string(sql)];
-  slot.stmt = std::move(*fresh);
+  slot.stmt = std::move(fresh);
   slot.in_use = true;
   return StatementLease(slot.stmt.get(), &slot.in_use);
 }

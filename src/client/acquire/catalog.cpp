@@ -56,9 +56,8 @@ Result<wire::Resource> publish_file(Connection& conn, const PublishRequest& req)
   if (!std::filesystem::is_regular_file(req.path, ec)) {
     return Error::invalid_argument("cannot_read_file", req.path + " is not a readable file");
   }
-  auto sha = sha256_of_file(req.path);
-  if (!sha) return sha.error();
-  auto up = conn.http().post_file("/v1/blobs", req.path, conn.auth_headers({{"X-Content-SHA256", *sha}}));
+  MC_TRY(auto sha, sha256_of_file(req.path));
+  auto up = conn.http().post_file("/v1/blobs", req.path, conn.auth_headers({{"X-Content-SHA256", sha}}));
   if (!up) return up.error();
   if (!is_success(up->status)) return error_from_reply(*up);
 
@@ -67,7 +66,7 @@ Result<wire::Resource> publish_file(Connection& conn, const PublishRequest& req)
   json::object body = {{"type", req.type},
                        {"title", req.title},
                        {"tags", tags},
-                       {"sha256", *sha},
+                       {"sha256", sha},
                        {"filename", std::filesystem::path(req.path).filename().string()}};
   if (!req.mime.empty()) body["mime"] = req.mime;
   json::value v = body;

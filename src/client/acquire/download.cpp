@@ -93,10 +93,10 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
       if (progress) progress(written, total);
       return {};
     };
-    auto reply = conn.http().get_streamed("/v1/resources/" + url_encode(resource_id) + "/content", h, on_head, on_body);
-    if (!reply) return reply.error();
-    if (!is_success(reply->status)) {
-      auto e = error_from_reply(*reply);
+    MC_TRY(auto reply,
+           conn.http().get_streamed("/v1/resources/" + url_encode(resource_id) + "/content", h, on_head, on_body));
+    if (!is_success(reply.status)) {
+      auto e = error_from_reply(reply);
       if (!e.is(ErrorKind::kOutOfRange)) return e;
       // Our partial copy is not a prefix the server can continue: start over.
       fs::remove(part, ec);
@@ -105,11 +105,10 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
   }
   if (::fsync(fd) != 0) return Error::failed_precondition("cannot_write_file", std::strerror(errno));
 
-  auto got = sha256_of_file(part);
-  if (!got) return got.error();
-  if (*got != sha) {
+  MC_TRY(auto got, sha256_of_file(part));
+  if (got != sha) {
     fs::remove(part, ec);  // never resume from bytes that do not verify
-    return Error::data_loss("digest_mismatch", "the downloaded bytes hash to " + *got + ", not the resource's " + sha);
+    return Error::data_loss("digest_mismatch", "the downloaded bytes hash to " + got + ", not the resource's " + sha);
   }
   fs::rename(part, out_path, ec);
   if (ec)

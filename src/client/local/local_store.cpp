@@ -16,24 +16,22 @@ Result<std::unique_ptr<LocalStore>> LocalStore::open(const std::string& home, co
   std::error_code ec;
   std::filesystem::create_directories(home, ec);
   if (ec) return Error::failed_precondition("cannot_write_file", "cannot create " + home + ": " + ec.message());
-  auto db = Database::open(home + "/inbox-" + network_id + ".db");
-  if (!db) return db.error();
-  auto st = (*db)->exec(
+  MC_TRY(auto db, Database::open(home + "/inbox-" + network_id + ".db"));
+  auto st = (db)->exec(
       "CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;"
       "CREATE INDEX IF NOT EXISTS items_by_seq ON items(seq);"
       "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
       "INSERT OR IGNORE INTO state (key, value) VALUES ('cursor', 0);");
   if (!st) return st.error();
-  return std::unique_ptr<LocalStore>(new LocalStore(std::move(*db)));
+  return std::unique_ptr<LocalStore>(new LocalStore(std::move(db)));
 }
 
 Result<bool> LocalStore::store_item(const std::string& id, std::int64_t seq, const std::string& json) {
   Transaction tx(*db_);
   if (!tx.begun()) return tx.begun().error();
-  auto ins = db_->prepare("INSERT OR IGNORE INTO items (id, seq, json) VALUES (?, ?, ?)");
-  if (!ins) return ins.error();
-  ins->bind(1, id).bind(2, seq).bind(3, json);
-  MC_TRY_STATUS(ins->run());
+  MC_TRY(auto ins, db_->prepare("INSERT OR IGNORE INTO items (id, seq, json) VALUES (?, ?, ?)"));
+  ins.bind(1, id).bind(2, seq).bind(3, json);
+  MC_TRY_STATUS(ins.run());
   bool fresh = db_->changes() > 0;
   auto cur = db_->prepare("UPDATE state SET value = max(value, ?) WHERE key = 'cursor'");
   if (!cur) return cur.error();
@@ -44,11 +42,10 @@ Result<bool> LocalStore::store_item(const std::string& id, std::int64_t seq, con
 }
 
 Result<std::int64_t> LocalStore::cursor() {
-  auto st = db_->prepare("SELECT value FROM state WHERE key = 'cursor'");
-  if (!st) return st.error();
-  auto row = st->step();
+  MC_TRY(auto st, db_->prepare("SELECT value FROM state WHERE key = 'cursor'"));
+  auto row = st.step();
   if (!row) return row.error();
-  return *row ? st->int64(0) : std::int64_t{0};
+  return *row ? st.int64(0) : std::int64_t{0};
 }
 
 }  // namespace mc::client

@@ -42,8 +42,7 @@ Result<wire::InboxItem> get_item(Connection& conn, const std::string& item_id) {
 
 Status mark_opened(Connection& conn, const std::string& item_id) {
   json::value empty = json::object{};
-  auto r = conn.call("POST", "/v1/inbox/items/" + url_encode(item_id) + "/opened", &empty);
-  if (!r) return r.error();
+  MC_TRY_STATUS(conn.call("POST", "/v1/inbox/items/" + url_encode(item_id) + "/opened", &empty));
   return {};
 }
 
@@ -53,9 +52,8 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
   if (opts.after) {
     cursor = *opts.after;
   } else if (opts.local) {
-    auto c = opts.local->cursor();
-    if (!c) return c.error();
-    cursor = *c;
+    MC_TRY(auto c, opts.local->cursor());
+    cursor = c;
   }
   std::unordered_set<std::string> seen;  // item ids handed over by this follow
   auto stopped = [&] { return opts.stop && opts.stop->load(); };
@@ -106,9 +104,8 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
       const std::string& id = item.id;
       if (seq <= cursor || seen.count(id)) continue;  // redelivered: already handed over
       if (opts.local) {
-        auto fresh = opts.local->store_item(id, seq, parsed->item_json);
-        if (!fresh) return fresh.error();
-        if (!*fresh) {  // stored (and so shown) by an earlier run
+        MC_TRY(auto fresh, opts.local->store_item(id, seq, parsed->item_json));
+        if (!fresh) {  // stored (and so shown) by an earlier run
           cursor = std::max(cursor, seq);
           continue;
         }

@@ -17,11 +17,10 @@ Result<std::vector<store::UserRef>> resolve_users(store::AccountStore& accounts,
     distinct.insert(id);
   }
   std::vector<std::string> names(distinct.begin(), distinct.end());
-  auto users = accounts.find_user_refs(names);
-  if (!users) return users.error();
-  if (users->size() != names.size()) {
+  MC_TRY(auto users, accounts.find_user_refs(names));
+  if (users.size() != names.size()) {
     std::set<std::string> found;
-    for (const auto& u : *users) found.insert(u.network_id);
+    for (const auto& u : users) found.insert(u.network_id);
     std::string missing;
     int shown = 0;
     for (const auto& n : names) {

@@ -96,10 +96,9 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::begin(std::uint64_t max_size) {
 }
 
 Result<StoredBlob> BlobStore::put(std::string_view bytes) {
-  auto w = begin(bytes.size());
-  if (!w) return w.error();
-  MC_TRY_STATUS((*w)->write(bytes.data(), bytes.size()));
-  return (*w)->commit(std::nullopt);
+  MC_TRY(auto w, begin(bytes.size()));
+  MC_TRY_STATUS((w)->write(bytes.data(), bytes.size()));
+  return (w)->commit(std::nullopt);
 }
 
 std::string BlobStore::path_for(const std::string& sha256) const {

@@ -66,9 +66,8 @@ class BlobUpload final : public net::UploadSink {
 Result<store::Resource> publish_resource(store::CatalogStore& catalog, store::Resource r, std::int64_t publisher_id) {
   MC_TRY_STATUS(validate_resource_type(r.type));
   if (r.title.empty()) return Error::invalid_argument("invalid_field", "a resource needs a non-empty title");
-  auto size = catalog.blob_size(r.sha256);
-  if (!size) return size.error();
-  if (!*size) return Error::not_found("blob_not_found", "no blob with SHA-256 " + r.sha256 + ": upload it first");
+  MC_TRY(auto size, catalog.blob_size(r.sha256));
+  if (!size) return Error::not_found("blob_not_found", "no blob with SHA-256 " + r.sha256 + ": upload it first");
   r.id = new_id("r_");
   r.created_at = now_ms();
   if (r.mime.empty()) r.mime = default_mime(r.type);

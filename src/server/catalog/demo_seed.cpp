@@ -68,9 +68,8 @@ struct DemoResource {
 }  // namespace
 
 Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catalog, BlobStore& blobs) {
-  auto count = catalog.count_resources();
-  if (!count) return count.error();
-  if (*count > 0) return false;
+  MC_TRY(auto count, catalog.count_resources());
+  if (count > 0) return false;
   for (const auto& a : kDemoAccounts) {
     auto u = accounts::create_account(accounts, a.network_id, a.password, a.role);
     if (!u && u.error().code != "network_id_taken") return u.error();

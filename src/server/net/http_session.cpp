@@ -15,10 +15,9 @@ namespace mc::net {
 Result<HttpRequest> to_plain_request(const http::request_header<>& h, std::uint64_t request_id) {
   HttpRequest req;
   req.method = std::string(h.method_string());
-  auto target = parse_target(h.target());
-  if (!target) return target.error();
-  req.path = std::move(target->first);
-  req.query = std::move(target->second);
+  MC_TRY(auto target, parse_target(h.target()));
+  req.path = std::move(target.first);
+  req.query = std::move(target.second);
   for (const auto& f : h) {
     std::string name(f.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

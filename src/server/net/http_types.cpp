@@ -68,8 +68,7 @@ Result<std::pair<std::string, std::map<std::string, std::string>>> parse_target(
     path = target.substr(0, q);
     qs = target.substr(q + 1);
   }
-  auto dpath = percent_decode(path, false);
-  if (!dpath) return dpath.error();
+  MC_TRY(auto dpath, percent_decode(path, false));
   std::map<std::string, std::string> query;
   std::size_t i = 0;
   while (i <= qs.size() && !qs.empty()) {
@@ -91,7 +90,7 @@ Result<std::pair<std::string, std::map<std::string, std::string>>> parse_target(
     i = amp + 1;
     if (amp == qs.size()) break;
   }
-  return std::make_pair(std::move(dpath.value()), std::move(query));
+  return std::make_pair(std::move(dpath), std::move(query));
 }
 
 }  // namespace mc::net

@@ -30,11 +30,10 @@ Result<HttpResponse> group_answer(int status, const Result<store::Group>& g) {
 
 // The users named by the body's "members" array (required or not).
 Result<std::vector<std::int64_t>> member_ids(store::AccountStore& accounts, const json::object& body, bool required) {
-  auto names = string_list_field(body, "members", required, kMaxGroupMembers, 64);
-  if (!names) return names.error();
+  MC_TRY(auto names, string_list_field(body, "members", required, kMaxGroupMembers, 64));
   std::vector<std::int64_t> ids;
-  if (!*names) return ids;
-  auto users = accounts::resolve_users(accounts, **names, "unknown_user");
+  if (!names) return ids;
+  auto users = accounts::resolve_users(accounts, *names, "unknown_user");
   if (!users) return users.error();
   for (const auto& u : *users) ids.push_back(u.id);
   return ids;

@@ -63,13 +63,12 @@ Result<User> SqliteAccountStore::create_user(const std::string& network_id, cons
 Status SqliteAccountStore::create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
                                         Role role) {
   return engine_.writer().run([&](Database& db) -> Status {
-    auto st = db.prepare("INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?)");
-    if (!st) return st.error();
+    MC_TRY(auto st, db.prepare("INSERT INTO users (network_id, password_hash, role, created_at) VALUES (?, ?, ?, ?)"));
     std::int64_t now = now_ms();
     for (const auto& id : network_ids) {
-      st->reset();
-      st->bind(1, id).bind(2, password_hash).bind(3, role_name(role)).bind(4, now);
-      if (auto s = st->run(); !s) {
+      st.reset();
+      st.bind(1, id).bind(2, password_hash).bind(3, role_name(role)).bind(4, now);
+      if (auto s = st.run(); !s) {
         if (s.error().is(ErrorKind::kAlreadyExists))
           return Error::already_exists("network_id_taken", "the network ID '" + id + "' is taken");
         return s;
@@ -81,11 +80,10 @@ Status SqliteAccountStore::create_users(const std::vector<std::string>& network_
 
 Result<User> SqliteAccountStore::find_user(std::string_view network_id) {
   auto db = engine_.reader();
-  auto st = db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id = ?");
-  if (!st) return st.error();
-  st->bind(1, network_id);
-  MC_TRY_STATUS(step_one(*st, "user_not_found", "no user '" + std::string(network_id) + "'"));
-  return read_user(*st, 0);
+  MC_TRY(auto st, db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id = ?"));
+  st.bind(1, network_id);
+  MC_TRY_STATUS(step_one(st, "user_not_found", "no user '" + std::string(network_id) + "'"));
+  return read_user(st, 0);
 }
 
 Result<std::vector<User>> SqliteAccountStore::find_users(const std::vector<std::string>& network_ids) {
@@ -99,14 +97,14 @@ Result<std::vector<User>> SqliteAccountStore::find_users(const std::vector<std::
     std::size_t n = std::min(kChunk, network_ids.size() - i);
     std::string marks = "?";
     for (std::size_t k = 1; k < n; ++k) marks += ", ?";
-    auto st = db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id IN (" + marks + ")");
-    if (!st) return st.error();
-    for (std::size_t k = 0; k < n; ++k) st->bind(static_cast<int>(k + 1), network_ids[i + k]);
+    MC_TRY(auto st,
+           db->prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE network_id IN (" + marks + ")"));
+    for (std::size_t k = 0; k < n; ++k) st.bind(static_cast<int>(k + 1), network_ids[i + k]);
     for (;;) {
-      auto row = st->step();
+      auto row = st.step();
       if (!row) return row.error();
       if (!*row) break;
-      out.push_back(read_user(*st, 0));
+      out.push_back(read_user(st, 0));
     }
   }
   return out;
@@ -125,12 +123,11 @@ Result<std::vector<UserRef>> SqliteAccountStore::find_user_refs(const std::vecto
     }
   }
   if (missing.empty()) return out;
-  auto found = find_users(missing);
-  if (!found) return found.error();
+  MC_TRY(auto found, find_users(missing));
   std::unordered_map<std::string, std::int64_t> dropped;  // freed after the lock, not under it
   std::lock_guard lk(user_cache_mu_);
-  if (user_cache_.size() + found->size() > kUserCacheSize) dropped.swap(user_cache_);
-  for (auto& u : *found) {
+  if (user_cache_.size() + found.size() > kUserCacheSize) dropped.swap(user_cache_);
+  for (auto& u : found) {
     user_cache_.emplace(u.network_id, u.id);
     out.push_back(UserRef{u.id, std::move(u.network_id)});
   }
@@ -170,19 +167,17 @@ Result<Session> SqliteAccountStore::find_session(const std::string& token_hash) 
 
 Status SqliteAccountStore::delete_session(const std::string& token_hash) {
   return engine_.writer().run([&](Database& db) -> Status {
-    auto st = db.prepare("DELETE FROM sessions WHERE token_hash = ?");
-    if (!st) return st.error();
-    st->bind_blob(1, token_hash);
-    return st->run();
+    MC_TRY(auto st, db.prepare("DELETE FROM sessions WHERE token_hash = ?"));
+    st.bind_blob(1, token_hash);
+    return st.run();
   });
 }
 
 Status SqliteAccountStore::set_send_receipts(std::int64_t user_id, bool on) {
   return engine_.writer().run([&](Database& db) -> Status {
-    auto st = db.prepare("UPDATE users SET send_receipts = ? WHERE id = ?");
-    if (!st) return st.error();
-    st->bind(1, static_cast<std::int64_t>(on ? 1 : 0)).bind(2, user_id);
-    return st->run();
+    MC_TRY(auto st, db.prepare("UPDATE users SET send_receipts = ? WHERE id = ?"));
+    st.bind(1, static_cast<std::int64_t>(on ? 1 : 0)).bind(2, user_id);
+    return st.run();
   });
 }
 

@@ -37,22 +37,20 @@ CREATE INDEX resources_by_type ON resources(type, position);
 
 Status SqliteCatalogStore::put_blob(const std::string& sha256, std::int64_t size) {
   return engine_.writer().run([&](Database& db) -> Status {
-    auto st = db.prepare("INSERT OR IGNORE INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)");
-    if (!st) return st.error();
-    st->bind(1, sha256).bind(2, size).bind(3, now_ms());
-    return st->run();
+    MC_TRY(auto st, db.prepare("INSERT OR IGNORE INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)"));
+    st.bind(1, sha256).bind(2, size).bind(3, now_ms());
+    return st.run();
   });
 }
 
 Result<std::optional<std::int64_t>> SqliteCatalogStore::blob_size(const std::string& sha256) {
   auto db = engine_.reader();
-  auto st = db->prepare("SELECT size FROM blobs WHERE sha256 = ?");
-  if (!st) return st.error();
-  st->bind(1, sha256);
-  auto row = st->step();
+  MC_TRY(auto st, db->prepare("SELECT size FROM blobs WHERE sha256 = ?"));
+  st.bind(1, sha256);
+  auto row = st.step();
   if (!row) return row.error();
   if (!*row) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>(st->int64(0));
+  return std::optional<std::int64_t>(st.int64(0));
 }
 
 Result<Resource> SqliteCatalogStore::create_resource(const Resource& r, std::int64_t publisher_id) {
@@ -93,35 +91,33 @@ Result<ResourcePage> SqliteCatalogStore::list_resources(const std::optional<std:
   auto db = engine_.reader();
   std::string sql = "SELECT " + std::string(kResourceColumns) + " FROM resources r " + kResourceJoins +
                     " WHERE r.position > ?" + (type ? " AND r.type = ?" : "") + " ORDER BY r.position LIMIT ?";
-  auto st = db->prepare(sql);
-  if (!st) return st.error();
+  MC_TRY(auto st, db->prepare(sql));
   int i = 1;
-  st->bind(i++, after);
-  if (type) st->bind(i++, *type);
-  st->bind(i++, static_cast<std::int64_t>(limit) + 1);  // one extra tells whether more follow
+  st.bind(i++, after);
+  if (type) st.bind(i++, *type);
+  st.bind(i++, static_cast<std::int64_t>(limit) + 1);  // one extra tells whether more follow
   ResourcePage page;
   std::int64_t last_position = 0;
   for (;;) {
-    auto row = st->step();
+    auto row = st.step();
     if (!row) return row.error();
     if (!*row) break;
     if (static_cast<int>(page.resources.size()) == limit) {
       page.next_after = last_position;
       break;
     }
-    page.resources.push_back(read_resource(*st, 0));
-    last_position = st->int64(kResourcePositionColumn);
+    page.resources.push_back(read_resource(st, 0));
+    last_position = st.int64(kResourcePositionColumn);
   }
   return page;
 }
 
 Result<std::int64_t> SqliteCatalogStore::count_resources() {
   auto db = engine_.reader();
-  auto st = db->prepare("SELECT count(*) FROM resources");
-  if (!st) return st.error();
-  auto row = st->step();
+  MC_TRY(auto st, db->prepare("SELECT count(*) FROM resources"));
+  auto row = st.step();
   if (!row) return row.error();
-  return st->int64(0);
+  return st.int64(0);
 }
 
 }  // namespace mc::store::sqlite

@@ -108,9 +108,8 @@ Result<Share> load_share(Database& db, const std::string& id) {
   if (!rs) return rs.error();
   rs->bind(1, id);
   for (;;) {
-    auto row = rs->step();
-    if (!row) return row.error();
-    if (!*row) break;
+    MC_TRY(auto row, rs->step());
+    if (!row) break;
     sh.recipients.push_back(rs->text(0));
   }
   return sh;
@@ -120,12 +119,11 @@ Result<Share> load_share(Database& db, const std::string& id) {
 // write job, so the head bump and the item commit or roll back together.
 Result<Delivery> append_item(Database& db, std::int64_t user_id, ItemKind kind, const std::string& share_id,
                              std::int64_t created_at, std::optional<std::int64_t> receipt_user) {
-  auto bump = db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head");
-  if (!bump) return bump.error();
-  bump->bind(1, user_id);
-  MC_TRY_STATUS(step_one(*bump, "user_not_found", "recipient vanished"));
-  std::int64_t seq = bump->int64(0);
-  MC_TRY_STATUS(bump->step());
+  MC_TRY(auto bump, db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head"));
+  bump.bind(1, user_id);
+  MC_TRY_STATUS(step_one(bump, "user_not_found", "recipient vanished"));
+  std::int64_t seq = bump.int64(0);
+  MC_TRY_STATUS(bump.step());
   auto item = db.prepare(
       "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at, receipt_user_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -167,33 +165,30 @@ Result<std::vector<Delivery>> append_items(Database& db, const std::vector<std::
     for (; i + kChunk <= user_ids.size(); i += kChunk) {
       std::unordered_map<std::int64_t, std::int64_t> seq_of;
       {
-        auto bump = db.prepare(bump_sql);
-        if (!bump) return bump.error();
-        for (std::size_t k = 0; k < kChunk; ++k) bump->bind(static_cast<int>(k + 1), user_ids[i + k]);
+        MC_TRY(auto bump, db.prepare(bump_sql));
+        for (std::size_t k = 0; k < kChunk; ++k) bump.bind(static_cast<int>(k + 1), user_ids[i + k]);
         for (;;) {
-          auto row = bump->step();
+          auto row = bump.step();
           if (!row) return row.error();
           if (!*row) break;
-          seq_of[bump->int64(0)] = bump->int64(1);
+          seq_of[bump.int64(0)] = bump.int64(1);
         }
       }
       if (seq_of.size() != kChunk) return Error::not_found("user_not_found", "recipient vanished");
-      auto ins = db.prepare(insert_sql);
-      if (!ins) return ins.error();
+      MC_TRY(auto ins, db.prepare(insert_sql));
       for (std::size_t k = 0; k < kChunk; ++k) {
         Delivery d{user_ids[i + k], seq_of[user_ids[i + k]], new_id("i_")};
         int p = static_cast<int>(k * 6);
-        ins->bind(p + 1, d.user_id).bind(p + 2, d.seq).bind(p + 3, d.item_id).bind(p + 4, wire::item_kind_name(kind));
-        ins->bind(p + 5, share_id).bind(p + 6, created_at);
+        ins.bind(p + 1, d.user_id).bind(p + 2, d.seq).bind(p + 3, d.item_id).bind(p + 4, wire::item_kind_name(kind));
+        ins.bind(p + 5, share_id).bind(p + 6, created_at);
         out.push_back(std::move(d));
       }
-      MC_TRY_STATUS(ins->run());
+      MC_TRY_STATUS(ins.run());
     }
   }
   for (; i < user_ids.size(); ++i) {
-    auto d = append_item(db, user_ids[i], kind, share_id, created_at, std::nullopt);
-    if (!d) return d.error();
-    out.push_back(std::move(*d));
+    MC_TRY(auto d, append_item(db, user_ids[i], kind, share_id, created_at, std::nullopt));
+    out.push_back(std::move(d));
   }
   return out;
 }
@@ -203,14 +198,13 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
   if (share.client_id) {
     // Checked inside the write job: two racing retries run one after the
     // other on the single writer, so only the first can insert.
-    auto seen = db.prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?");
-    if (!seen) return seen.error();
-    seen->bind(1, share.sender_id).bind(2, *share.client_id);
-    auto row = seen->step();
+    MC_TRY(auto seen, db.prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?"));
+    seen.bind(1, share.sender_id).bind(2, *share.client_id);
+    auto row = seen.step();
     if (!row) return row.error();
     if (*row) {
-      MC_TRY_STATUS(rules::check_replay(*share.client_id, seen->text(1), share.fingerprint));
-      auto stored = load_share(db, seen->text(0));
+      MC_TRY_STATUS(rules::check_replay(*share.client_id, seen.text(1), share.fingerprint));
+      auto stored = load_share(db, seen.text(0));
       if (!stored) return stored.error();
       return ShareOutcome{std::move(*stored), true, {}};
     }
@@ -229,9 +223,8 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
   ins->bind(10, strings_to_json(share.chain));
   MC_TRY_STATUS(ins->run());
   ShareOutcome out;
-  auto deliveries = append_items(db, share.recipient_ids, share.kind, share.id, share.created_at);
-  if (!deliveries) return deliveries.error();
-  out.deliveries = std::move(*deliveries);
+  MC_TRY(auto deliveries, append_items(db, share.recipient_ids, share.kind, share.id, share.created_at));
+  out.deliveries = std::move(deliveries);
   // Everything the answer needs is at hand: no need to read it back.
   out.share = Share{share.id,   share.sender_id, share.sender,          share.resource_id, share.note,
                     share.kind, share.chain,     share.recipient_names, share.created_at};
@@ -261,61 +254,55 @@ Result<std::optional<std::pair<Share, std::string>>> SqliteDeliveryStore::find_b
   auto db = engine_.reader();
   std::string id, fingerprint;
   {
-    auto st = db->prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?");
-    if (!st) return st.error();
-    st->bind(1, sender_id).bind(2, client_id);
-    auto row = st->step();
+    MC_TRY(auto st, db->prepare("SELECT id, fingerprint FROM shares WHERE sender_id = ? AND client_id = ?"));
+    st.bind(1, sender_id).bind(2, client_id);
+    auto row = st.step();
     if (!row) return row.error();
     if (!*row) return Found{};
-    id = st->text(0);
-    fingerprint = st->text(1);
+    id = st.text(0);
+    fingerprint = st.text(1);
   }
-  auto share = load_share(*db, id);
-  if (!share) return share.error();
-  return Found(std::make_pair(std::move(*share), std::move(fingerprint)));
+  MC_TRY(auto share, load_share(*db, id));
+  return Found(std::make_pair(std::move(share), std::move(fingerprint)));
 }
 
 Result<std::vector<InboxItem>> SqliteDeliveryStore::list_inbox(std::int64_t user_id, std::int64_t after, int limit) {
   auto db = engine_.reader();
-  auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?");
-  if (!st) return st.error();
-  st->bind(1, user_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+  MC_TRY(auto st, db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"));
+  st.bind(1, user_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
   std::vector<InboxItem> items;
   for (;;) {
-    auto row = st->step();
+    auto row = st.step();
     if (!row) return row.error();
     if (!*row) break;
-    items.push_back(read_item(*st));
+    items.push_back(read_item(st));
   }
   return items;
 }
 
 Result<InboxItem> SqliteDeliveryStore::get_item(std::int64_t user_id, const std::string& item_id) {
   auto db = engine_.reader();
-  auto st = db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.id = ?");
-  if (!st) return st.error();
-  st->bind(1, user_id).bind(2, item_id);
-  MC_TRY_STATUS(step_one(*st, "item_not_found", "no item '" + item_id + "' in your inbox"));
-  return read_item(*st);
+  MC_TRY(auto st, db->prepare(kItemSelect + "WHERE i.user_id = ? AND i.id = ?"));
+  st.bind(1, user_id).bind(2, item_id);
+  MC_TRY_STATUS(step_one(st, "item_not_found", "no item '" + item_id + "' in your inbox"));
+  return read_item(st);
 }
 
 Result<std::int64_t> SqliteDeliveryStore::inbox_head(std::int64_t user_id) {
   auto db = engine_.reader();
-  auto st = db->prepare("SELECT inbox_head FROM users WHERE id = ?");
-  if (!st) return st.error();
-  st->bind(1, user_id);
-  MC_TRY_STATUS(step_one(*st, "user_not_found", "no such user"));
-  return st->int64(0);
+  MC_TRY(auto st, db->prepare("SELECT inbox_head FROM users WHERE id = ?"));
+  st.bind(1, user_id);
+  MC_TRY_STATUS(step_one(st, "user_not_found", "no such user"));
+  return st.int64(0);
 }
 
 Result<std::int64_t> SqliteDeliveryStore::device_cursor(std::int64_t user_id, const std::string& device_id) {
   auto db = engine_.reader();
-  auto st = db->prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?");
-  if (!st) return st.error();
-  st->bind(1, user_id).bind(2, device_id);
-  auto row = st->step();
+  MC_TRY(auto st, db->prepare("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?"));
+  st.bind(1, user_id).bind(2, device_id);
+  auto row = st.step();
   if (!row) return row.error();
-  return *row ? st->int64(0) : std::int64_t{0};
+  return *row ? st.int64(0) : std::int64_t{0};
 }
 
 Result<std::int64_t> SqliteDeliveryStore::ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) {
@@ -383,9 +370,8 @@ Result<std::vector<Receipt>> SqliteDeliveryStore::receipts(const std::string& sh
   st->bind(1, share_id);
   std::vector<Receipt> out;
   for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
+    MC_TRY(auto row, st->step());
+    if (!row) break;
     Receipt r;
     r.network_id = st->text(0);
     r.hidden = st->int64(1) == 0;

@@ -32,24 +32,22 @@ CREATE TABLE group_members (
 namespace {
 
 Result<std::int64_t> group_id(Database& db, std::int64_t owner_id, const std::string& name) {
-  auto st = db.prepare("SELECT id FROM groups WHERE owner_id = ? AND name = ?");
-  if (!st) return st.error();
-  st->bind(1, owner_id).bind(2, name);
-  MC_TRY_STATUS(step_one(*st, "group_not_found", "you have no group '" + name + "'"));
-  return st->int64(0);
+  MC_TRY(auto st, db.prepare("SELECT id FROM groups WHERE owner_id = ? AND name = ?"));
+  st.bind(1, owner_id).bind(2, name);
+  MC_TRY_STATUS(step_one(st, "group_not_found", "you have no group '" + name + "'"));
+  return st.int64(0);
 }
 
 Result<Group> load_group(Database& db, std::int64_t owner_id, const std::string& name) {
-  auto st = db.prepare("SELECT id, created_at FROM groups WHERE owner_id = ? AND name = ?");
-  if (!st) return st.error();
-  st->bind(1, owner_id).bind(2, name);
-  MC_TRY_STATUS(step_one(*st, "group_not_found", "you have no group '" + name + "'"));
-  Group g{name, {}, st->int64(1)};
+  MC_TRY(auto st, db.prepare("SELECT id, created_at FROM groups WHERE owner_id = ? AND name = ?"));
+  st.bind(1, owner_id).bind(2, name);
+  MC_TRY_STATUS(step_one(st, "group_not_found", "you have no group '" + name + "'"));
+  Group g{name, {}, st.int64(1)};
   auto ms = db.prepare(
       "SELECT u.id, u.network_id FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? "
       "ORDER BY u.network_id");
   if (!ms) return ms.error();
-  ms->bind(1, st->int64(0));
+  ms->bind(1, st.int64(0));
   for (;;) {
     auto row = ms->step();
     if (!row) return row.error();
@@ -60,12 +58,11 @@ Result<Group> load_group(Database& db, std::int64_t owner_id, const std::string&
 }
 
 Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int64_t>& member_ids) {
-  auto st = db.prepare("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)");
-  if (!st) return st.error();
+  MC_TRY(auto st, db.prepare("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)"));
   for (auto uid : member_ids) {
-    st->reset();
-    st->bind(1, gid).bind(2, uid);
-    MC_TRY_STATUS(st->run());
+    st.reset();
+    st.bind(1, gid).bind(2, uid);
+    MC_TRY_STATUS(st.run());
   }
   auto count = db.prepare("SELECT count(*) FROM group_members WHERE group_id = ?");
   if (!count) return count.error();
@@ -83,17 +80,16 @@ Status insert_members(Database& db, std::int64_t gid, const std::vector<std::int
 Result<Group> SqliteGroupStore::create_group(std::int64_t owner_id, const std::string& name,
                                              const std::vector<std::int64_t>& member_ids) {
   return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
-    auto st = db.prepare("INSERT INTO groups (owner_id, name, created_at) VALUES (?, ?, ?) RETURNING id");
-    if (!st) return st.error();
-    st->bind(1, owner_id).bind(2, name).bind(3, now_ms());
-    auto row = st->step();
+    MC_TRY(auto st, db.prepare("INSERT INTO groups (owner_id, name, created_at) VALUES (?, ?, ?) RETURNING id"));
+    st.bind(1, owner_id).bind(2, name).bind(3, now_ms());
+    auto row = st.step();
     if (!row) {
       if (row.error().is(ErrorKind::kAlreadyExists))
         return Error::already_exists("group_exists", "you already have a group '" + name + "'");
       return row.error();
     }
-    std::int64_t gid = st->int64(0);
-    MC_TRY_STATUS(st->step());
+    std::int64_t gid = st.int64(0);
+    MC_TRY_STATUS(st.step());
     MC_TRY_STATUS(insert_members(db, gid, member_ids));
     return load_group(db, owner_id, name);
   });
@@ -101,15 +97,14 @@ Result<Group> SqliteGroupStore::create_group(std::int64_t owner_id, const std::s
 
 Result<std::vector<Group>> SqliteGroupStore::list_groups(std::int64_t owner_id) {
   auto db = engine_.reader();
-  auto st = db->prepare("SELECT name FROM groups WHERE owner_id = ? ORDER BY name");
-  if (!st) return st.error();
-  st->bind(1, owner_id);
+  MC_TRY(auto st, db->prepare("SELECT name FROM groups WHERE owner_id = ? ORDER BY name"));
+  st.bind(1, owner_id);
   std::vector<std::string> names;
   for (;;) {
-    auto row = st->step();
+    auto row = st.step();
     if (!row) return row.error();
     if (!*row) break;
-    names.push_back(st->text(0));
+    names.push_back(st.text(0));
   }
   std::vector<Group> out;
   for (const auto& n : names) {
@@ -128,9 +123,8 @@ Result<Group> SqliteGroupStore::get_group(std::int64_t owner_id, const std::stri
 Result<Group> SqliteGroupStore::add_group_members(std::int64_t owner_id, const std::string& name,
                                                   const std::vector<std::int64_t>& member_ids) {
   return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
-    auto gid = group_id(db, owner_id, name);
-    if (!gid) return gid.error();
-    MC_TRY_STATUS(insert_members(db, *gid, member_ids));
+    MC_TRY(auto gid, group_id(db, owner_id, name));
+    MC_TRY_STATUS(insert_members(db, gid, member_ids));
     return load_group(db, owner_id, name);
   });
 }
@@ -138,13 +132,12 @@ Result<Group> SqliteGroupStore::add_group_members(std::int64_t owner_id, const s
 Result<Group> SqliteGroupStore::remove_group_members(std::int64_t owner_id, const std::string& name,
                                                      const std::vector<std::int64_t>& member_ids) {
   return engine_.writer().run_for<Group>([&](Database& db) -> Result<Group> {
-    auto gid = group_id(db, owner_id, name);
-    if (!gid) return gid.error();
+    MC_TRY(auto gid, group_id(db, owner_id, name));
     auto st = db.prepare("DELETE FROM group_members WHERE group_id = ? AND user_id = ?");
     if (!st) return st.error();
     for (auto uid : member_ids) {
       st->reset();
-      st->bind(1, *gid).bind(2, uid);
+      st->bind(1, gid).bind(2, uid);
       MC_TRY_STATUS(st->run());
     }
     return load_group(db, owner_id, name);
@@ -153,11 +146,10 @@ Result<Group> SqliteGroupStore::remove_group_members(std::int64_t owner_id, cons
 
 Status SqliteGroupStore::delete_group(std::int64_t owner_id, const std::string& name) {
   return engine_.writer().run([&](Database& db) -> Status {
-    auto gid = group_id(db, owner_id, name);
-    if (!gid) return gid.error();
+    MC_TRY(auto gid, group_id(db, owner_id, name));
     auto st = db.prepare("DELETE FROM groups WHERE id = ?");
     if (!st) return st.error();
-    st->bind(1, *gid);
+    st->bind(1, gid);
     return st->run();
   });
 }

@@ -45,9 +45,8 @@ std::string strings_to_json(const std::vector<std::string>& list) {
 }
 
 Status step_one(Statement& st, const char* code, const std::string& message) {
-  auto row = st.step();
-  if (!row) return row.error();
-  if (!*row) return Error::not_found(code, message);
+  MC_TRY(auto row, st.step());
+  if (!row) return Error::not_found(code, message);
   return {};
 }
 

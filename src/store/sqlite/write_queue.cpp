@@ -87,9 +87,8 @@ void WriteQueue::loop() {
 // Runs one cached statement: the savepoint statements run twice per job, and
 // preparing them each time was a measurable part of the writer's time.
 Status WriteQueue::step(std::string_view sql) {
-  auto st = db_->prepare(sql);
-  if (!st) return st.error();
-  return st->run();
+  MC_TRY(auto st, db_->prepare(sql));
+  return st.run();
 }
 
 void WriteQueue::run_group(std::vector<Job>& group) {
