@@ -42,9 +42,9 @@ int main(int argc, char** argv) {
   auto& accounts = backend.accounts();
   auto& catalog = backend.catalog();
   auto& delivery = backend.delivery();
-  auto prov = accounts.create_user("studio", "h", "provider");
-  auto alice = accounts.create_user("alice", "h", "user");
-  auto bob = accounts.create_user("bob", "h", "user");
+  auto prov = accounts.create_user("studio", "h", Role::kProvider);
+  auto alice = accounts.create_user("alice", "h", Role::kUser);
+  auto bob = accounts.create_user("bob", "h", Role::kUser);
   if (!prov || !alice || !bob) throw std::runtime_error("users");
   std::string sha = to_hex(random_bytes(32));
   (void)catalog.put_blob(sha, 42);

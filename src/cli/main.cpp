@@ -55,8 +55,14 @@ int main(int argc, char** argv) {
     if (const char* s = std::getenv("MSGC_SERVER")) g.server = s;
   }
   Session session(g);
-  for (auto& [sub, cmd] : subs) {
-    if (sub->parsed()) return cmd->run(session);
+  try {
+    for (auto& [sub, cmd] : subs) {
+      if (sub->parsed()) return cmd->run(session);
+    }
+  } catch (const std::exception& e) {
+    // libmsgcenter answers with errors, not exceptions; this is the last
+    // guard against a library below it that throws.
+    return report(Error::internal(std::string("unexpected failure: ") + e.what()));
   }
   return usage_error("name a command");
 }

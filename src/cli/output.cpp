@@ -56,7 +56,9 @@ std::string item_line(const wire::InboxItem& item) {
   if (item.kind == wire::ItemKind::kReceipt) {
     return head + "receipt: " + item.sender + " opened your share " + item.share_id + " of " + what;
   }
-  std::string line = head + std::string(wire::item_kind_name(item.kind)) + " from " + item.sender + ": " + what;
+  std::string kind =
+      item.kind == wire::ItemKind::kOther ? item.other_kind : std::string(wire::item_kind_name(item.kind));
+  std::string line = head + kind + " from " + item.sender + ": " + what;
   if (item.kind == wire::ItemKind::kForward) {
     auto chain = item.chain;
     chain.push_back(item.sender);

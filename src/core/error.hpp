@@ -5,7 +5,7 @@
 // ("resource_not_found", see docs/protocol.md) and a message for people.
 //
 // Only the edges know HTTP: the server picks the status for a kind in
-// net/http_error.cpp, and the client reads it back in client/connection.cpp.
+// net/http_error.cpp, and the client reads it back in client/transport/http_status.cpp.
 #pragma once
 
 #include <cassert>
@@ -32,7 +32,7 @@ enum class ErrorKind {
   kInternal,            // a fault of ours
 };
 
-// "invalid_argument", "not_found", ...: for logs and for the C API's JSON.
+// "invalid_argument", "not_found", ...: a kind's name, for logs and messages.
 std::string_view kind_name(ErrorKind kind);
 
 struct Error {

@@ -29,6 +29,9 @@ Result<wire::ResourcePage> list_resources(Connection& conn, const std::optional<
     for (auto& r : page.resources) out.resources.push_back(std::move(r));
     out.next_after = page.next_after;
     if (!page.next_after || static_cast<std::int64_t>(out.resources.size()) >= limit) return out;
+    if (*page.next_after <= after) {
+      return Error{ErrorKind::kInternal, "unexpected_answer", "the server's next page does not move forward"};
+    }
     after = *page.next_after;
   }
 }

@@ -26,6 +26,9 @@ Result<wire::InboxPage> list_inbox(Connection& conn, std::int64_t after, std::in
     MC_TRY(auto answer,
            conn.call("GET", "/v1/inbox?after=" + std::to_string(after) + "&limit=" + std::to_string(want)));
     MC_TRY(auto page, wire::from_json<wire::InboxPage>(answer));
+    if (!page.items.empty() && page.items.front().seq <= after) {
+      return Error{ErrorKind::kInternal, "unexpected_answer", "the server sent items the request did not ask for"};
+    }
     out.head = page.head;
     out.cursor = page.cursor;
     bool full = static_cast<std::int64_t>(page.items.size()) == want;
@@ -89,22 +92,23 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
         if (!*frame) continue;
       }
       backoff = std::chrono::milliseconds(200);
-      auto parsed = wire::parse_frame(**frame);
-      if (!parsed) continue;  // not ours to understand; the next store read covers any item in it
-      if (parsed->type == wire::Frame::Type::kHello) {
+      // A frame that does not parse ends the follow: skipping it could ack
+      // past an item that was never stored.
+      MC_TRY(auto parsed, wire::parse_frame(**frame));
+      if (parsed.type == wire::Frame::Type::kHello) {
         // What the server has for this device: items stored here but not
         // acked before a crash or a lost connection are acked now.
-        acked = parsed->hello.cursor;
+        acked = parsed.hello.cursor;
         if (cursor > acked) unacked = kAckEvery;
         continue;
       }
-      if (parsed->type != wire::Frame::Type::kItem) continue;  // acked, pong, and frames we do not know
-      const wire::InboxItem& item = parsed->item;
+      if (parsed.type != wire::Frame::Type::kItem) continue;  // acked, pong, and frames we do not know
+      const wire::InboxItem& item = parsed.item;
       std::int64_t seq = item.seq;
       const std::string& id = item.id;
       if (seq <= cursor || seen.count(id)) continue;  // redelivered: already handed over
       if (opts.local) {
-        MC_TRY(auto fresh, opts.local->store_item(id, seq, parsed->item_json));
+        MC_TRY(auto fresh, opts.local->store_item(id, seq, parsed.item_json));
         if (!fresh) {  // stored (and so shown) by an earlier run
           cursor = std::max(cursor, seq);
           continue;

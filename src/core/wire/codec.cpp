@@ -14,8 +14,10 @@ std::string_view item_kind_name(ItemKind kind) {
       return "forward";
     case ItemKind::kReceipt:
       return "receipt";
+    case ItemKind::kOther:
+      return "other";
   }
-  return "share";
+  return "other";
 }
 
 std::optional<ItemKind> parse_item_kind(std::string_view name) {
@@ -169,7 +171,7 @@ std::vector<std::string> read_chain(Fields& f) {
 
 // Every field of an item but "id" and "seq", in wire order.
 void add_item_fields(json::object& o, const InboxItem& it) {
-  o["kind"] = item_kind_name(it.kind);
+  o["kind"] = it.kind == ItemKind::kOther ? std::string_view(it.other_kind) : item_kind_name(it.kind);
   o["share_id"] = it.share_id;
   o["sender"] = it.sender;
   o["note"] = it.note;
@@ -357,7 +359,11 @@ Result<InboxItem> from_json<InboxItem>(const json::value& v) {
   InboxItem it;
   it.id = f.str("id");
   it.seq = f.i64("seq");
-  it.kind = read_kind(f);
+  // An item of a kind this program does not know is still an item: it must
+  // not be skipped (a follower would ack past it and lose it).
+  it.other_kind = f.str("kind");
+  it.kind = parse_item_kind(it.other_kind).value_or(ItemKind::kOther);
+  if (it.kind != ItemKind::kOther) it.other_kind.clear();
   it.share_id = f.str("share_id");
   it.sender = f.str("sender");
   it.note = f.str("note");

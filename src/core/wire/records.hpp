@@ -1,5 +1,5 @@
 // The records of the protocol (docs/protocol.md), as plain structs: what
-// server, client library, CLI and C API exchange. codec.hpp turns each into
+// the server, the client library and the CLI exchange. codec.hpp turns each into
 // its JSON and back; nothing else writes these shapes.
 #pragma once
 
@@ -14,8 +14,10 @@
 namespace mc::wire {
 
 // What an inbox item is. "share" and "forward" come from users, "receipt"
-// from the server when a recipient opened a share.
-enum class ItemKind { kShare, kForward, kReceipt };
+// from the server when a recipient opened a share. kOther is a kind this
+// program does not know (a newer server's): such an item still arrives, is
+// stored and shown, with its kind's name in InboxItem::other_kind.
+enum class ItemKind { kShare, kForward, kReceipt, kOther };
 std::string_view item_kind_name(ItemKind kind);
 std::optional<ItemKind> parse_item_kind(std::string_view name);
 
@@ -84,6 +86,7 @@ struct InboxItem {
   std::int64_t created_at = 0;
   std::vector<std::string> chain;  // forwards: earlier senders, original first
   Resource resource;
+  std::string other_kind;  // kOther: the kind's name on the wire
 };
 
 struct InboxPage {

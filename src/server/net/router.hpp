@@ -43,6 +43,9 @@ class Router {
  public:
   Router() = default;
   explicit Router(Authenticate authenticate) : authenticate_(std::move(authenticate)) {}
+  // Routes refer to their router: it stays where it was made.
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
   void add(std::string method, std::string pattern, Access access, Handler h);
   // Where an async handler starts. kInlineFirst: on the I/O thread inside a
