@@ -35,14 +35,14 @@ Status parse_bool(const std::string& key, const std::string& v, bool& out) {
   return Error::invalid_argument("bad_config", key + " must be true or false, not '" + v + "'");
 }
 
-// A numeric setting; `field` picks it out of its section.
-template <class T, class Field>
-Setting number(std::string key, std::string help, Field field, T min) {
+// A numeric setting: `field` of the configuration's `section`.
+template <class T, class Section>
+Setting number(std::string key, std::string help, Section ServerConfig::*section, T Section::*field, T min) {
   return Setting{key, std::move(help),
-                 [key, field, min](ServerConfig& c, const std::string& v) {
-                   return parse_number(key, v, field(c), min);
+                 [key, section, field, min](ServerConfig& c, const std::string& v) {
+                   return parse_number(key, v, c.*section.*field, min);
                  },
-                 [field](const ServerConfig& c) { return std::to_string(field(const_cast<ServerConfig&>(c))); }};
+                 [section, field](const ServerConfig& c) { return std::to_string(c.*section.*field); }};
 }
 
 }  // namespace
@@ -63,29 +63,21 @@ const std::vector<Setting>& settings() {
                 return {};
               },
               [](const ServerConfig& c) { return c.data; }},
-      number<int>(
-          "io_threads", "threads serving network I/O", [](ServerConfig & c) -> auto& { return c.net.io_threads; }, 1),
-      number<int>(
-          "worker_threads", "threads running request handlers (storage, hashing)",
-          [](ServerConfig & c) -> auto& { return c.net.worker_threads; }, 1),
-      number<std::uint64_t>(
-          "json_body_limit", "largest JSON request body, bytes",
-          [](ServerConfig & c) -> auto& { return c.net.json_body_limit; }, 1),
-      number<std::uint64_t>(
-          "upload_limit", "largest blob upload, bytes", [](ServerConfig & c) -> auto& { return c.net.upload_limit; },
-          1),
-      number<std::int64_t>(
-          "token_ttl_seconds", "lifetime of a login token",
-          [](ServerConfig & c) -> auto& { return c.accounts.token_ttl_seconds; }, 1),
-      number<int>(
-          "idle_timeout_seconds", "drop a connection idle for this long",
-          [](ServerConfig & c) -> auto& { return c.net.idle_timeout_seconds; }, 1),
-      number<int>(
-          "stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",
-          [](ServerConfig & c) -> auto& { return c.net.stream_write_timeout_seconds; }, 1),
-      number<int>(
-          "stream_session_check_seconds", "how often an open stream re-checks that its login is valid",
-          [](ServerConfig & c) -> auto& { return c.net.stream_session_check_seconds; }, 1),
+      number<int>("io_threads", "threads serving network I/O", &ServerConfig::net, &net::NetOptions::io_threads, 1),
+      number<int>("worker_threads", "threads running request handlers (storage, hashing)", &ServerConfig::net,
+                  &net::NetOptions::worker_threads, 1),
+      number<std::uint64_t>("json_body_limit", "largest JSON request body, bytes", &ServerConfig::net,
+                            &net::NetOptions::json_body_limit, 1),
+      number<std::uint64_t>("upload_limit", "largest blob upload, bytes", &ServerConfig::net,
+                            &net::NetOptions::upload_limit, 1),
+      number<std::int64_t>("token_ttl_seconds", "lifetime of a login token", &ServerConfig::accounts,
+                           &accounts::AccountsConfig::token_ttl_seconds, 1),
+      number<int>("idle_timeout_seconds", "drop a connection idle for this long", &ServerConfig::net,
+                  &net::NetOptions::idle_timeout_seconds, 1),
+      number<int>("stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",
+                  &ServerConfig::net, &net::NetOptions::stream_write_timeout_seconds, 1),
+      number<int>("stream_session_check_seconds", "how often an open stream re-checks that its login is valid",
+                  &ServerConfig::net, &net::NetOptions::stream_session_check_seconds, 1),
       Setting{"log_level", "trace, debug, info, warn or error",
               [](ServerConfig& c, const std::string& v) -> Status {
                 for (const char* l : {"trace", "debug", "info", "warn", "error"}) {

@@ -6,17 +6,17 @@ namespace mc::delivery {
 
 class LocalBus::Entry final : public Subscription {
  public:
-  Entry(LocalBus& hub, std::int64_t user, std::list<std::shared_ptr<Notify>>::iterator it)
-      : hub_(hub), user_(user), it_(it) {}
+  Entry(LocalBus& bus, std::int64_t user, std::list<std::shared_ptr<Notify>>::iterator it)
+      : bus_(bus), user_(user), it_(it) {}
   ~Entry() override {
-    std::lock_guard lk(hub_.mu_);
-    auto m = hub_.subs_.find(user_);
+    std::lock_guard lk(bus_.mu_);
+    auto m = bus_.subs_.find(user_);
     m->second.erase(it_);
-    if (m->second.empty()) hub_.subs_.erase(m);
+    if (m->second.empty()) bus_.subs_.erase(m);
   }
 
  private:
-  LocalBus& hub_;
+  LocalBus& bus_;
   std::int64_t user_;
   std::list<std::shared_ptr<Notify>>::iterator it_;
 };
