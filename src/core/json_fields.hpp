@@ -14,11 +14,11 @@
 
 namespace mc {
 
-// Parses `body` as one JSON object. Errors: 400 "malformed_json".
+// Parses `body` as one JSON object. Errors: kInvalidArgument "malformed_json".
 Result<boost::json::object> parse_json_object(std::string_view body);
 
-// A string field. Missing and `required` -> 400 "missing_field"; not a
-// string -> 400 "invalid_field"; longer than max_len bytes -> 400
+// A string field. Missing and `required` -> kInvalidArgument "missing_field"; not a
+// string -> kInvalidArgument "invalid_field"; longer than max_len bytes -> kInvalidArgument
 // "field_too_long". Missing and optional -> std::nullopt.
 Result<std::optional<std::string>> string_field(const boost::json::object& obj, std::string_view name, bool required,
                                                 std::size_t max_len);

@@ -11,7 +11,7 @@ namespace mc {
 inline constexpr std::size_t kNetworkIdMin = 3;
 inline constexpr std::size_t kNetworkIdMax = 32;
 
-// Returns ok when `id` is a well-formed network ID, else a 400
+// Returns ok when `id` is a well-formed network ID, else a kInvalidArgument
 // "invalid_network_id" error that names the rule it broke.
 Status validate_network_id(std::string_view id);
 

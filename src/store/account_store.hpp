@@ -14,13 +14,13 @@ class AccountStore {
  public:
   virtual ~AccountStore() = default;
 
-  // Errors: 409 "network_id_taken".
+  // Errors: kAlreadyExists "network_id_taken".
   virtual Result<User> create_user(const std::string& network_id, const std::string& password_hash, Role role) = 0;
   // Creates many users in one transaction (load tests, imports). Errors:
-  // 409 "network_id_taken" and nothing is created.
+  // kAlreadyExists "network_id_taken" and nothing is created.
   virtual Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
                               Role role) = 0;
-  // Errors: 404 "user_not_found".
+  // Errors: kNotFound "user_not_found".
   virtual Result<User> find_user(std::string_view network_id) = 0;
   // The users among `network_ids` that exist, in no particular order.
   virtual Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) = 0;
@@ -39,7 +39,7 @@ class AccountStore {
   };
   // Creates many sessions in one transaction (load tests).
   virtual Status create_sessions(const std::vector<NewSession>& sessions) = 0;
-  // Errors: 404 "session_not_found".
+  // Errors: kNotFound "session_not_found".
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
   virtual Status delete_session(const std::string& token_hash) = 0;
 

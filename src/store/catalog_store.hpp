@@ -20,7 +20,7 @@ class CatalogStore {
 
   // Inserts `r` (id, created_at filled by the caller) published by `publisher_id`.
   virtual Result<Resource> create_resource(const Resource& r, std::int64_t publisher_id) = 0;
-  // Errors: 404 "resource_not_found".
+  // Errors: kNotFound "resource_not_found".
   virtual Result<Resource> get_resource(const std::string& id) = 0;
   // Resources in publishing order after position `after`, optionally of one type.
   virtual Result<ResourcePage> list_resources(const std::optional<std::string>& type, std::int64_t after,

@@ -18,13 +18,13 @@ class DeliveryStore {
   // next sequence number, in one durable transaction: when this returns ok
   // the whole share is committed and fsynced; on error nothing is stored.
   // With a client_id already used by this sender: the stored share, with
-  // replayed = true, if the fingerprint matches; else 409 "client_id_reused".
+  // replayed = true, if the fingerprint matches; else kAlreadyExists "client_id_reused".
   virtual Result<ShareOutcome> create_share(const NewShare& share) = 0;
   // As create_share, without blocking the caller: `done` gets the outcome
   // once it is durable (or failed), on a thread of the store's own. `done`
   // must be quick and must not block.
   virtual void create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) = 0;
-  // Errors: 404 "share_not_found".
+  // Errors: kNotFound "share_not_found".
   virtual Result<Share> get_share(const std::string& share_id) = 0;
   // The share this sender stored under `client_id`, with its fingerprint.
   virtual Result<std::optional<std::pair<Share, std::string>>> find_by_client_id(std::int64_t sender_id,
@@ -32,7 +32,7 @@ class DeliveryStore {
 
   // Items of `user_id` with seq > after, in seq order, at most `limit`.
   virtual Result<std::vector<InboxItem>> list_inbox(std::int64_t user_id, std::int64_t after, int limit) = 0;
-  // Errors: 404 "item_not_found" (also when the item is someone else's).
+  // Errors: kNotFound "item_not_found" (also when the item is someone else's).
   virtual Result<InboxItem> get_item(std::int64_t user_id, const std::string& item_id) = 0;
   // The highest seq in the user's inbox (0 when empty).
   virtual Result<std::int64_t> inbox_head(std::int64_t user_id) = 0;
@@ -40,7 +40,7 @@ class DeliveryStore {
   // The highest seq the device has acked (0 if none).
   virtual Result<std::int64_t> device_cursor(std::int64_t user_id, const std::string& device_id) = 0;
   // Moves the device's cursor forward to `seq` (never back) and marks the
-  // items it covers delivered. Returns the cursor. Errors: 400
+  // items it covers delivered. Returns the cursor. Errors: kFailedPrecondition
   // "ack_beyond_head" when seq is past the newest item.
   virtual Result<std::int64_t> ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) = 0;
 

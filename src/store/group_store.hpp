@@ -15,13 +15,13 @@ class GroupStore {
  public:
   virtual ~GroupStore() = default;
 
-  // Errors: 409 "group_exists".
+  // Errors: kAlreadyExists "group_exists".
   virtual Result<Group> create_group(std::int64_t owner_id, const std::string& name,
                                      const std::vector<std::int64_t>& member_ids) = 0;
   virtual Result<std::vector<Group>> list_groups(std::int64_t owner_id) = 0;
-  // Errors (all below): 404 "group_not_found".
+  // Errors (all below): kNotFound "group_not_found".
   virtual Result<Group> get_group(std::int64_t owner_id, const std::string& name) = 0;
-  // Errors: 400 "too_many_members" past kMaxGroupMembers.
+  // Errors: kInvalidArgument "too_many_members" past kMaxGroupMembers.
   virtual Result<Group> add_group_members(std::int64_t owner_id, const std::string& name,
                                           const std::vector<std::int64_t>& member_ids) = 0;
   virtual Result<Group> remove_group_members(std::int64_t owner_id, const std::string& name,

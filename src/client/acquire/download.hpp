@@ -24,7 +24,7 @@ struct DownloadResult {
 using ProgressFn = std::function<void(std::uint64_t, std::uint64_t)>;
 
 // `out_path` "" saves under the resource's filename in the current directory.
-// Errors: the server's (resource_not_found, ...), 422 "digest_mismatch" when
+// Errors: the server's (resource_not_found, ...), kDataLoss "digest_mismatch" when
 // the bytes do not hash to the resource's SHA-256, network errors (PATH.part
 // is kept so that the next call resumes).
 Result<DownloadResult> download_resource(Connection& conn, const std::string& resource_id, std::string out_path,

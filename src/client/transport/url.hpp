@@ -15,7 +15,7 @@ struct Url {
   std::string text() const;
 };
 
-// Errors: 400 "bad_url" (not http://, bad port). https is not supported yet.
+// Errors: kInvalidArgument "bad_url" (not http://, bad port). https is not supported yet.
 Result<Url> parse_url(const std::string& s);
 
 // Percent-encodes a query value or path segment.

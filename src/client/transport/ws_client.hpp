@@ -15,7 +15,7 @@ namespace mc::client {
 
 class WsClient {
  public:
-  // Connects and completes the handshake. A refused upgrade (401, 404...)
+  // Connects and completes the handshake. A refused upgrade (no login, no such route)
   // is returned as the server's error.
   static Result<std::unique_ptr<WsClient>> connect(const Url& url, const std::string& target,
                                                    const std::string& bearer_token);

@@ -12,7 +12,7 @@ namespace mc::accounts {
 inline constexpr std::size_t kPasswordMin = 8;
 inline constexpr std::size_t kPasswordMax = 1024;
 
-// Errors: 400 "weak_password" when shorter than kPasswordMin, 400
+// Errors: kInvalidArgument "weak_password" when shorter than kPasswordMin, kInvalidArgument
 // "password_too_long" when longer than kPasswordMax.
 Status validate_password(std::string_view password);
 Result<std::string> hash_password(std::string_view password);

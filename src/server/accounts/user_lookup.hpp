@@ -10,8 +10,8 @@
 
 namespace mc::accounts {
 
-// Validates and deduplicates `network_ids`, then looks them up. Errors: 400
-// "invalid_network_id" naming the bad entry; 404 `unknown_code` naming up to
+// Validates and deduplicates `network_ids`, then looks them up. Errors: kInvalidArgument
+// "invalid_network_id" naming the bad entry; kNotFound `unknown_code` naming up to
 // ten unknown IDs. The result is in no particular order.
 Result<std::vector<store::UserRef>> resolve_users(store::AccountStore& accounts,
                                                   const std::vector<std::string>& network_ids,

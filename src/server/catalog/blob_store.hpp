@@ -27,10 +27,10 @@ class BlobWriter {
   BlobWriter(const BlobWriter&) = delete;
   BlobWriter& operator=(const BlobWriter&) = delete;
 
-  // Errors: 413 "body_too_large" past max_size; 500 on a disk error.
+  // Errors: kTooLarge "body_too_large" past max_size; kInternal on a disk error.
   Status write(const char* data, std::size_t size);
   // Makes the blob durable under its hash. With `expected_sha256`, a blob
-  // whose bytes hash differently is discarded: 422 "digest_mismatch".
+  // whose bytes hash differently is discarded: kDataLoss "digest_mismatch".
   Result<StoredBlob> commit(const std::optional<std::string>& expected_sha256);
 
  private:

@@ -27,7 +27,7 @@ Resource read_resource(const Statement& st, int first_col);
 std::vector<std::string> strings_from_json(const std::string& text);
 std::string strings_to_json(const std::vector<std::string>& list);
 
-// Runs a statement that yields one row; 404 `code` if it yields none.
+// Runs a statement that yields one row; kNotFound `code` if it yields none.
 Status step_one(Statement& st, const char* code, const std::string& message);
 
 }  // namespace mc::store::sqlite
