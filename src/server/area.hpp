@@ -49,6 +49,14 @@ class Area {
   virtual ~Area() = default;
 };
 
+// An area whose only state is the context its routes hold by reference.
+template <class Context>
+class ContextArea final : public Area {
+ public:
+  explicit ContextArea(Context c) : context(std::move(c)) {}
+  Context context;
+};
+
 using AreaFactory = std::function<Result<std::unique_ptr<Area>>(AreaContext&)>;
 
 struct RegisteredArea {

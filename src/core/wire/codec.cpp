@@ -97,6 +97,16 @@ class Fields {
   }
   // A nested value, required.
   const json::value* sub(std::string_view key) { return get(key); }
+  // An array of records, each read by from_json<T>.
+  template <class T>
+  std::vector<T> records(std::string_view key) {
+    std::vector<T> out;
+    const auto* v = get(key);
+    if (!v) return out;
+    if (!v->is_array()) return fail(key, "is not an array"), out;
+    for (const auto& e : v->as_array()) out.push_back(take(from_json<T>(e)));
+    return out;
+  }
   bool present(std::string_view key) const {
     if (!obj_) return false;
     const auto* v = obj_->if_contains(key);
@@ -322,11 +332,7 @@ template <>
 Result<ResourcePage> from_json<ResourcePage>(const json::value& v) {
   Fields f(v, "resource page");
   ResourcePage p;
-  if (const auto* list = f.sub("resources")) {
-    if (!list->is_array()) f.fail("resources", "is not an array");
-    else
-      for (const auto& r : list->as_array()) p.resources.push_back(f.take(from_json<Resource>(r)));
-  }
+  p.resources = f.records<Resource>("resources");
   p.next_after = f.opt_i64("next_after");
   return finish(f, p);
 }
@@ -377,11 +383,7 @@ template <>
 Result<InboxPage> from_json<InboxPage>(const json::value& v) {
   Fields f(v, "inbox page");
   InboxPage p;
-  if (const auto* list = f.sub("items")) {
-    if (!list->is_array()) f.fail("items", "is not an array");
-    else
-      for (const auto& it : list->as_array()) p.items.push_back(f.take(from_json<InboxItem>(it)));
-  }
+  p.items = f.records<InboxItem>("items");
   p.head = f.i64("head");
   p.cursor = f.i64("cursor");
   return finish(f, p);
@@ -403,11 +405,7 @@ Result<ShareReceipts> from_json<ShareReceipts>(const json::value& v) {
   Fields f(v, "receipts");
   ShareReceipts r;
   r.share_id = f.str("share_id");
-  if (const auto* list = f.sub("receipts")) {
-    if (!list->is_array()) f.fail("receipts", "is not an array");
-    else
-      for (const auto& x : list->as_array()) r.receipts.push_back(f.take(from_json<Receipt>(x)));
-  }
+  r.receipts = f.records<Receipt>("receipts");
   return finish(f, r);
 }
 

@@ -8,14 +8,8 @@ namespace mc::accounts {
 
 namespace {
 
-class AccountsArea final : public server::Area {
- public:
-  explicit AccountsArea(AccountContext c) : context(c) {}
-  AccountContext context;
-};
-
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
-  auto area = std::make_unique<AccountsArea>(
+  auto area = std::make_unique<server::ContextArea<AccountContext>>(
       AccountContext{ctx.stores.accounts(), ctx.auth, ctx.config.accounts.token_ttl_seconds});
   register_account_routes(ctx.router, area->context);
   return std::unique_ptr<server::Area>(std::move(area));

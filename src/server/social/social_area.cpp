@@ -7,15 +7,10 @@ namespace mc::social {
 
 namespace {
 
-class SocialArea final : public server::Area {
- public:
-  explicit SocialArea(GroupContext c) : groups(c) {}
-  GroupContext groups;
-};
-
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
-  auto area = std::make_unique<SocialArea>(GroupContext{ctx.stores.accounts(), ctx.stores.groups()});
-  register_group_routes(ctx.router, area->groups);
+  auto area =
+      std::make_unique<server::ContextArea<GroupContext>>(GroupContext{ctx.stores.accounts(), ctx.stores.groups()});
+  register_group_routes(ctx.router, area->context);
   return std::unique_ptr<server::Area>(std::move(area));
 }
 
