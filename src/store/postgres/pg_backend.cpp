@@ -1,0 +1,29 @@
+#include "store/postgres/pg_backend.hpp"
+
+#include "store/postgres/pg_stores.hpp"
+
+namespace mc::store::postgres {
+
+Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int connections) {
+  // In this order: an area's tables may refer to those of an area before it.
+  std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(),
+                                          &groups_schema()};
+  std::unique_ptr<PgBackend> b(new PgBackend());
+  MC_TRY(b->engine_, PgEngine::open(url, schemas, connections));
+  b->accounts_ = std::make_unique<PgAccountStore>(*b->engine_);
+  b->catalog_ = std::make_unique<PgCatalogStore>(*b->engine_);
+  b->delivery_ = std::make_unique<PgDeliveryStore>(*b->engine_);
+  b->groups_ = std::make_unique<PgGroupStore>(*b->engine_);
+  return b;
+}
+
+// The engine's writer threads finish before the stores they call go.
+PgBackend::~PgBackend() { engine_.reset(); }
+
+AccountStore& PgBackend::accounts() { return *accounts_; }
+CatalogStore& PgBackend::catalog() { return *catalog_; }
+DeliveryStore& PgBackend::delivery() { return *delivery_; }
+GroupStore& PgBackend::groups() { return *groups_; }
+void PgBackend::flush_writes() { engine_->flush(); }
+
+}  // namespace mc::store::postgres

@@ -1,0 +1,40 @@
+// The scale-out backend: every area's store on one PostgreSQL database,
+// shared by any number of msgcenterd nodes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/backend.hpp"
+
+namespace mc::store::postgres {
+
+class PgEngine;
+class PgAccountStore;
+class PgCatalogStore;
+class PgDeliveryStore;
+class PgGroupStore;
+
+class PgBackend final : public Backend {
+ public:
+  // Connects to `url` (a libpq connection URI: postgres://USER@HOST:PORT/DB)
+  // and brings every area's schema up to date.
+  static Result<std::unique_ptr<PgBackend>> open(const std::string& url, int connections = 8);
+  ~PgBackend() override;
+
+  AccountStore& accounts() override;
+  CatalogStore& catalog() override;
+  DeliveryStore& delivery() override;
+  GroupStore& groups() override;
+  void flush_writes() override;
+
+ private:
+  PgBackend() = default;
+  std::unique_ptr<PgEngine> engine_;
+  std::unique_ptr<PgAccountStore> accounts_;
+  std::unique_ptr<PgCatalogStore> catalog_;
+  std::unique_ptr<PgDeliveryStore> delivery_;
+  std::unique_ptr<PgGroupStore> groups_;
+};
+
+}  // namespace mc::store::postgres

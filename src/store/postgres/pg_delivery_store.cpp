@@ -1,0 +1,321 @@
+// PgDeliveryStore: shares, inboxes, device cursors and receipts on
+// PostgreSQL, with many nodes writing at once.
+//
+// Gapless seqs: a share locks its recipients' rows (in id order, so that two
+// shares cannot deadlock) and bumps their heads in its transaction. Another
+// share to the same user waits for that lock, so it takes the next seq only
+// after the first has committed or rolled back: no gap, no duplicate, and a
+// crash before the commit leaves neither head nor item.
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "store/postgres/pg_stores.hpp"
+#include "store/rules/delivery_rules.hpp"
+
+namespace mc::store::postgres {
+
+const PgSchema& delivery_schema() {
+  static const PgSchema schema{"delivery",
+                               {
+                                   R"sql(
+CREATE TABLE shares (
+  id              TEXT PRIMARY KEY,
+  sender_id       BIGINT NOT NULL REFERENCES users(id),
+  resource_id     TEXT NOT NULL REFERENCES resources(id),
+  note            TEXT NOT NULL,
+  created_at      BIGINT NOT NULL,
+  kind            TEXT NOT NULL DEFAULT 'share',
+  client_id       TEXT,
+  fingerprint     TEXT,
+  parent_share_id TEXT REFERENCES shares(id),
+  chain           TEXT NOT NULL DEFAULT '[]'  -- JSON: earlier senders, original first
+);
+CREATE UNIQUE INDEX shares_by_client_id ON shares(sender_id, client_id) WHERE client_id IS NOT NULL;
+CREATE TABLE inbox_items (
+  user_id         BIGINT NOT NULL REFERENCES users(id),
+  seq             BIGINT NOT NULL,
+  id              TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL,
+  share_id        TEXT REFERENCES shares(id),
+  created_at      BIGINT NOT NULL,
+  delivered_at    BIGINT,
+  opened_at       BIGINT,
+  receipt_user_id BIGINT REFERENCES users(id),  -- kind 'receipt': who opened
+  PRIMARY KEY (user_id, seq)
+);
+CREATE INDEX inbox_items_by_share ON inbox_items(share_id);
+CREATE TABLE device_cursors (
+  user_id    BIGINT NOT NULL REFERENCES users(id),
+  device_id  TEXT NOT NULL,
+  acked_seq  BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, device_id)
+);
+)sql",
+                               }};
+  return schema;
+}
+
+namespace {
+
+using wire::ItemKind;
+
+// An inbox item with its share, sender and resource. A receipt's "sender" is
+// the recipient who opened; its share is the share it reports on.
+const std::string kItemSelect =
+    "SELECT i.id, i.seq, i.kind, i.share_id, i.created_at, "
+    "CASE WHEN i.kind = 'receipt' THEN '' ELSE s.note END, "
+    "CASE WHEN i.kind = 'receipt' THEN ru.network_id ELSE su.network_id END, s.chain, " +
+    std::string(kResourceColumns) +
+    " FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users su ON su.id = s.sender_id "
+    "LEFT JOIN users ru ON ru.id = i.receipt_user_id JOIN resources r ON r.id = s.resource_id " +
+    kResourceJoins + " ";
+
+InboxItem read_item(const Rows& rows, int r) {
+  InboxItem it;
+  it.id = rows.text(r, 0);
+  it.seq = rows.int64(r, 1);
+  it.kind = wire::parse_item_kind(rows.text(r, 2)).value_or(ItemKind::kShare);
+  it.share_id = rows.text(r, 3);
+  it.created_at = rows.int64(r, 4);
+  it.note = rows.text(r, 5);
+  it.sender = rows.text(r, 6);
+  it.chain = strings_from_json(rows.text(r, 7));
+  it.resource = read_resource(rows, r, 8);
+  return it;
+}
+
+Result<Share> load_share(pg::Connection& c, const std::string& id) {
+  MC_TRY(auto rows, c.query("SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, "
+                            "s.created_at FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = $1",
+                            {id}));
+  if (rows.empty()) return Error::not_found("share_not_found", "no share with id '" + id + "'");
+  Share sh{rows.text(0, 0),
+           rows.int64(0, 1),
+           rows.text(0, 2),
+           rows.text(0, 3),
+           rows.text(0, 4),
+           wire::parse_item_kind(rows.text(0, 5)).value_or(ItemKind::kShare),
+           strings_from_json(rows.text(0, 6)),
+           {},
+           rows.int64(0, 7)};
+  MC_TRY(auto rs, c.query("SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
+                          "WHERE i.share_id = $1 AND i.kind != 'receipt' ORDER BY u.network_id",
+                          {id}));
+  for (int i = 0; i < rs.size(); ++i) sh.recipients.push_back(rs.text(i, 0));
+  return sh;
+}
+
+// Locks the users' rows in id order and bumps their heads. Returns each
+// user's new seq. Errors: kNotFound "user_not_found" if one is missing.
+Result<std::unordered_map<std::int64_t, std::int64_t>> bump_heads(pg::Connection& c, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  std::string arr = pg::int_array(ids);
+  MC_TRY_STATUS(c.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", {arr}));
+  MC_TRY(auto rows,
+         c.query("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ANY($1::bigint[]) RETURNING id, inbox_head",
+                 {arr}));
+  std::unordered_map<std::int64_t, std::int64_t> seq_of;
+  for (int i = 0; i < rows.size(); ++i) seq_of[rows.int64(i, 0)] = rows.int64(i, 1);
+  if (seq_of.size() != ids.size()) return Error::not_found("user_not_found", "recipient vanished");
+  return seq_of;
+}
+
+// Appends one item per user, each with the user's next seq, in the caller's
+// transaction.
+Result<std::vector<Delivery>> append_items(pg::Connection& c, const std::vector<std::int64_t>& user_ids, ItemKind kind,
+                                           const std::string& share_id, std::int64_t created_at,
+                                           std::optional<std::int64_t> receipt_user) {
+  MC_TRY(auto seq_of, bump_heads(c, user_ids));
+  std::vector<Delivery> out;
+  std::vector<std::int64_t> users, seqs;
+  std::vector<std::string> ids;
+  for (auto uid : user_ids) {
+    Delivery d{uid, seq_of[uid], new_id("i_")};
+    users.push_back(d.user_id);
+    seqs.push_back(d.seq);
+    ids.push_back(d.item_id);
+    out.push_back(std::move(d));
+  }
+  Param receipt = receipt_user ? Param(std::to_string(*receipt_user)) : Param();
+  MC_TRY_STATUS(c.query(
+      "INSERT INTO inbox_items (user_id, seq, id, kind, share_id, created_at, receipt_user_id) "
+      "SELECT u, s, i, $4, $5, $6, $7::bigint FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(u, s, i)",
+      {pg::int_array(users), pg::int_array(seqs), pg::text_array(ids), std::string(wire::item_kind_name(kind)),
+       share_id, std::to_string(created_at), receipt}));
+  return out;
+}
+
+// The share this sender stored under `client_id`, as a replay of `share`.
+Result<std::optional<ShareOutcome>> replay_of(pg::Connection& c, const NewShare& share) {
+  MC_TRY(auto seen, c.query("SELECT id, fingerprint FROM shares WHERE sender_id = $1 AND client_id = $2",
+                            {std::to_string(share.sender_id), *share.client_id}));
+  if (seen.empty()) return std::optional<ShareOutcome>{};
+  MC_TRY_STATUS(rules::check_replay(*share.client_id, seen.text(0, 1), share.fingerprint));
+  MC_TRY(auto stored, load_share(c, seen.text(0, 0)));
+  return std::optional<ShareOutcome>(ShareOutcome{std::move(stored), true, {}});
+}
+
+Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
+  if (share.client_id) {
+    MC_TRY(auto replay, replay_of(c, share));
+    if (replay) return std::move(*replay);
+  }
+  Param client_id = share.client_id ? Param(*share.client_id) : Param();
+  Param parent = share.parent_share_id ? Param(*share.parent_share_id) : Param();
+  MC_TRY(auto inserted,
+         c.query("INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
+                 "parent_share_id, chain) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                 "ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id",
+                 {share.id, std::to_string(share.sender_id), share.resource_id, share.note,
+                  std::to_string(share.created_at), std::string(wire::item_kind_name(share.kind)), client_id,
+                  share.fingerprint, parent, strings_to_json(share.chain)}));
+  if (inserted.empty()) {
+    // Another node stored this client_id between our check and our insert;
+    // the insert waited for it to commit, so now we see it.
+    MC_TRY(auto replay, replay_of(c, share));
+    if (replay) return std::move(*replay);
+    return Error::unavailable("retry", "a concurrent send with this client_id was rolled back");
+  }
+  ShareOutcome out;
+  MC_TRY(out.deliveries, append_items(c, share.recipient_ids, share.kind, share.id, share.created_at, std::nullopt));
+  out.share = Share{share.id,   share.sender_id, share.sender, share.resource_id, share.note,
+                    share.kind, share.chain,     share.recipient_names, share.created_at};
+  std::sort(out.share.recipients.begin(), out.share.recipients.end());
+  return out;
+}
+
+}  // namespace
+
+Result<ShareOutcome> PgDeliveryStore::create_share(const NewShare& share) {
+  return e_.transact<ShareOutcome>([&](pg::Connection& c) { return store_share(c, share); });
+}
+
+void PgDeliveryStore::create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) {
+  e_.submit([this, share = std::move(share), done = std::move(done)] { done(create_share(share)); });
+}
+
+Result<Share> PgDeliveryStore::get_share(const std::string& share_id) {
+  return e_.read<Share>([&](pg::Connection& c) { return load_share(c, share_id); });
+}
+
+Result<std::optional<std::pair<Share, std::string>>> PgDeliveryStore::find_by_client_id(std::int64_t sender_id,
+                                                                                      const std::string& client_id) {
+  using Found = std::optional<std::pair<Share, std::string>>;
+  return e_.read<Found>([&](pg::Connection& c) -> Result<Found> {
+    MC_TRY(auto rows, c.query("SELECT id, fingerprint FROM shares WHERE sender_id = $1 AND client_id = $2",
+                              {std::to_string(sender_id), client_id}));
+    if (rows.empty()) return Found{};
+    MC_TRY(auto share, load_share(c, rows.text(0, 0)));
+    return Found(std::make_pair(std::move(share), rows.text(0, 1)));
+  });
+}
+
+Result<std::vector<InboxItem>> PgDeliveryStore::list_inbox(std::int64_t user_id, std::int64_t after, int limit) {
+  return e_.read<std::vector<InboxItem>>([&](pg::Connection& c) -> Result<std::vector<InboxItem>> {
+    MC_TRY(auto rows, c.query(kItemSelect + "WHERE i.user_id = $1 AND i.seq > $2 ORDER BY i.seq LIMIT $3",
+                              {std::to_string(user_id), std::to_string(after), std::to_string(limit)}));
+    std::vector<InboxItem> items;
+    for (int i = 0; i < rows.size(); ++i) items.push_back(read_item(rows, i));
+    return items;
+  });
+}
+
+Result<InboxItem> PgDeliveryStore::get_item(std::int64_t user_id, const std::string& item_id) {
+  return e_.read<InboxItem>([&](pg::Connection& c) -> Result<InboxItem> {
+    MC_TRY(auto rows, c.query(kItemSelect + "WHERE i.user_id = $1 AND i.id = $2", {std::to_string(user_id), item_id}));
+    if (rows.empty()) return Error::not_found("item_not_found", "no item '" + item_id + "' in your inbox");
+    return read_item(rows, 0);
+  });
+}
+
+Result<std::int64_t> PgDeliveryStore::inbox_head(std::int64_t user_id) {
+  return e_.read<std::int64_t>([&](pg::Connection& c) -> Result<std::int64_t> {
+    MC_TRY(auto rows, c.query("SELECT inbox_head FROM users WHERE id = $1", {std::to_string(user_id)}));
+    if (rows.empty()) return Error::not_found("user_not_found", "no such user");
+    return rows.int64(0, 0);
+  });
+}
+
+Result<std::int64_t> PgDeliveryStore::device_cursor(std::int64_t user_id, const std::string& device_id) {
+  return e_.read<std::int64_t>([&](pg::Connection& c) -> Result<std::int64_t> {
+    MC_TRY(auto rows, c.query("SELECT acked_seq FROM device_cursors WHERE user_id = $1 AND device_id = $2",
+                              {std::to_string(user_id), device_id}));
+    return rows.empty() ? std::int64_t{0} : rows.int64(0, 0);
+  });
+}
+
+Result<std::int64_t> PgDeliveryStore::ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) {
+  return e_.transact<std::int64_t>([&](pg::Connection& c) -> Result<std::int64_t> {
+    std::string uid = std::to_string(user_id);
+    MC_TRY(auto head, c.query("SELECT inbox_head FROM users WHERE id = $1", {uid}));
+    if (head.empty()) return Error::not_found("user_not_found", "no such user");
+    MC_TRY(auto cur, c.query("SELECT acked_seq FROM device_cursors WHERE user_id = $1 AND device_id = $2 FOR UPDATE",
+                             {uid, device_id}));
+    std::int64_t old = cur.empty() ? 0 : cur.int64(0, 0);
+    MC_TRY(auto move, rules::plan_ack(seq, head.int64(0, 0), old));
+    if (!move.moved) return move.cursor;
+    std::string now = std::to_string(now_ms());
+    // GREATEST: a racing first ack of the same device never moves it back.
+    MC_TRY(auto up, c.query("INSERT INTO device_cursors AS d (user_id, device_id, acked_seq, updated_at) "
+                            "VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, device_id) DO UPDATE SET "
+                            "acked_seq = GREATEST(d.acked_seq, excluded.acked_seq), updated_at = excluded.updated_at "
+                            "RETURNING acked_seq",
+                            {uid, device_id, std::to_string(move.cursor), now}));
+    MC_TRY_STATUS(c.query("UPDATE inbox_items SET delivered_at = $1 WHERE user_id = $2 AND seq > $3 AND seq <= $4 "
+                          "AND delivered_at IS NULL",
+                          {now, uid, std::to_string(old), std::to_string(move.cursor)}));
+    return up.int64(0, 0);
+  });
+}
+
+Result<OpenOutcome> PgDeliveryStore::mark_opened(std::int64_t user_id, const std::string& item_id) {
+  return e_.transact<OpenOutcome>([&](pg::Connection& c) -> Result<OpenOutcome> {
+    std::string uid = std::to_string(user_id);
+    MC_TRY(auto rows, c.query("SELECT i.kind, i.opened_at IS NOT NULL, i.share_id, s.sender_id, u.send_receipts "
+                              "FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users u ON u.id = i.user_id "
+                              "WHERE i.user_id = $1 AND i.id = $2 FOR UPDATE OF i",
+                              {uid, item_id}));
+    if (rows.empty()) return Error::not_found("item_not_found", "no item '" + item_id + "' in your inbox");
+    std::string share_id = rows.text(0, 2);
+    rules::OpenedItem opened{wire::parse_item_kind(rows.text(0, 0)).value_or(ItemKind::kReceipt), rows.boolean(0, 1),
+                             rows.boolean(0, 4), rows.int64(0, 3), user_id};
+    OpenOutcome out;
+    if (opened.already_opened) return out;
+    out.first_open = true;
+    std::int64_t now = now_ms();
+    MC_TRY_STATUS(c.query("UPDATE inbox_items SET opened_at = $1, delivered_at = coalesce(delivered_at, $1) "
+                          "WHERE user_id = $2 AND id = $3",
+                          {std::to_string(now), uid, item_id}));
+    if (rules::receipt_owed(opened)) {
+      MC_TRY_STATUS(append_items(c, {opened.sender_id}, ItemKind::kReceipt, share_id, now, user_id));
+      out.notify_user = opened.sender_id;
+    }
+    return out;
+  });
+}
+
+Result<std::vector<Receipt>> PgDeliveryStore::receipts(const std::string& share_id) {
+  return e_.read<std::vector<Receipt>>([&](pg::Connection& c) -> Result<std::vector<Receipt>> {
+    MC_TRY(auto rows, c.query("SELECT u.network_id, u.send_receipts, i.delivered_at, i.opened_at FROM inbox_items i "
+                              "JOIN users u ON u.id = i.user_id WHERE i.share_id = $1 AND i.kind != 'receipt' "
+                              "ORDER BY u.network_id",
+                              {share_id}));
+    std::vector<Receipt> out;
+    for (int i = 0; i < rows.size(); ++i) {
+      Receipt r;
+      r.network_id = rows.text(i, 0);
+      r.hidden = !rows.boolean(i, 1);
+      if (!r.hidden) {
+        if (!rows.is_null(i, 2)) r.delivered_at = rows.int64(i, 2);
+        if (!rows.is_null(i, 3)) r.opened_at = rows.int64(i, 3);
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+}  // namespace mc::store::postgres

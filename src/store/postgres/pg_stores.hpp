@@ -1,0 +1,111 @@
+// Internal to store/postgres/: the four area stores on PostgreSQL, each with
+// its schema, and the row readers they share.
+#pragma once
+
+#include <mutex>
+#include <unordered_map>
+
+#include "store/account_store.hpp"
+#include "store/catalog_store.hpp"
+#include "store/delivery_store.hpp"
+#include "store/group_store.hpp"
+#include "store/postgres/pg_engine.hpp"
+
+namespace mc::store::postgres {
+
+const PgSchema& accounts_schema();
+const PgSchema& catalog_schema();
+const PgSchema& delivery_schema();
+const PgSchema& groups_schema();
+
+inline constexpr const char* kUserColumns = "u.id, u.network_id, u.password_hash, u.role, u.created_at, u.send_receipts";
+User read_user(const Rows& rows, int row, int col);
+inline constexpr const char* kResourceColumns =
+    "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position";
+inline constexpr int kResourcePositionColumn = 10;
+inline constexpr const char* kResourceJoins =
+    "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
+Resource read_resource(const Rows& rows, int row, int col);
+std::vector<std::string> strings_from_json(const std::string& text);
+std::string strings_to_json(const std::vector<std::string>& list);
+
+class PgAccountStore final : public AccountStore {
+ public:
+  explicit PgAccountStore(PgEngine& e) : e_(e) {}
+  Result<User> create_user(const std::string& network_id, const std::string& password_hash, Role role) override;
+  Status create_users(const std::vector<std::string>& network_ids, const std::string& password_hash,
+                      Role role) override;
+  Result<User> find_user(std::string_view network_id) override;
+  Result<std::vector<User>> find_users(const std::vector<std::string>& network_ids) override;
+  Result<std::vector<UserRef>> find_user_refs(const std::vector<std::string>& network_ids) override;
+  Status create_session(const std::string& token_hash, std::int64_t user_id, const std::string& device_id,
+                        std::int64_t expires_at) override;
+  Status create_sessions(const std::vector<NewSession>& sessions) override;
+  Result<Session> find_session(const std::string& token_hash) override;
+  Status delete_session(const std::string& token_hash) override;
+  Status set_send_receipts(std::int64_t user_id, bool on) override;
+
+ private:
+  PgEngine& e_;
+  // network ID -> user id: users are never renamed or deleted.
+  static constexpr std::size_t kUserCacheSize = 200000;
+  std::mutex user_cache_mu_;
+  std::unordered_map<std::string, std::int64_t> user_cache_;
+};
+
+class PgCatalogStore final : public CatalogStore {
+ public:
+  explicit PgCatalogStore(PgEngine& e) : e_(e) {}
+  Status put_blob(const std::string& sha256, std::int64_t size) override;
+  Result<std::optional<std::int64_t>> blob_size(const std::string& sha256) override;
+  Result<Resource> create_resource(const Resource& r, std::int64_t publisher_id) override;
+  Result<Resource> get_resource(const std::string& id) override;
+  Result<ResourcePage> list_resources(const std::optional<std::string>& type, std::int64_t after, int limit) override;
+  Result<std::int64_t> count_resources() override;
+
+ private:
+  PgEngine& e_;
+  // Published resources never change (there is no update or delete).
+  static constexpr std::size_t kResourceCacheSize = 10000;
+  std::mutex resource_cache_mu_;
+  std::unordered_map<std::string, Resource> resource_cache_;
+};
+
+class PgDeliveryStore final : public DeliveryStore {
+ public:
+  explicit PgDeliveryStore(PgEngine& e) : e_(e) {}
+  Result<ShareOutcome> create_share(const NewShare& share) override;
+  void create_share_async(NewShare share, std::function<void(Result<ShareOutcome>)> done) override;
+  Result<Share> get_share(const std::string& share_id) override;
+  Result<std::optional<std::pair<Share, std::string>>> find_by_client_id(std::int64_t sender_id,
+                                                                         const std::string& client_id) override;
+  Result<std::vector<InboxItem>> list_inbox(std::int64_t user_id, std::int64_t after, int limit) override;
+  Result<InboxItem> get_item(std::int64_t user_id, const std::string& item_id) override;
+  Result<std::int64_t> inbox_head(std::int64_t user_id) override;
+  Result<std::int64_t> device_cursor(std::int64_t user_id, const std::string& device_id) override;
+  Result<std::int64_t> ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) override;
+  Result<OpenOutcome> mark_opened(std::int64_t user_id, const std::string& item_id) override;
+  Result<std::vector<Receipt>> receipts(const std::string& share_id) override;
+
+ private:
+  PgEngine& e_;
+};
+
+class PgGroupStore final : public GroupStore {
+ public:
+  explicit PgGroupStore(PgEngine& e) : e_(e) {}
+  Result<Group> create_group(std::int64_t owner_id, const std::string& name,
+                             const std::vector<std::int64_t>& member_ids) override;
+  Result<std::vector<Group>> list_groups(std::int64_t owner_id) override;
+  Result<Group> get_group(std::int64_t owner_id, const std::string& name) override;
+  Result<Group> add_group_members(std::int64_t owner_id, const std::string& name,
+                                  const std::vector<std::int64_t>& member_ids) override;
+  Result<Group> remove_group_members(std::int64_t owner_id, const std::string& name,
+                                     const std::vector<std::int64_t>& member_ids) override;
+  Status delete_group(std::int64_t owner_id, const std::string& name) override;
+
+ private:
+  PgEngine& e_;
+};
+
+}  // namespace mc::store::postgres
