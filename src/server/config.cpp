@@ -45,6 +45,16 @@ Setting number(std::string key, std::string help, Section ServerConfig::*section
                  [section, field](const ServerConfig& c) { return std::to_string(c.*section.*field); }};
 }
 
+// postgres://user:secret@host/db -> postgres://user:***@host/db
+std::string mask_password(const std::string& url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 }  // namespace
 
 const std::vector<Setting>& settings() {
@@ -63,6 +73,21 @@ const std::vector<Setting>& settings() {
                 return {};
               },
               [](const ServerConfig& c) { return c.data; }},
+      Setting{"store", "storage: empty for SQLite under data, or a postgres://USER@HOST:PORT/DB URL (scale-out)",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                if (!v.empty() && !is_postgres_url(v)) {
+                  return Error::invalid_argument("bad_config", "store must be empty (SQLite) or a postgres:// URL");
+                }
+                c.store = v;
+                return {};
+              },
+              [](const ServerConfig& c) { return mask_password(c.store); }},
+      Setting{"blobs", "blob directory (default: DATA/blobs); with several nodes, one they all mount",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                c.blobs = v;
+                return {};
+              },
+              [](const ServerConfig& c) { return blobs_dir(c); }},
       number<int>("io_threads", "threads serving network I/O", &ServerConfig::net, &net::NetOptions::io_threads, 1),
       number<int>("worker_threads", "threads running request handlers (storage, hashing)", &ServerConfig::net,
                   &net::NetOptions::worker_threads, 1),
@@ -147,6 +172,12 @@ std::string describe(const ServerConfig& cfg) {
   std::string out;
   for (const auto& s : settings()) out += (out.empty() ? "" : " ") + s.key + "=" + s.show(cfg);
   return out;
+}
+
+std::string blobs_dir(const ServerConfig& cfg) { return cfg.blobs.empty() ? cfg.data + "/blobs" : cfg.blobs; }
+
+bool is_postgres_url(const std::string& s) {
+  return s.rfind("postgres://", 0) == 0 || s.rfind("postgresql://", 0) == 0;
 }
 
 }  // namespace mc::server

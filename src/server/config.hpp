@@ -16,7 +16,12 @@
 namespace mc::server {
 
 struct ServerConfig {
-  std::string data = "./data";  // the SQLite database and the blobs
+  std::string data = "./data";  // the SQLite database and the blobs, unless store and blobs say otherwise
+  // "" (the default): SQLite in DATA/msgcenter.db. A postgres:// URL: the
+  // scale-out store on PostgreSQL, which several nodes may share.
+  std::string store;
+  // "": DATA/blobs. With several nodes, a directory they all mount.
+  std::string blobs;
   std::string log_level = "info";
   bool demo = false;  // seed demo accounts and a demo catalog into an empty store
   net::NetOptions net;
@@ -42,7 +47,12 @@ Status apply_config_file(ServerConfig& cfg, const std::string& path);
 // Applies MSGCENTER_* variables that are set.
 Status apply_environment(ServerConfig& cfg);
 
-// "key=value ..." for the start-up log line.
+// "key=value ..." for the start-up log line (a password in `store` masked).
 std::string describe(const ServerConfig& cfg);
+
+// Where the blobs live: `blobs`, else DATA/blobs.
+std::string blobs_dir(const ServerConfig& cfg);
+// Whether `store` names PostgreSQL.
+bool is_postgres_url(const std::string& s);
 
 }  // namespace mc::server

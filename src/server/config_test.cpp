@@ -77,5 +77,20 @@ TEST(ConfigTest, AFileAndTheEnvironmentApplyInOrder) {
   fs::remove(file);
 }
 
+TEST(ConfigTest, StoreIsSQLiteUnlessAPostgresUrlAndItsPasswordIsNeverShown) {
+  ServerConfig cfg;
+  EXPECT_EQ(blobs_dir(cfg), "./data/blobs");
+  ASSERT_TRUE(setting("store").set(cfg, "postgres://mc:s3cret@db.example:5432/msgcenter"));
+  ASSERT_TRUE(setting("blobs").set(cfg, "/mnt/blobs"));
+  EXPECT_TRUE(is_postgres_url(cfg.store));
+  EXPECT_EQ(blobs_dir(cfg), "/mnt/blobs");
+  std::string shown = describe(cfg);
+  EXPECT_EQ(shown.find("s3cret"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("store=postgres://mc:***@db.example:5432/msgcenter"), std::string::npos) << shown;
+  auto bad = setting("store").set(cfg, "mysql://x");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "bad_config");
+}
+
 }  // namespace
 }  // namespace mc::server

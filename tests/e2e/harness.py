@@ -72,15 +72,25 @@ class Server:
             self.proc.wait(timeout=15)
         return self.proc.returncode
 
+    def store_args(self):
+        """The storage options of this server (--store, --blobs), for its admin commands."""
+        out = []
+        for i, a in enumerate(self.extra_args):
+            if a in ("--store", "--blobs") and i + 1 < len(self.extra_args):
+                out += [a, self.extra_args[i + 1]]
+        return out
+
     def add_user(self, network_id, password, role="user"):
-        r = subprocess.run([MSGCENTERD, "--data", self.data, "user", "add", network_id, "--role", role],
+        r = subprocess.run([MSGCENTERD, "--data", self.data] + self.store_args() +
+                           ["user", "add", network_id, "--role", role],
                            input=password + "\n", capture_output=True, text=True, timeout=30)
         if r.returncode != 0:
             raise RuntimeError("user add failed: " + r.stderr)
 
     def add_many(self, prefix, count, password, tokens_out=None):
         extra = ["--tokens-out", tokens_out] if tokens_out else []
-        r = subprocess.run([MSGCENTERD, "--data", self.data, "user", "add-many", prefix, str(count)] + extra,
+        r = subprocess.run([MSGCENTERD, "--data", self.data] + self.store_args() +
+                           ["user", "add-many", prefix, str(count)] + extra,
                            input=password + "\n", capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise RuntimeError("user add-many failed: " + r.stderr)

@@ -12,6 +12,7 @@
 #include "server/delivery/local_bus.hpp"
 #include "server/net/http_error.hpp"
 #include "server/net/http_server.hpp"
+#include "store/postgres/pg_backend.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
 
 namespace mc::server {
@@ -21,6 +22,10 @@ Result<std::unique_ptr<store::Backend>> open_backend(const ServerConfig& cfg) {
   std::filesystem::create_directories(cfg.data, ec);
   if (ec)
     return Error::failed_precondition("bad_data_dir", "cannot create data directory " + cfg.data + ": " + ec.message());
+  if (is_postgres_url(cfg.store)) {
+    MC_TRY(auto b, store::postgres::PgBackend::open(cfg.store));
+    return std::unique_ptr<store::Backend>(std::move(b));
+  }
   MC_TRY(auto b, store::sqlite::SqliteBackend::open(cfg.data + "/msgcenter.db"));
   return std::unique_ptr<store::Backend>(std::move(b));
 }

@@ -1,4 +1,4 @@
-// The catalog area: the blob store under DATA/blobs, the demo catalog when
+// The catalog area: the blob store (DATA/blobs, or --blobs), the demo catalog when
 // asked for, and the catalog's routes.
 #include <spdlog/spdlog.h>
 
@@ -25,7 +25,7 @@ class CatalogArea final : public server::Area {
 };
 
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
-  MC_TRY(auto blobs, BlobStore::open(ctx.config.data + "/blobs"));
+  MC_TRY(auto blobs, BlobStore::open(server::blobs_dir(ctx.config)));
   auto area = std::make_unique<CatalogArea>(std::move(blobs), ctx.stores.catalog(), ctx.config.net.upload_limit);
   if (ctx.config.demo) {
     MC_TRY(bool seeded, seed_demo(ctx.stores.accounts(), ctx.stores.catalog(), area->blobs()));

@@ -84,8 +84,8 @@ Result<Rows> Connection::query(std::string_view sql, const std::vector<Param>& p
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  pg_result* r = PQexecParams(c_, s.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                              nullptr, 0);
+  pg_result* r =
+      PQexecParams(c_, s.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
   Rows rows(r);
   auto st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return error_of(c_, r);

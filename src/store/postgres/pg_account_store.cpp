@@ -33,12 +33,9 @@ CREATE TABLE sessions (
 }
 
 User read_user(const Rows& rows, int r, int c) {
-  return User{rows.int64(r, c),
-              rows.text(r, c + 1),
-              rows.text(r, c + 2),
-              parse_role(rows.text(r, c + 3)).value_or(Role::kUser),
-              rows.int64(r, c + 4),
-              rows.boolean(r, c + 5)};
+  return User{rows.int64(r, c),     rows.text(r, c + 1),
+              rows.text(r, c + 2),  parse_role(rows.text(r, c + 3)).value_or(Role::kUser),
+              rows.int64(r, c + 4), rows.boolean(r, c + 5)};
 }
 
 namespace {
@@ -115,8 +112,8 @@ Result<std::vector<UserRef>> PgAccountStore::find_user_refs(const std::vector<st
   return out;
 }
 
-Status PgAccountStore::create_session(const std::string& token_hash, std::int64_t user_id,
-                                      const std::string& device_id, std::int64_t expires_at) {
+Status PgAccountStore::create_session(const std::string& token_hash, std::int64_t user_id, const std::string& device_id,
+                                      std::int64_t expires_at) {
   return create_sessions({NewSession{token_hash, user_id, device_id, expires_at}});
 }
 

@@ -6,8 +6,7 @@ namespace mc::store::postgres {
 
 Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int connections) {
   // In this order: an area's tables may refer to those of an area before it.
-  std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(),
-                                          &groups_schema()};
+  std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(), &groups_schema()};
   std::unique_ptr<PgBackend> b(new PgBackend());
   MC_TRY(b->engine_, PgEngine::open(url, schemas, connections));
   b->accounts_ = std::make_unique<PgAccountStore>(*b->engine_);

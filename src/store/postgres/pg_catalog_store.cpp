@@ -83,11 +83,11 @@ Result<std::optional<std::int64_t>> PgCatalogStore::blob_size(const std::string&
 
 Result<Resource> PgCatalogStore::create_resource(const Resource& r, std::int64_t publisher_id) {
   MC_TRY_STATUS(e_.transact_status([&](pg::Connection& c) -> Status {
-    MC_TRY_STATUS(c.query(
-        "INSERT INTO resources (id, type, title, tags, sha256, mime, filename, publisher_id, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        {r.id, r.type, r.title, strings_to_json(r.tags), r.sha256, r.mime, r.filename, std::to_string(publisher_id),
-         std::to_string(r.created_at)}));
+    MC_TRY_STATUS(
+        c.query("INSERT INTO resources (id, type, title, tags, sha256, mime, filename, publisher_id, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                {r.id, r.type, r.title, strings_to_json(r.tags), r.sha256, r.mime, r.filename,
+                 std::to_string(publisher_id), std::to_string(r.created_at)}));
     return {};
   }));
   return get_resource(r.id);

@@ -181,7 +181,7 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
   }
   ShareOutcome out;
   MC_TRY(out.deliveries, append_items(c, share.recipient_ids, share.kind, share.id, share.created_at, std::nullopt));
-  out.share = Share{share.id,   share.sender_id, share.sender, share.resource_id, share.note,
+  out.share = Share{share.id,   share.sender_id, share.sender,          share.resource_id, share.note,
                     share.kind, share.chain,     share.recipient_names, share.created_at};
   std::sort(out.share.recipients.begin(), out.share.recipients.end());
   return out;
@@ -202,7 +202,7 @@ Result<Share> PgDeliveryStore::get_share(const std::string& share_id) {
 }
 
 Result<std::optional<std::pair<Share, std::string>>> PgDeliveryStore::find_by_client_id(std::int64_t sender_id,
-                                                                                      const std::string& client_id) {
+                                                                                        const std::string& client_id) {
   using Found = std::optional<std::pair<Share, std::string>>;
   return e_.read<Found>([&](pg::Connection& c) -> Result<Found> {
     MC_TRY(auto rows, c.query("SELECT id, fingerprint FROM shares WHERE sender_id = $1 AND client_id = $2",
@@ -264,9 +264,10 @@ Result<std::int64_t> PgDeliveryStore::ack(std::int64_t user_id, const std::strin
                             "acked_seq = GREATEST(d.acked_seq, excluded.acked_seq), updated_at = excluded.updated_at "
                             "RETURNING acked_seq",
                             {uid, device_id, std::to_string(move.cursor), now}));
-    MC_TRY_STATUS(c.query("UPDATE inbox_items SET delivered_at = $1 WHERE user_id = $2 AND seq > $3 AND seq <= $4 "
-                          "AND delivered_at IS NULL",
-                          {now, uid, std::to_string(old), std::to_string(move.cursor)}));
+    MC_TRY_STATUS(
+        c.query("UPDATE inbox_items SET delivered_at = $1 WHERE user_id = $2 AND seq > $3 AND seq <= $4 "
+                "AND delivered_at IS NULL",
+                {now, uid, std::to_string(old), std::to_string(move.cursor)}));
     return up.int64(0, 0);
   });
 }
@@ -286,9 +287,10 @@ Result<OpenOutcome> PgDeliveryStore::mark_opened(std::int64_t user_id, const std
     if (opened.already_opened) return out;
     out.first_open = true;
     std::int64_t now = now_ms();
-    MC_TRY_STATUS(c.query("UPDATE inbox_items SET opened_at = $1, delivered_at = coalesce(delivered_at, $1) "
-                          "WHERE user_id = $2 AND id = $3",
-                          {std::to_string(now), uid, item_id}));
+    MC_TRY_STATUS(
+        c.query("UPDATE inbox_items SET opened_at = $1, delivered_at = coalesce(delivered_at, $1) "
+                "WHERE user_id = $2 AND id = $3",
+                {std::to_string(now), uid, item_id}));
     if (rules::receipt_owed(opened)) {
       MC_TRY_STATUS(append_items(c, {opened.sender_id}, ItemKind::kReceipt, share_id, now, user_id));
       out.notify_user = opened.sender_id;

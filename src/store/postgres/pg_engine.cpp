@@ -37,9 +37,10 @@ Status migrate(pg::Connection& c, const std::vector<const PgSchema*>& schemas) {
         MC_TRY_STATUS(c.exec("BEGIN"));
         auto step = [&]() -> Status {
           MC_TRY_STATUS(c.exec(s->migrations[static_cast<std::size_t>(v)]));
-          MC_TRY_STATUS(c.query("INSERT INTO schema_versions (area, version) VALUES ($1, $2) "
-                                "ON CONFLICT (area) DO UPDATE SET version = excluded.version",
-                                {std::string(s->area), std::to_string(v + 1)}));
+          MC_TRY_STATUS(
+              c.query("INSERT INTO schema_versions (area, version) VALUES ($1, $2) "
+                      "ON CONFLICT (area) DO UPDATE SET version = excluded.version",
+                      {std::string(s->area), std::to_string(v + 1)}));
           return c.exec("COMMIT");
         }();
         if (!step) {

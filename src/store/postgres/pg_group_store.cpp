@@ -33,9 +33,9 @@ Error no_group(const std::string& name) {
 
 // The group's id, its row locked for the rest of the transaction when `lock`.
 Result<std::int64_t> group_id(pg::Connection& c, std::int64_t owner_id, const std::string& name, bool lock) {
-  MC_TRY(auto rows, c.query(std::string("SELECT id FROM groups WHERE owner_id = $1 AND name = $2") +
-                                (lock ? " FOR UPDATE" : ""),
-                            {std::to_string(owner_id), name}));
+  MC_TRY(auto rows,
+         c.query(std::string("SELECT id FROM groups WHERE owner_id = $1 AND name = $2") + (lock ? " FOR UPDATE" : ""),
+                 {std::to_string(owner_id), name}));
   if (rows.empty()) return no_group(name);
   return rows.int64(0, 0);
 }
@@ -53,9 +53,10 @@ Result<Group> load_group(pg::Connection& c, std::int64_t owner_id, const std::st
 }
 
 Status insert_members(pg::Connection& c, std::int64_t gid, const std::vector<std::int64_t>& member_ids) {
-  MC_TRY_STATUS(c.query("INSERT INTO group_members (group_id, user_id) SELECT $1, u FROM unnest($2::bigint[]) AS u "
-                        "ON CONFLICT DO NOTHING",
-                        {std::to_string(gid), pg::int_array(member_ids)}));
+  MC_TRY_STATUS(
+      c.query("INSERT INTO group_members (group_id, user_id) SELECT $1, u FROM unnest($2::bigint[]) AS u "
+              "ON CONFLICT DO NOTHING",
+              {std::to_string(gid), pg::int_array(member_ids)}));
   MC_TRY(auto count, c.query("SELECT count(*) FROM group_members WHERE group_id = $1", {std::to_string(gid)}));
   if (static_cast<std::size_t>(count.int64(0, 0)) > kMaxGroupMembers) {
     return Error::invalid_argument("too_many_members",

@@ -18,7 +18,8 @@ const PgSchema& catalog_schema();
 const PgSchema& delivery_schema();
 const PgSchema& groups_schema();
 
-inline constexpr const char* kUserColumns = "u.id, u.network_id, u.password_hash, u.role, u.created_at, u.send_receipts";
+inline constexpr const char* kUserColumns =
+    "u.id, u.network_id, u.password_hash, u.role, u.created_at, u.send_receipts";
 User read_user(const Rows& rows, int row, int col);
 inline constexpr const char* kResourceColumns =
     "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position";
