@@ -88,6 +88,15 @@ const std::vector<Setting>& settings() {
                 return {};
               },
               [](const ServerConfig& c) { return blobs_dir(c); }},
+      Setting{"nats", "NATS URL (nats://HOST:PORT) carrying new-item signals between nodes; empty for one node",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                if (!v.empty() && v.rfind("nats://", 0) != 0) {
+                  return Error::invalid_argument("bad_config", "nats must be empty or a nats://HOST:PORT URL");
+                }
+                c.nats = v;
+                return {};
+              },
+              [](const ServerConfig& c) { return mask_password(c.nats); }},
       number<int>("io_threads", "threads serving network I/O", &ServerConfig::net, &net::NetOptions::io_threads, 1),
       number<int>("worker_threads", "threads running request handlers (storage, hashing)", &ServerConfig::net,
                   &net::NetOptions::worker_threads, 1),

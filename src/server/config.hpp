@@ -22,6 +22,9 @@ struct ServerConfig {
   std::string store;
   // "": DATA/blobs. With several nodes, a directory they all mount.
   std::string blobs;
+  // "": one node, signals inside the process. nats://HOST:PORT: the bus
+  // between nodes.
+  std::string nats;
   std::string log_level = "info";
   bool demo = false;  // seed demo accounts and a demo catalog into an empty store
   net::NetOptions net;

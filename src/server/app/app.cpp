@@ -10,6 +10,7 @@
 #include "server/area.hpp"
 #include "server/catalog/demo_seed.hpp"
 #include "server/delivery/local_bus.hpp"
+#include "server/delivery/nats_bus.hpp"
 #include "server/net/http_error.hpp"
 #include "server/net/http_server.hpp"
 #include "store/postgres/pg_backend.hpp"
@@ -30,6 +31,12 @@ Result<std::unique_ptr<store::Backend>> open_backend(const ServerConfig& cfg) {
   return std::unique_ptr<store::Backend>(std::move(b));
 }
 
+Result<std::unique_ptr<delivery::Bus>> open_bus(const ServerConfig& cfg) {
+  if (cfg.nats.empty()) return std::unique_ptr<delivery::Bus>(std::make_unique<delivery::LocalBus>());
+  MC_TRY(auto b, delivery::NatsBus::connect(cfg.nats));
+  return std::unique_ptr<delivery::Bus>(std::move(b));
+}
+
 int run_server(const ServerConfig& cfg) {
   init_crypto();
   spdlog::info("event=starting {}", describe(cfg));
@@ -45,12 +52,16 @@ int run_server(const ServerConfig& cfg) {
   }
   store::Backend& stores = **backend;
   accounts::Authenticator auth(stores.accounts());
-  delivery::LocalBus bus;
+  auto bus = open_bus(cfg);
+  if (!bus) {
+    spdlog::error("event=bus_failed error=\"{}\"", bus.error().message);
+    return 1;
+  }
   net::Router router([&auth](const net::HttpRequest& req) { return auth.authenticate(req); });
   router.add("GET", "/v1/health", net::Access::kPublic, [](net::HttpRequest&) -> Result<net::HttpResponse> {
     return net::json_response(200, {{"status", "ok"}});
   });
-  AreaContext ctx{cfg, stores, bus, auth, router};
+  AreaContext ctx{cfg, stores, **bus, auth, router};
   auto areas = start_areas(ctx);
   if (!areas) {
     spdlog::error("event=area_failed error=\"{}\"", areas.error().message);

@@ -18,3 +18,14 @@ int run_server(const ServerConfig& cfg);
 Result<std::unique_ptr<store::Backend>> open_backend(const ServerConfig& cfg);
 
 }  // namespace mc::server
+
+namespace mc::delivery {
+class Bus;
+}
+
+namespace mc::server {
+
+// The bus the configuration names: NATS, or one inside this process.
+Result<std::unique_ptr<delivery::Bus>> open_bus(const ServerConfig& cfg);
+
+}  // namespace mc::server

@@ -39,6 +39,9 @@ class Bus {
   virtual std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) = 0;
   // `hint` (may be null) describes the one new item, when there is one.
   virtual void publish(std::int64_t user_id, const ItemHint* hint = nullptr) = 0;
+  // True when a signal can be lost on the way (between nodes): streams then
+  // also read the store on a timer (stream_session_check_seconds).
+  virtual bool may_lose_signals() const { return false; }
 };
 
 }  // namespace mc::delivery

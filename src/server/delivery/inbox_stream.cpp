@@ -115,9 +115,18 @@ class InboxStream final : public net::WebSocketSession {
         Error::invalid_argument("unknown_frame", "unknown frame type '" + std::string(type->as_string()) + "'"));
   }
 
-  // A logged-out or expired token must not keep receiving.
+  // A logged-out or expired token must not keep receiving. With a bus that
+  // can lose signals (NATS between nodes), the stream also reads the store
+  // now, so a lost signal delays an item by one check interval at most.
   Status still_allowed() override {
     MC_TRY_STATUS(d_.auth.authenticate(req_));
+    if (d_.bus.may_lose_signals()) {
+      {
+        std::lock_guard lk(mailbox_->mu);
+        mailbox_->items_pending = true;
+      }
+      peer_->wake();
+    }
     return {};
   }
 

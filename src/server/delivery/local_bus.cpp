@@ -39,4 +39,13 @@ void LocalBus::publish(std::int64_t user_id, const ItemHint* hint) {
   for (auto& t : targets) (*t)(hint);
 }
 
+void LocalBus::publish_all() {
+  std::vector<std::shared_ptr<Notify>> targets;
+  {
+    std::lock_guard lk(mu_);
+    for (const auto& [user, list] : subs_) targets.insert(targets.end(), list.begin(), list.end());
+  }
+  for (auto& t : targets) (*t)(nullptr);
+}
+
 }  // namespace mc::delivery

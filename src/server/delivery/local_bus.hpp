@@ -15,6 +15,8 @@ class LocalBus final : public Bus {
  public:
   std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) override;
   void publish(std::int64_t user_id, const ItemHint* hint = nullptr) override;
+  // Wakes every stream on this node to read the store.
+  void publish_all();
 
  private:
   class Entry;

@@ -1,0 +1,99 @@
+#include "server/delivery/nats_bus.hpp"
+
+#include <nats/nats.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "core/random.hpp"
+
+namespace mc::delivery {
+
+namespace {
+
+constexpr const char* kInboxSubjects = "msgcenter.inbox.*";
+constexpr std::string_view kInboxPrefix = "msgcenter.inbox.";
+
+Error nats_error(const std::string& what, natsStatus s) {
+  return Error::unavailable("nats_unavailable", what + ": " + natsStatus_GetText(s));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
+  std::unique_ptr<NatsBus> bus(new NatsBus());
+  bus->node_id_ = new_id("n_");
+  natsOptions* opts = nullptr;
+  if (auto s = natsOptions_Create(&opts); s != NATS_OK) return nats_error("NATS options", s);
+  struct OptionsGuard {
+    natsOptions* o;
+    ~OptionsGuard() { natsOptions_Destroy(o); }
+  } guard{opts};
+  natsStatus s = natsOptions_SetURL(opts, url.c_str());
+  // Reconnect forever, quickly: while NATS is away, streams catch up from
+  // the store on their timer; once it is back, every stream is woken.
+  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, -1);
+  if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, 250);
+  if (s == NATS_OK) {
+    s = natsOptions_SetReconnectedCB(
+        opts, [](natsConnection*, void* self) { static_cast<NatsBus*>(self)->on_reconnected(); }, bus.get());
+  }
+  // A node may start before NATS: it connects in the background.
+  if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr);
+  if (s != NATS_OK) return nats_error("NATS options", s);
+  s = natsConnection_Connect(&bus->conn_, opts);
+  if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) return nats_error("cannot connect to NATS at " + url, s);
+  s = natsConnection_Subscribe(
+      &bus->sub_, bus->conn_, kInboxSubjects,
+      [](natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
+        std::string subject = natsMsg_GetSubject(msg);
+        std::string data(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+        natsMsg_Destroy(msg);
+        static_cast<NatsBus*>(self)->on_message(subject, data);
+      },
+      bus.get());
+  if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
+  spdlog::info("event=nats_bus url={} node={}", url, bus->node_id_);
+  return bus;
+}
+
+NatsBus::~NatsBus() {
+  if (sub_) natsSubscription_Destroy(sub_);
+  if (conn_) {
+    natsConnection_Close(conn_);
+    natsConnection_Destroy(conn_);
+  }
+}
+
+std::unique_ptr<Subscription> NatsBus::subscribe(std::int64_t user_id, Notify notify) {
+  return local_.subscribe(user_id, std::move(notify));
+}
+
+void NatsBus::publish(std::int64_t user_id, const ItemHint* hint) {
+  local_.publish(user_id, hint);
+  std::string subject = std::string(kInboxPrefix) + std::to_string(user_id);
+  // Buffered while disconnected; dropped only if the buffer overflows, which
+  // the streams' catch-up reads cover.
+  natsStatus s = natsConnection_Publish(conn_, subject.c_str(), node_id_.data(), static_cast<int>(node_id_.size()));
+  if (s != NATS_OK) spdlog::debug("event=nats_publish_failed error=\"{}\"", natsStatus_GetText(s));
+}
+
+void NatsBus::on_message(const std::string& subject, const std::string& data) {
+  if (data == node_id_) return;  // ours: local streams were woken when it was sent
+  std::string_view id(subject);
+  if (id.substr(0, kInboxPrefix.size()) != kInboxPrefix) return;
+  id.remove_prefix(kInboxPrefix.size());
+  std::int64_t user_id = 0;
+  auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), user_id);
+  if (ec != std::errc() || p != id.data() + id.size()) return;
+  ++received_;
+  local_.publish(user_id, nullptr);  // no hint: the stream reads the store
+}
+
+void NatsBus::on_reconnected() {
+  spdlog::info("event=nats_reconnected node={}", node_id_);
+  // Signals may have been lost while away: every stream reads the store.
+  local_.publish_all();
+}
+
+}  // namespace mc::delivery
