@@ -36,4 +36,14 @@ TEST(NewId, IdsMadeInOneMillisecondDiffer) {
   EXPECT_EQ(seen.size(), 10000u);
 }
 
+TEST(HexTest, FromHexUndoesToHexAndRefusesJunk) {
+  std::string bytes("\x00\x7f\xff ab", 6);
+  auto back = from_hex(to_hex(bytes));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, bytes);
+  EXPECT_EQ(*from_hex("ABcd"), std::string("\xab\xcd", 2));
+  EXPECT_FALSE(from_hex("abc"));
+  EXPECT_FALSE(from_hex("zz"));
+}
+
 }  // namespace mc

@@ -198,5 +198,21 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(seqs, list(range(seqs[0], seqs[0] + len(seqs))), "a gap in what erin was shown")
 
 
+    def test_4_a_logout_on_one_node_ends_the_session_on_the_others_at_once(self):
+        token = self.nodes["a"].login_token("alice", "alice-password")
+        # Node C reads the session and keeps it in its cache (5 s).
+        status, _, _ = self.nodes["c"].request("GET", "/v1/me", token=token)
+        self.assertEqual(status, 200)
+        status, _, _ = self.nodes["a"].request("DELETE", "/v1/sessions/current", token=token)
+        self.assertEqual(status, 204)
+        deadline = time.time() + 2  # well inside the 5 s the cache would otherwise keep it
+        while time.time() < deadline:
+            status, _, body = self.nodes["c"].request("GET", "/v1/me", token=token)
+            if status == 401:
+                break
+            time.sleep(0.05)
+        self.assertEqual(status, 401, "node C still honours a token logged out on node A")
+        self.assertEqual(json.loads(body)["error"]["code"], "invalid_token")
+
 if __name__ == "__main__":
     unittest.main()

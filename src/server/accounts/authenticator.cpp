@@ -69,10 +69,15 @@ Status Authenticator::log_out(const net::HttpRequest& req) {
   // meanwhile may still pass, as it would have a moment earlier, but cannot
   // put it back in the cache.
   auto st = accounts_.delete_session(hash);
+  forget(hash);
+  if (st && opts_.on_log_out) opts_.on_log_out(hash);
+  return st;
+}
+
+void Authenticator::forget(const std::string& token_hash) {
   std::lock_guard lk(mu_);
   ++logouts_;
-  cache_.erase(hash);
-  return st;
+  cache_.erase(token_hash);
 }
 
 }  // namespace mc::accounts

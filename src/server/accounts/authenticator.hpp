@@ -30,6 +30,9 @@ class Authenticator {
  public:
   struct Options {
     std::int64_t cache_ms = 5000;
+    // Called after a logout with the token's hash, so that other nodes can
+    // forget() it at once (over the bus) rather than after cache_ms.
+    std::function<void(const std::string& token_hash)> on_log_out;
     std::size_t cache_entries = 100000;   // then the cache starts over
     std::function<std::int64_t()> clock;  // unset: now_ms (tests pass a fake)
   };
@@ -41,6 +44,8 @@ class Authenticator {
   Result<Caller> authenticate(const net::HttpRequest& req) const;
   // Ends the session of the request's token, in the store and in the cache.
   Status log_out(const net::HttpRequest& req);
+  // Drops a session from this node's cache: another node logged it out.
+  void forget(const std::string& token_hash);
 
  private:
   struct Cached {

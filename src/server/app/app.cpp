@@ -51,12 +51,25 @@ int run_server(const ServerConfig& cfg) {
     return 1;
   }
   store::Backend& stores = **backend;
-  accounts::Authenticator auth(stores.accounts());
   auto bus = open_bus(cfg);
   if (!bus) {
     spdlog::error("event=bus_failed error=\"{}\"", bus.error().message);
     return 1;
   }
+  // A logout on one node reaches the session caches of the others over the
+  // bus (hex: NATS payloads are text).
+  accounts::Authenticator::Options auth_opts;
+  auth_opts.on_log_out = [&bus](const std::string& hash) { (*bus)->publish_invalidation("session", to_hex(hash)); };
+  accounts::Authenticator auth(stores.accounts(), auth_opts);
+  (*bus)->on_invalidation([&auth](const std::string& topic, const std::string& key) {
+    if (topic != "session") return;
+    if (auto raw = from_hex(key); raw && raw->size() == 32) auth.forget(*raw);
+  });
+  // The bus outlives the authenticator: stop calling it before it goes.
+  struct StopInvalidations {
+    delivery::Bus& bus;
+    ~StopInvalidations() { bus.on_invalidation(nullptr); }
+  } stop_invalidations{**bus};
   net::Router router([&auth](const net::HttpRequest& req) { return auth.authenticate(req); });
   router.add("GET", "/v1/health", net::Access::kPublic, [](net::HttpRequest&) -> Result<net::HttpResponse> {
     return net::json_response(200, {{"status", "ok"}});

@@ -42,6 +42,13 @@ class Bus {
   // True when a signal can be lost on the way (between nodes): streams then
   // also read the store on a timer (stream_session_check_seconds).
   virtual bool may_lose_signals() const { return false; }
+
+  // Cache invalidation between nodes: `topic` names what changed
+  // ("session"), `key` which one. One node has nothing to tell.
+  using Invalidation = std::function<void(const std::string& topic, const std::string& key)>;
+  virtual void publish_invalidation(const std::string& /*topic*/, const std::string& /*key*/) {}
+  // `fn` is called, from any thread, for every other node's invalidation.
+  virtual void on_invalidation(Invalidation /*fn*/) {}
 };
 
 }  // namespace mc::delivery

@@ -13,6 +13,8 @@ namespace {
 
 constexpr const char* kInboxSubjects = "msgcenter.inbox.*";
 constexpr std::string_view kInboxPrefix = "msgcenter.inbox.";
+constexpr const char* kInvalidationSubjects = "msgcenter.invalidate.*";
+constexpr std::string_view kInvalidationPrefix = "msgcenter.invalidate.";
 
 Error nats_error(const std::string& what, natsStatus s) {
   return Error::unavailable("nats_unavailable", what + ": " + natsStatus_GetText(s));
@@ -53,12 +55,28 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
       },
       bus.get());
   if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
+  s = natsConnection_Subscribe(
+      &bus->invalidations_sub_, bus->conn_, kInvalidationSubjects,
+      [](natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
+        auto* b = static_cast<NatsBus*>(self);
+        std::string subject = natsMsg_GetSubject(msg);
+        std::string data(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+        natsMsg_Destroy(msg);
+        // "NODE KEY": our own come back to us too.
+        auto space = data.find(' ');
+        if (space == std::string::npos || data.compare(0, space, b->node_id_) == 0) return;
+        std::lock_guard lk(b->invalidation_mu_);
+        if (b->invalidation_) b->invalidation_(subject.substr(kInvalidationPrefix.size()), data.substr(space + 1));
+      },
+      bus.get());
+  if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
   spdlog::info("event=nats_bus url={} node={}", url, bus->node_id_);
   return bus;
 }
 
 NatsBus::~NatsBus() {
   if (sub_) natsSubscription_Destroy(sub_);
+  if (invalidations_sub_) natsSubscription_Destroy(invalidations_sub_);
   if (conn_) {
     natsConnection_Close(conn_);
     natsConnection_Destroy(conn_);
@@ -94,6 +112,18 @@ void NatsBus::on_reconnected() {
   spdlog::info("event=nats_reconnected node={}", node_id_);
   // Signals may have been lost while away: every stream reads the store.
   local_.publish_all();
+}
+
+void NatsBus::publish_invalidation(const std::string& topic, const std::string& key) {
+  std::string subject = std::string(kInvalidationPrefix) + topic;
+  std::string data = node_id_ + " " + key;
+  natsStatus s = natsConnection_Publish(conn_, subject.c_str(), data.data(), static_cast<int>(data.size()));
+  if (s != NATS_OK) spdlog::warn("event=nats_publish_failed topic={} error=\"{}\"", topic, natsStatus_GetText(s));
+}
+
+void NatsBus::on_invalidation(Invalidation fn) {
+  std::lock_guard lk(invalidation_mu_);
+  invalidation_ = std::move(fn);
 }
 
 }  // namespace mc::delivery

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/error.hpp"
@@ -28,6 +29,8 @@ class NatsBus final : public Bus {
   std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) override;
   void publish(std::int64_t user_id, const ItemHint* hint = nullptr) override;
   bool may_lose_signals() const override { return true; }
+  void publish_invalidation(const std::string& topic, const std::string& key) override;
+  void on_invalidation(Invalidation fn) override;
 
   // Signals from other nodes received so far (for tests and metrics).
   std::uint64_t received() const { return received_.load(); }
@@ -41,6 +44,9 @@ class NatsBus final : public Bus {
   std::string node_id_;  // our own messages come back to us; this tells them apart
   __natsConnection* conn_ = nullptr;
   __natsSubscription* sub_ = nullptr;
+  __natsSubscription* invalidations_sub_ = nullptr;
+  std::mutex invalidation_mu_;
+  Invalidation invalidation_;
   std::atomic<std::uint64_t> received_{0};
 };
 
