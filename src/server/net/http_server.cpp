@@ -37,6 +37,26 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
 
+  // Graceful shutdown: accept nothing more, let every request already read
+  // get its answer (a committed share must not lose it), end keep-alive
+  // connections after their current answer, then stop. Bounded by
+  // kDrainLimit; WebSocket streams are simply closed (clients resume from
+  // their cursor).
+  asio::awaitable<void> drain() {
+    constexpr auto kDrainLimit = std::chrono::seconds(10);
+    ctx->draining = true;
+    boost::system::error_code ignore;
+    acceptor.close(ignore);
+    auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
+    asio::steady_timer tick(ioc);
+    while (ctx->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      tick.expires_after(std::chrono::milliseconds(10));
+      co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    spdlog::info("event=drained in_flight={}", ctx->in_flight.load());
+    ioc.stop();
+  }
+
   asio::awaitable<void> accept_loop() {
     for (;;) {
       // Each connection gets its own strand: its coroutines and the
@@ -96,8 +116,8 @@ void HttpServer::run() {
   asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
   im.signals.async_wait([&im](boost::system::error_code ec, int sig) {
     if (ec) return;
-    spdlog::info("event=shutdown signal={}", sig);
-    im.ioc.stop();
+    spdlog::info("event=shutdown signal={} in_flight={}", sig, im.ctx->in_flight.load());
+    asio::co_spawn(im.ioc, im.drain(), asio::detached);
   });
   std::vector<std::thread> threads;
   for (int i = 1; i < im.ctx->opts.io_threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });

@@ -125,6 +125,17 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     stream.expires_after(std::chrono::seconds(idle));
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header_parser, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return co_await refuse_bad_header(stream, ec, idle);
+    // From here until its answer is written, shutdown waits for this request.
+    ctx->in_flight.fetch_add(1);
+    struct InFlight {
+      SessionContext& ctx;
+      bool done = false;
+      void release() {
+        if (!done) ctx.in_flight.fetch_sub(1);
+        done = true;
+      }
+      ~InFlight() { release(); }
+    } in_flight{*ctx};
     const auto& head = header_parser.get();
     auto plain = to_plain_request(head, ctx->next_request_id++);
     if (!plain) co_return co_await refuse_and_close(stream, plain.error(), idle);
@@ -137,11 +148,12 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
       }
       req.path_params = std::move(ws.params);
       stream.expires_never();
+      in_flight.release();  // a stream is no request: shutdown does not wait for it
       co_return co_await run_websocket_session(std::move(stream), header_parser.release(), std::move(req),
                                                *ws.websocket, ctx);
     }
 
-    bool keep_alive = head.keep_alive();
+    bool keep_alive = head.keep_alive() && !ctx->draining;
     bool head_only = head.method() == http::verb::head;
     auto match = ctx->router.match(req.method, req.path);
     req.path_params = std::move(match.params);

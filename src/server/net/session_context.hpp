@@ -24,6 +24,10 @@ struct SessionContext {
   Router& router;
   asio::thread_pool workers;
   std::atomic<std::uint64_t> next_request_id{1};
+  // Requests read and not yet answered; shutdown waits for them.
+  std::atomic<std::int64_t> in_flight{0};
+  // Set at shutdown: connections close after their current answer.
+  std::atomic<bool> draining{false};
 
   SessionContext(NetOptions o, Router& r)
       : opts(std::move(o)), router(r), workers(static_cast<std::size_t>(opts.worker_threads)) {}
