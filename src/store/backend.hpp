@@ -22,6 +22,15 @@ class Backend {
   // completion has run (shutdown calls it before the threads those
   // completions post to go away).
   virtual void flush_writes() = 0;
+
+  // For the node's metrics: writes done, the transactions that carried them
+  // (fewer with group commit) and writes waiting now.
+  struct Stats {
+    std::uint64_t writes = 0;
+    std::uint64_t commits = 0;
+    std::uint64_t queued = 0;
+  };
+  virtual Stats stats() const = 0;
 };
 
 }  // namespace mc::store

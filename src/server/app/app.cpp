@@ -11,6 +11,7 @@
 #include "server/catalog/demo_seed.hpp"
 #include "server/delivery/local_bus.hpp"
 #include "server/delivery/nats_bus.hpp"
+#include "server/metrics.hpp"
 #include "server/net/http_error.hpp"
 #include "server/net/http_server.hpp"
 #include "store/postgres/pg_backend.hpp"
@@ -71,6 +72,17 @@ int run_server(const ServerConfig& cfg) {
     ~StopInvalidations() { bus.on_invalidation(nullptr); }
   } stop_invalidations{**bus};
   net::Router router([&auth](const net::HttpRequest& req) { return auth.authenticate(req); });
+  // Prometheus text format. Operational data, not users': restrict it at the
+  // front (docs/operations.md) if the node is reachable from outside.
+  router.add("GET", "/metrics", net::Access::kPublic, [](net::HttpRequest&) -> Result<net::HttpResponse> {
+    net::HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics().render();
+    return r;
+  });
+  metrics().gauge_fn("msgcenter_store_writes", [&stores] { return static_cast<double>(stores.stats().writes); });
+  metrics().gauge_fn("msgcenter_store_commits", [&stores] { return static_cast<double>(stores.stats().commits); });
+  metrics().gauge_fn("msgcenter_store_queued_writes", [&stores] { return static_cast<double>(stores.stats().queued); });
   router.add("GET", "/v1/health", net::Access::kPublic, [](net::HttpRequest&) -> Result<net::HttpResponse> {
     return net::json_response(200, {{"status", "ok"}});
   });

@@ -15,6 +15,7 @@
 
 #include "core/wire/codec.hpp"
 #include "server/delivery/delivery_routes.hpp"
+#include "server/metrics.hpp"
 
 namespace mc::delivery {
 
@@ -24,6 +25,12 @@ namespace {
 
 constexpr int kStreamBatch = 200;
 constexpr std::size_t kMaxHints = 64;
+
+// Items handed to streams (from hints or from the store).
+std::atomic<std::uint64_t>& delivered() {
+  static auto& c = server::metrics().counter("msgcenter_stream_items_sent_total");
+  return c;
+}
 
 // What the bus hands the stream, from publishing threads. Held by a shared
 // pointer that the bus's callback holds weakly: a signal that races the
@@ -85,6 +92,7 @@ class InboxStream final : public net::WebSocketSession {
       }
       out.frames.push_back(wire::item_frame(h.item_id, h.seq, *h.shared_part));
       cursor_ = h.seq;
+      delivered().fetch_add(1, std::memory_order_relaxed);
     }
     return out;
   }
@@ -152,6 +160,7 @@ class InboxStream final : public net::WebSocketSession {
       out.frames.push_back(wire::item_frame(it));
       cursor_ = it.seq;
     }
+    delivered().fetch_add(items.size(), std::memory_order_relaxed);
     must_read_ = items.size() == static_cast<std::size_t>(kStreamBatch);
     out.more = must_read_;
     return out;

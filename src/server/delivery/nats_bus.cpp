@@ -3,9 +3,12 @@
 #include <nats/nats.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
+#include "core/clock.hpp"
 #include "core/random.hpp"
+#include "server/metrics.hpp"
 
 namespace mc::delivery {
 
@@ -92,12 +95,19 @@ void NatsBus::publish(std::int64_t user_id, const ItemHint* hint) {
   std::string subject = std::string(kInboxPrefix) + std::to_string(user_id);
   // Buffered while disconnected; dropped only if the buffer overflows, which
   // the streams' catch-up reads cover.
-  natsStatus s = natsConnection_Publish(conn_, subject.c_str(), node_id_.data(), static_cast<int>(node_id_.size()));
+  std::string data = node_id_ + " " + std::to_string(now_ms());  // when: for the lag metric
+  natsStatus s = natsConnection_Publish(conn_, subject.c_str(), data.data(), static_cast<int>(data.size()));
   if (s != NATS_OK) spdlog::debug("event=nats_publish_failed error=\"{}\"", natsStatus_GetText(s));
 }
 
 void NatsBus::on_message(const std::string& subject, const std::string& data) {
-  if (data == node_id_) return;  // ours: local streams were woken when it was sent
+  // "NODE SENT_MS"; ours come back too: local streams were woken when it was sent.
+  auto space = data.find(' ');
+  if (space == std::string::npos || data.compare(0, space, node_id_) == 0) return;
+  std::int64_t sent = 0;
+  std::from_chars(data.data() + space + 1, data.data() + data.size(), sent);
+  static auto& lag = server::metrics().histogram("msgcenter_nats_signal_lag_seconds");
+  if (sent > 0) lag.observe(static_cast<double>(std::max<std::int64_t>(0, now_ms() - sent)) / 1000.0);
   std::string_view id(subject);
   if (id.substr(0, kInboxPrefix.size()) != kInboxPrefix) return;
   id.remove_prefix(kInboxPrefix.size());

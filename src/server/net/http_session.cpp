@@ -127,6 +127,7 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     if (ec) co_return co_await refuse_bad_header(stream, ec, idle);
     // From here until its answer is written, shutdown waits for this request.
     ctx->in_flight.fetch_add(1);
+    const auto started = std::chrono::steady_clock::now();
     struct InFlight {
       SessionContext& ctx;
       bool done = false;
@@ -165,7 +166,11 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
       res = co_await serve_route(stream, buffer, header_parser, req, match, *ctx, body_unread);
     }
     if (!res) co_return;  // the connection is gone
-    if (co_await answer(stream, *res, req, keep_alive, head_only, body_unread, idle) == Next::kClose) co_return;
+    Next next = co_await answer(stream, *res, req, keep_alive, head_only, body_unread, idle);
+    static RouteMetrics unmatched("unmatched");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    (match.metrics ? *match.metrics : unmatched).record(res->status, seconds);
+    if (next == Next::kClose) co_return;
   }
 }
 

@@ -37,7 +37,8 @@ Status Router::admit(Access access, HttpRequest& req) const {
 }
 
 void Router::add(std::string method, std::string pattern, Access access, Handler h) {
-  Route r{std::move(method), split_path(pattern), {}, {}, {}, {}};
+  Route r{method, split_path(pattern), {}, {}, {}, {}, Start::kOnWorkers, nullptr};
+  r.metrics = std::make_shared<RouteMetrics>(method + " " + pattern);
   r.handler = [this, access, h = std::move(h)](HttpRequest& req) -> HttpResponse {
     if (auto st = admit(access, req); !st) return error_response(st.error());
     auto res = h(req);
@@ -47,7 +48,8 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
 }
 
 void Router::add_async(std::string method, std::string pattern, Access access, AsyncHandler h, Start start) {
-  Route r{std::move(method), split_path(pattern), {}, {}, {}, {}, start};
+  Route r{method, split_path(pattern), {}, {}, {}, {}, start, nullptr};
+  r.metrics = std::make_shared<RouteMetrics>(method + " " + pattern);
   r.async = [this, access, h = std::move(h)](HttpRequest& req, Responder reply) {
     if (auto st = admit(access, req); !st) return reply(error_response(st.error()));
     if (auto st = h(req, reply); !st) reply(error_response(st.error()));  // ignored if it had answered
@@ -56,7 +58,8 @@ void Router::add_async(std::string method, std::string pattern, Access access, A
 }
 
 void Router::add_upload(std::string method, std::string pattern, Access access, UploadHandler h) {
-  Route r{std::move(method), split_path(pattern), {}, {}, {}, {}};
+  Route r{method, split_path(pattern), {}, {}, {}, {}, Start::kOnWorkers, nullptr};
+  r.metrics = std::make_shared<RouteMetrics>(method + " " + pattern);
   r.upload = [this, access, h = std::move(h)](HttpRequest& req) -> Result<std::unique_ptr<UploadSink>> {
     MC_TRY_STATUS(admit(access, req));
     return h(req);
@@ -65,7 +68,7 @@ void Router::add_upload(std::string method, std::string pattern, Access access, 
 }
 
 void Router::add_websocket(std::string pattern, Access access, WebSocketHandler h) {
-  Route r{"GET", split_path(pattern), {}, {}, {}, {}};
+  Route r{"GET", split_path(pattern), {}, {}, {}, {}, Start::kOnWorkers, nullptr};
   r.websocket = [this, access,
                  h = std::move(h)](HttpRequest& req,
                                    std::shared_ptr<WebSocketPeer> peer) -> Result<std::unique_ptr<WebSocketSession>> {
@@ -97,6 +100,7 @@ Router::Match Router::match(const std::string& method, const std::string& path, 
       continue;
     }
     result.params = std::move(params);
+    result.metrics = r.metrics.get();
     if (r.handler) {
       result.kind = Match::kHandler;
       result.handler = &r.handler;

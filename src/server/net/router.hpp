@@ -15,10 +15,13 @@
 #include <vector>
 
 #include "core/caller.hpp"
+#include "server/metrics.hpp"
 #include "server/net/http_types.hpp"
 #include "server/net/websocket.hpp"
 
 namespace mc::net {
+
+using server::RouteMetrics;
 
 enum class Access {
   kPublic,    // anyone, no token needed (health, register, log in)
@@ -74,6 +77,7 @@ class Router {
     Start start = Start::kOnWorkers;
     const UploadRoute* upload = nullptr;
     const WebSocketRoute* websocket = nullptr;
+    RouteMetrics* metrics = nullptr;  // null when nothing matched
     std::map<std::string, std::string> params;
   };
   // `websocket`: the request asks for a WebSocket upgrade; only WebSocket
@@ -93,6 +97,7 @@ class Router {
     UploadRoute upload;
     WebSocketRoute websocket;
     Start start = Start::kOnWorkers;
+    std::shared_ptr<RouteMetrics> metrics;  // "METHOD /pattern"
   };
   Authenticate authenticate_;
   std::vector<Route> routes_;

@@ -16,6 +16,7 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 
+#include "server/metrics.hpp"
 #include "server/net/http_error.hpp"
 #include "server/net/session_context.hpp"
 
@@ -147,6 +148,11 @@ asio::awaitable<void> run_websocket_session(beast::tcp_stream stream, http::requ
   ws.text(true);
   auto [aec] = co_await ws.async_accept(req, asio::as_tuple(asio::use_awaitable));
   if (aec) co_return;
+  static auto& open_streams = server::metrics().gauge("msgcenter_websockets_open");
+  open_streams.fetch_add(1);
+  struct CountOpen {
+    ~CountOpen() { open_streams.fetch_sub(1); }
+  } count_open;
   asio::co_spawn(ws.get_executor(), read_frames(conn, ctx, session, who), asio::detached);
 
   const auto write_timeout = std::chrono::seconds(ctx->opts.stream_write_timeout_seconds);

@@ -24,5 +24,6 @@ CatalogStore& PgBackend::catalog() { return *catalog_; }
 DeliveryStore& PgBackend::delivery() { return *delivery_; }
 GroupStore& PgBackend::groups() { return *groups_; }
 void PgBackend::flush_writes() { engine_->flush(); }
+Backend::Stats PgBackend::stats() const { return Stats{engine_->commits(), engine_->commits(), engine_->queued()}; }
 
 }  // namespace mc::store::postgres

@@ -27,6 +27,7 @@ class PgBackend final : public Backend {
   DeliveryStore& delivery() override;
   GroupStore& groups() override;
   void flush_writes() override;
+  Stats stats() const override;
 
  private:
   PgBackend() = default;

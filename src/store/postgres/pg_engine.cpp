@@ -111,7 +111,10 @@ Status PgEngine::transact_status(const std::function<Status(pg::Connection&)>& f
     MC_TRY_STATUS(lease->exec("BEGIN"));
     auto st = fn(*lease);
     if (st) st = lease->exec("COMMIT");
-    if (st) return st;
+    if (st) {
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      return st;
+    }
     (void)lease->exec("ROLLBACK");
     // Two nodes (or two threads) that lock rows in opposite orders, or a
     // serialization failure: nothing was committed, so try again.
@@ -125,6 +128,11 @@ void PgEngine::submit(std::function<void()> job) {
     jobs_.push_back(std::move(job));
   }
   jobs_cv_.notify_one();
+}
+
+std::uint64_t PgEngine::queued() const {
+  std::lock_guard lk(jobs_mu_);
+  return jobs_.size();
 }
 
 void PgEngine::flush() {

@@ -6,6 +6,7 @@
 // commits share WAL flushes, so no group commit of our own is needed.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -84,6 +85,8 @@ class PgEngine {
   void submit(std::function<void()> job);
   // Returns once every job submitted before has run.
   void flush();
+  std::uint64_t commits() const { return commits_.load(); }
+  std::uint64_t queued() const;
 
  private:
   friend class PgLease;
@@ -96,12 +99,13 @@ class PgEngine {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<pg::Connection>> idle_;
 
-  std::mutex jobs_mu_;
+  mutable std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;
   std::deque<std::function<void()>> jobs_;
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> writers_;
+  std::atomic<std::uint64_t> commits_{0};
 };
 
 }  // namespace mc::store::postgres

@@ -30,5 +30,8 @@ CatalogStore& SqliteBackend::catalog() { return *catalog_; }
 DeliveryStore& SqliteBackend::delivery() { return *delivery_; }
 GroupStore& SqliteBackend::groups() { return *groups_; }
 void SqliteBackend::flush_writes() { engine_->flush_writes(); }
+Backend::Stats SqliteBackend::stats() const {
+  return Stats{engine_->write_jobs(), engine_->write_groups(), engine_->writer().pending()};
+}
 
 }  // namespace mc::store::sqlite

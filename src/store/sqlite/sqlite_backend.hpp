@@ -25,6 +25,7 @@ class SqliteBackend final : public Backend {
   DeliveryStore& delivery() override;
   GroupStore& groups() override;
   void flush_writes() override;
+  Stats stats() const override;
 
   Engine& engine() { return *engine_; }
 

@@ -134,4 +134,9 @@ void WriteQueue::run_group(std::vector<Job>& group) {
   }
 }
 
+std::uint64_t WriteQueue::pending() const {
+  std::lock_guard lk(mu_);
+  return pending_.size();
+}
+
 }  // namespace mc::store::sqlite

@@ -83,6 +83,7 @@ class WriteQueue {
   // Groups committed and jobs run since start (for tests and benchmarks).
   std::uint64_t groups_committed() const;
   std::uint64_t jobs_run() const;
+  std::uint64_t pending() const;  // jobs waiting for the next group
 
  private:
   struct Job {
