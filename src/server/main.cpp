@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
                                  : app.add_option(flag_name(s), flag_values[s.key], help);
   }
 
+  std::string backup_file;
+  auto* backup_cmd =
+      app.add_subcommand("backup", "copy the SQLite database to FILE, consistently, while the server runs");
+  backup_cmd->add_option("FILE", backup_file, "the new file (must not exist)")->required();
   auto* user = app.add_subcommand("user", "manage accounts");
   auto* user_add = user->add_subcommand("add", "create an account; the password is read from stdin");
   std::string user_name, user_role = "user";
@@ -73,6 +77,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e level=%l %v");
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 
+  if (backup_cmd->parsed()) return backup(cfg, backup_file);
   if (user_add->parsed() || user_many->parsed()) {
     init_crypto();
     std::string password;

@@ -95,6 +95,12 @@ class Database {
   bool in_transaction() const;
   std::string last_error() const;
 
+  // Copies the whole database to a new file at `path` with SQLite's online
+  // backup API: a consistent snapshot, taken while other connections keep
+  // reading and writing; the copy is fsynced. Errors: kAlreadyExists
+  // "file_exists" if `path` exists; kInternal on a failure of SQLite's.
+  Status backup_to(const std::string& path);
+
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   Result<std::unique_ptr<Statement>> prepare_new(std::string_view sql);

@@ -14,6 +14,7 @@
 #include "server/metrics.hpp"
 #include "server/net/http_error.hpp"
 #include "server/net/http_server.hpp"
+#include "sqlite/database.hpp"
 #include "store/postgres/pg_backend.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
 
@@ -30,6 +31,26 @@ Result<std::unique_ptr<store::Backend>> open_backend(const ServerConfig& cfg) {
   }
   MC_TRY(auto b, store::sqlite::SqliteBackend::open(cfg.data + "/msgcenter.db"));
   return std::unique_ptr<store::Backend>(std::move(b));
+}
+
+int backup(const ServerConfig& cfg, const std::string& out) {
+  if (is_postgres_url(cfg.store)) {
+    std::fprintf(stderr, "error: the store is PostgreSQL: back it up with pg_dump (docs/operations.md)\n");
+    return 2;
+  }
+  std::string path = cfg.data + "/msgcenter.db";
+  if (!std::filesystem::exists(path)) {
+    std::fprintf(stderr, "error: no database at %s\n", path.c_str());
+    return 1;
+  }
+  auto db = sqlite::Database::open(path);
+  Status st = db ? (*db)->backup_to(out) : Status(db.error());
+  if (!st) {
+    std::fprintf(stderr, "error: %s (%s)\n", st.error().message.c_str(), st.error().code.c_str());
+    return 1;
+  }
+  std::printf("backed up %s to %s\n", path.c_str(), out.c_str());
+  return 0;
 }
 
 Result<std::unique_ptr<delivery::Bus>> open_bus(const ServerConfig& cfg) {

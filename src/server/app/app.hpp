@@ -25,6 +25,11 @@ class Bus;
 
 namespace mc::server {
 
+// `msgcenterd backup FILE`: a consistent copy of the SQLite database, taken
+// with SQLite's online backup API while the server may be running. Returns
+// the exit code (2 with a PostgreSQL store: back that up with pg_dump).
+int backup(const ServerConfig& cfg, const std::string& out);
+
 // The bus the configuration names: NATS, or one inside this process.
 Result<std::unique_ptr<delivery::Bus>> open_bus(const ServerConfig& cfg);
 
