@@ -35,6 +35,7 @@ bench: build
 	build/release/bench_shares --server-binary build/release/msgcenterd
 	build/release/bench_fanout --server-binary build/release/msgcenterd
 	build/release/bench_store_writes
+	build/release/bench_cluster --server-binary build/release/msgcenterd
 
 clean:
 	rm -rf build
