@@ -58,13 +58,20 @@ asio::awaitable<void> drive(tcp::endpoint ep, std::string token, std::string tar
 
 Measured post_load(int port, const std::vector<std::string>& tokens, const std::string& target, const std::string& body,
                    int connections, int threads, double seconds, int expect_status) {
+  return post_load_each(port, tokens, target, {body}, connections, threads, seconds, expect_status);
+}
+
+Measured post_load_each(int port, const std::vector<std::string>& tokens, const std::string& target,
+                        const std::vector<std::string>& bodies, int connections, int threads, double seconds,
+                        int expect_status) {
   asio::io_context ioc(threads);
   Shared sh;
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
   std::vector<std::vector<double>> lat(static_cast<std::size_t>(connections));
   for (int i = 0; i < connections; ++i) {
     asio::co_spawn(asio::make_strand(ioc),
-                   drive(ep, tokens[static_cast<std::size_t>(i) % tokens.size()], target, body, expect_status, sh,
+                   drive(ep, tokens[static_cast<std::size_t>(i) % tokens.size()], target,
+                         bodies[static_cast<std::size_t>(i) % bodies.size()], expect_status, sh,
                          lat[static_cast<std::size_t>(i)]),
                    asio::detached);
   }

@@ -10,6 +10,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "store/records.hpp"
 
 namespace mc::delivery {
 
@@ -39,6 +42,17 @@ class Bus {
   virtual std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) = 0;
   // `hint` (may be null) describes the one new item, when there is one.
   virtual void publish(std::int64_t user_id, const ItemHint* hint = nullptr) = 0;
+  // One share's new items, which all carry the same shared part of their
+  // frame. Between nodes this is one message per batch of recipients, not
+  // one per recipient, and it carries the hints: streams elsewhere send the
+  // item without reading the store.
+  virtual void publish_items(const std::vector<store::Delivery>& items,
+                             std::shared_ptr<const std::string> shared_part) {
+    for (const auto& d : items) {
+      ItemHint h{d.seq, d.item_id, shared_part};
+      publish(d.user_id, &h);
+    }
+  }
   // True when a signal can be lost on the way (between nodes): streams then
   // also read the store on a timer (stream_session_check_seconds).
   virtual bool may_lose_signals() const { return false; }

@@ -17,6 +17,9 @@ namespace {
 constexpr const char* kInboxSubjects = "msgcenter.inbox.*";
 constexpr std::string_view kInboxPrefix = "msgcenter.inbox.";
 constexpr const char* kInvalidationSubjects = "msgcenter.invalidate.*";
+// One share's items: "NODE SENT_MS\nLEN\n<shared part>" then "USER SEQ ITEM_ID\n" per recipient.
+constexpr const char* kItemsSubject = "msgcenter.items";
+constexpr std::size_t kItemsPerMessage = 2000;  // about 90 KB, well under NATS's 1 MB
 constexpr std::string_view kInvalidationPrefix = "msgcenter.invalidate.";
 
 Error nats_error(const std::string& what, natsStatus s) {
@@ -73,6 +76,15 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
       },
       bus.get());
   if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
+  s = natsConnection_Subscribe(
+      &bus->items_sub_, bus->conn_, kItemsSubject,
+      [](natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
+        std::string data(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+        natsMsg_Destroy(msg);
+        static_cast<NatsBus*>(self)->on_items(data);
+      },
+      bus.get());
+  if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
   spdlog::info("event=nats_bus url={} node={}", url, bus->node_id_);
   return bus;
 }
@@ -80,6 +92,7 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
 NatsBus::~NatsBus() {
   if (sub_) natsSubscription_Destroy(sub_);
   if (invalidations_sub_) natsSubscription_Destroy(invalidations_sub_);
+  if (items_sub_) natsSubscription_Destroy(items_sub_);
   if (conn_) {
     natsConnection_Close(conn_);
     natsConnection_Destroy(conn_);
@@ -134,6 +147,57 @@ void NatsBus::publish_invalidation(const std::string& topic, const std::string& 
 void NatsBus::on_invalidation(Invalidation fn) {
   std::lock_guard lk(invalidation_mu_);
   invalidation_ = std::move(fn);
+}
+
+void NatsBus::publish_items(const std::vector<store::Delivery>& items, std::shared_ptr<const std::string> shared_part) {
+  for (const auto& d : items) {
+    ItemHint h{d.seq, d.item_id, shared_part};
+    local_.publish(d.user_id, &h);
+  }
+  std::string head =
+      node_id_ + " " + std::to_string(now_ms()) + "\n" + std::to_string(shared_part->size()) + "\n" + *shared_part;
+  for (std::size_t i = 0; i < items.size(); i += kItemsPerMessage) {
+    std::string data = head;
+    for (std::size_t k = i; k < std::min(items.size(), i + kItemsPerMessage); ++k) {
+      data += std::to_string(items[k].user_id) + " " + std::to_string(items[k].seq) + " " + items[k].item_id + "\n";
+    }
+    natsStatus s = natsConnection_Publish(conn_, kItemsSubject, data.data(), static_cast<int>(data.size()));
+    if (s != NATS_OK) spdlog::debug("event=nats_publish_failed error=\"{}\"", natsStatus_GetText(s));
+  }
+}
+
+void NatsBus::on_items(const std::string& data) {
+  // "NODE SENT_MS\n": ours come back too, and our streams have them.
+  auto nl = data.find('\n');
+  auto space = data.find(' ');
+  if (nl == std::string::npos || space == std::string::npos || space > nl) return;
+  if (data.compare(0, space, node_id_) == 0) return;
+  std::int64_t sent = 0;
+  std::from_chars(data.data() + space + 1, data.data() + nl, sent);
+  auto nl2 = data.find('\n', nl + 1);
+  if (nl2 == std::string::npos) return;
+  std::size_t len = 0;
+  auto [p, ec] = std::from_chars(data.data() + nl + 1, data.data() + nl2, len);
+  if (ec != std::errc() || nl2 + 1 + len > data.size()) return;
+  auto shared_part = std::make_shared<const std::string>(data.substr(nl2 + 1, len));
+  static auto& lag = server::metrics().histogram("msgcenter_nats_signal_lag_seconds");
+  if (sent > 0) lag.observe(static_cast<double>(std::max<std::int64_t>(0, now_ms() - sent)) / 1000.0);
+  // Each line "USER SEQ ITEM_ID"; the local bus drops users with no stream here.
+  std::size_t pos = nl2 + 1 + len;
+  while (pos < data.size()) {
+    auto end = data.find('\n', pos);
+    if (end == std::string::npos) break;
+    std::string_view line(data.data() + pos, end - pos);
+    pos = end + 1;
+    auto s1 = line.find(' '), s2 = line.rfind(' ');
+    if (s1 == std::string_view::npos || s2 == s1) continue;
+    std::int64_t user = 0, seq = 0;
+    if (std::from_chars(line.data(), line.data() + s1, user).ec != std::errc()) continue;
+    if (std::from_chars(line.data() + s1 + 1, line.data() + s2, seq).ec != std::errc()) continue;
+    ++received_;
+    ItemHint h{seq, std::string(line.substr(s2 + 1)), shared_part};
+    local_.publish(user, &h);
+  }
 }
 
 }  // namespace mc::delivery

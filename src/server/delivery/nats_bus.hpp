@@ -28,6 +28,8 @@ class NatsBus final : public Bus {
 
   std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) override;
   void publish(std::int64_t user_id, const ItemHint* hint = nullptr) override;
+  void publish_items(const std::vector<store::Delivery>& items,
+                     std::shared_ptr<const std::string> shared_part) override;
   bool may_lose_signals() const override { return true; }
   void publish_invalidation(const std::string& topic, const std::string& key) override;
   void on_invalidation(Invalidation fn) override;
@@ -38,6 +40,7 @@ class NatsBus final : public Bus {
  private:
   NatsBus() = default;
   void on_message(const std::string& subject, const std::string& data);
+  void on_items(const std::string& data);
   void on_reconnected();
 
   LocalBus local_;
@@ -45,6 +48,7 @@ class NatsBus final : public Bus {
   __natsConnection* conn_ = nullptr;
   __natsSubscription* sub_ = nullptr;
   __natsSubscription* invalidations_sub_ = nullptr;
+  __natsSubscription* items_sub_ = nullptr;
   std::mutex invalidation_mu_;
   Invalidation invalidation_;
   std::atomic<std::uint64_t> received_{0};

@@ -201,10 +201,7 @@ HttpResponse finish_share(DeliveryContext& d, const store::Resource& resource, R
   common.chain = share.chain;
   common.resource = resource;
   auto shared_part = std::make_shared<const std::string>(wire::item_shared_part(common));
-  for (const auto& dl : outcome->deliveries) {
-    ItemHint hint{dl.seq, dl.item_id, shared_part};
-    d.bus.publish(dl.user_id, &hint);
-  }
+  d.bus.publish_items(outcome->deliveries, shared_part);
   spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, wire::item_kind_name(share.kind),
                 share.sender, outcome->deliveries.size());
   return res;

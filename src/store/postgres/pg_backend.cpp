@@ -1,5 +1,7 @@
 #include "store/postgres/pg_backend.hpp"
 
+#include <algorithm>
+
 #include "store/postgres/pg_stores.hpp"
 
 namespace mc::store::postgres {
@@ -8,7 +10,8 @@ Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int c
   // In this order: an area's tables may refer to those of an area before it.
   std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(), &groups_schema()};
   std::unique_ptr<PgBackend> b(new PgBackend());
-  MC_TRY(b->engine_, PgEngine::open(url, schemas, connections));
+  // Half the pool for the shares answered later, half for everything else.
+  MC_TRY(b->engine_, PgEngine::open(url, schemas, connections, std::max(1, connections / 2)));
   b->accounts_ = std::make_unique<PgAccountStore>(*b->engine_);
   b->catalog_ = std::make_unique<PgCatalogStore>(*b->engine_);
   b->delivery_ = std::make_unique<PgDeliveryStore>(*b->engine_);

@@ -113,10 +113,12 @@ Result<Share> load_share(pg::Connection& c, const std::string& id) {
 Result<std::unordered_map<std::int64_t, std::int64_t>> bump_heads(pg::Connection& c, std::vector<std::int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   std::string arr = pg::int_array(ids);
-  MC_TRY_STATUS(c.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", {arr}));
-  MC_TRY(auto rows,
-         c.query("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ANY($1::bigint[]) RETURNING id, inbox_head",
-                 {arr}));
+  // One round trip: the sub-select takes the row locks in id order, then the
+  // update bumps the heads it locked.
+  MC_TRY(auto rows, c.query("UPDATE users SET inbox_head = inbox_head + 1 WHERE id IN "
+                            "(SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE) "
+                            "RETURNING id, inbox_head",
+                            {arr}));
   std::unordered_map<std::int64_t, std::int64_t> seq_of;
   for (int i = 0; i < rows.size(); ++i) seq_of[rows.int64(i, 0)] = rows.int64(i, 1);
   if (seq_of.size() != ids.size()) return Error::not_found("user_not_found", "recipient vanished");
