@@ -61,6 +61,11 @@ std::string braces(const std::string& labels, const std::string& extra = "") {
 
 }  // namespace
 
+void Metrics::remove_gauge_fn(const std::string& name) {
+  std::lock_guard lk(mu_);
+  gauge_fns_.erase(name);
+}
+
 std::string Metrics::render() const {
   std::lock_guard lk(mu_);
   std::string out;

@@ -39,6 +39,7 @@ class Metrics {
   Histogram& histogram(const std::string& name, const std::string& labels = "");
   // A value read when /metrics is rendered (a queue's depth, say).
   void gauge_fn(const std::string& name, std::function<double()> read);
+  void remove_gauge_fn(const std::string& name);
 
   // The text exposition format (version 0.0.4).
   std::string render() const;

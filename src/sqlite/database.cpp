@@ -166,17 +166,23 @@ Status Transaction::commit() {
 Status Database::backup_to(const std::string& path) {
   if (::access(path.c_str(), F_OK) == 0) return Error::already_exists("file_exists", path + " exists");
   MC_TRY(auto dest, Database::open(path));
-  // A small step at a time: writers wait for the backup's read lock only
-  // that long, and a write between steps restarts nothing in WAL mode.
+  // One step for the whole database: one read transaction, which in WAL
+  // mode does not block the server's writers. (Small steps would restart
+  // from the first page whenever another connection writes between them,
+  // which a busy server always does.)
   sqlite3_backup* b = sqlite3_backup_init(dest->db_, "main", db_, "main");
   if (!b) return Error::internal("backup: " + std::string(sqlite3_errmsg(dest->db_)));
   int rc;
   do {
-    rc = sqlite3_backup_step(b, 256);
+    rc = sqlite3_backup_step(b, -1);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
-  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
   sqlite3_backup_finish(b);
-  if (rc != SQLITE_DONE) return Error::internal("backup: " + std::string(sqlite3_errstr(rc)));
+  if (rc != SQLITE_DONE) {
+    dest.reset();
+    ::unlink(path.c_str());  // no half copy left to be mistaken for a backup
+    return Error::internal("backup: " + std::string(sqlite3_errstr(rc)));
+  }
   // Fold the copy's WAL into its file, so that one file is the backup.
   return dest->exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }

@@ -54,7 +54,9 @@ int backup(const ServerConfig& cfg, const std::string& out) {
 }
 
 Result<std::unique_ptr<delivery::Bus>> open_bus(const ServerConfig& cfg) {
-  if (cfg.nats.empty()) return std::unique_ptr<delivery::Bus>(std::make_unique<delivery::LocalBus>());
+  if (cfg.nats.empty()) {
+    return std::unique_ptr<delivery::Bus>(std::make_unique<delivery::LocalBus>(is_postgres_url(cfg.store)));
+  }
   MC_TRY(auto b, delivery::NatsBus::connect(cfg.nats));
   return std::unique_ptr<delivery::Bus>(std::move(b));
 }
@@ -104,6 +106,14 @@ int run_server(const ServerConfig& cfg) {
   metrics().gauge_fn("msgcenter_store_writes", [&stores] { return static_cast<double>(stores.stats().writes); });
   metrics().gauge_fn("msgcenter_store_commits", [&stores] { return static_cast<double>(stores.stats().commits); });
   metrics().gauge_fn("msgcenter_store_queued_writes", [&stores] { return static_cast<double>(stores.stats().queued); });
+  // They read the backend: gone before it is.
+  struct RemoveGauges {
+    ~RemoveGauges() {
+      for (const char* g : {"msgcenter_store_writes", "msgcenter_store_commits", "msgcenter_store_queued_writes"}) {
+        metrics().remove_gauge_fn(g);
+      }
+    }
+  } remove_gauges;
   router.add("GET", "/v1/health", net::Access::kPublic, [](net::HttpRequest&) -> Result<net::HttpResponse> {
     return net::json_response(200, {{"status", "ok"}});
   });

@@ -13,6 +13,11 @@ namespace mc::delivery {
 
 class LocalBus final : public Bus {
  public:
+  // `shared_store`: other nodes write to the same store but cannot signal
+  // us (a PostgreSQL store without NATS), so streams must also read the
+  // store on their timer.
+  explicit LocalBus(bool shared_store = false) : shared_store_(shared_store) {}
+  bool may_lose_signals() const override { return shared_store_; }
   std::unique_ptr<Subscription> subscribe(std::int64_t user_id, Notify notify) override;
   void publish(std::int64_t user_id, const ItemHint* hint = nullptr) override;
   // Wakes every stream on this node to read the store.
@@ -20,6 +25,7 @@ class LocalBus final : public Bus {
 
  private:
   class Entry;
+  bool shared_store_;
   std::mutex mu_;
   std::unordered_map<std::int64_t, std::list<std::shared_ptr<Notify>>> subs_;
 };

@@ -178,7 +178,7 @@ void NatsBus::on_items(const std::string& data) {
   if (nl2 == std::string::npos) return;
   std::size_t len = 0;
   auto [p, ec] = std::from_chars(data.data() + nl + 1, data.data() + nl2, len);
-  if (ec != std::errc() || nl2 + 1 + len > data.size()) return;
+  if (ec != std::errc() || len > data.size() - nl2 - 1) return;
   auto shared_part = std::make_shared<const std::string>(data.substr(nl2 + 1, len));
   static auto& lag = server::metrics().histogram("msgcenter_nats_signal_lag_seconds");
   if (sent > 0) lag.observe(static_cast<double>(std::max<std::int64_t>(0, now_ms() - sent)) / 1000.0);
@@ -192,8 +192,9 @@ void NatsBus::on_items(const std::string& data) {
     auto s1 = line.find(' '), s2 = line.rfind(' ');
     if (s1 == std::string_view::npos || s2 == s1) continue;
     std::int64_t user = 0, seq = 0;
-    if (std::from_chars(line.data(), line.data() + s1, user).ec != std::errc()) continue;
-    if (std::from_chars(line.data() + s1 + 1, line.data() + s2, seq).ec != std::errc()) continue;
+    auto u = std::from_chars(line.data(), line.data() + s1, user);
+    auto q = std::from_chars(line.data() + s1 + 1, line.data() + s2, seq);
+    if (u.ec != std::errc() || u.ptr != line.data() + s1 || q.ec != std::errc() || q.ptr != line.data() + s2) continue;
     ++received_;
     ItemHint h{seq, std::string(line.substr(s2 + 1)), shared_part};
     local_.publish(user, &h);

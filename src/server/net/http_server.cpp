@@ -49,9 +49,16 @@ struct HttpServer::Impl {
     acceptor.close(ignore);
     auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
     asio::steady_timer tick(ioc);
-    while (ctx->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-      tick.expires_after(std::chrono::milliseconds(10));
-      co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    for (;;) {
+      while (ctx->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds(10));
+        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      // A request counted between the check above and this flag is waited
+      // for too; one counted after it sees the flag and gives up.
+      ctx->stopping = true;
+      if (ctx->in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) break;
+      ctx->stopping = false;
     }
     spdlog::info("event=drained in_flight={}", ctx->in_flight.load());
     ioc.stop();
@@ -113,11 +120,14 @@ Result<std::uint16_t> HttpServer::listen() {
 
 void HttpServer::run() {
   auto& im = *impl_;
-  asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
-  im.signals.async_wait([&im](boost::system::error_code ec, int sig) {
+  // The accept loop and the drain that closes the acceptor run on one
+  // strand: an acceptor is not to be closed while another thread uses it.
+  auto accept_strand = asio::make_strand(im.ioc);
+  asio::co_spawn(accept_strand, im.accept_loop(), asio::detached);
+  im.signals.async_wait([&im, accept_strand](boost::system::error_code ec, int sig) {
     if (ec) return;
     spdlog::info("event=shutdown signal={} in_flight={}", sig, im.ctx->in_flight.load());
-    asio::co_spawn(im.ioc, im.drain(), asio::detached);
+    asio::co_spawn(accept_strand, im.drain(), asio::detached);
   });
   std::vector<std::thread> threads;
   for (int i = 1; i < im.ctx->opts.io_threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });

@@ -126,7 +126,15 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header_parser, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return co_await refuse_bad_header(stream, ec, idle);
     // From here until its answer is written, shutdown waits for this request.
+    // Counted, then checked: the drain stops only after setting `stopping`
+    // and seeing the count at zero again, so a request either is counted
+    // before that or sees `stopping` and is dropped unanswered (and
+    // uncommitted: it never ran).
     ctx->in_flight.fetch_add(1);
+    if (ctx->stopping.load()) {
+      ctx->in_flight.fetch_sub(1);
+      co_return;
+    }
     const auto started = std::chrono::steady_clock::now();
     struct InFlight {
       SessionContext& ctx;
@@ -166,7 +174,8 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
       res = co_await serve_route(stream, buffer, header_parser, req, match, *ctx, body_unread);
     }
     if (!res) co_return;  // the connection is gone
-    Next next = co_await answer(stream, *res, req, keep_alive, head_only, body_unread, idle);
+    // Shutdown may have begun while the route ran: end the connection then.
+    Next next = co_await answer(stream, *res, req, keep_alive && !ctx->draining, head_only, body_unread, idle);
     static RouteMetrics unmatched("unmatched");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     (match.metrics ? *match.metrics : unmatched).record(res->status, seconds);

@@ -28,6 +28,8 @@ struct SessionContext {
   std::atomic<std::int64_t> in_flight{0};
   // Set at shutdown: connections close after their current answer.
   std::atomic<bool> draining{false};
+  // Set once no request is in flight: nothing new may start.
+  std::atomic<bool> stopping{false};
 
   SessionContext(NetOptions o, Router& r)
       : opts(std::move(o)), router(r), workers(static_cast<std::size_t>(opts.worker_threads)) {}

@@ -52,6 +52,8 @@ Connection::~Connection() { PQfinish(c_); }
 
 bool Connection::healthy() const { return PQstatus(c_) == CONNECTION_OK; }
 
+bool Connection::idle() const { return PQtransactionStatus(c_) == PQTRANS_IDLE; }
+
 namespace {
 
 Error error_of(pg_conn* c, pg_result* r) {

@@ -60,6 +60,8 @@ class Connection {
   Result<Rows> query(std::string_view sql, const std::vector<Param>& params = {});
   // False once the connection is lost (it is then dropped by its pool).
   bool healthy() const;
+  // Outside any transaction (a connection left inside one must not be reused).
+  bool idle() const;
 
  private:
   explicit Connection(pg_conn* c) : c_(c) {}

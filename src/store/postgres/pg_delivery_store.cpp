@@ -1,8 +1,9 @@
 // PgDeliveryStore: shares, inboxes, device cursors and receipts on
 // PostgreSQL, with many nodes writing at once.
 //
-// Gapless seqs: a share locks its recipients' rows (in id order, so that two
-// shares cannot deadlock) and bumps their heads in its transaction. Another
+// Gapless seqs: a share takes its recipients' head locks (advisory locks on
+// the user ids, in id order, so that no two bumps wait in a cycle) and bumps
+// their heads in its transaction. Another
 // share to the same user waits for that lock, so it takes the next seq only
 // after the first has committed or rolled back: no gap, no duplicate, and a
 // crash before the commit leaves neither head nor item.
@@ -102,7 +103,7 @@ Result<Share> load_share(pg::Connection& c, const std::string& id) {
            {},
            rows.int64(0, 7)};
   MC_TRY(auto rs, c.query("SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
-                          "WHERE i.share_id = $1 AND i.kind != 'receipt' ORDER BY u.network_id",
+                          "WHERE i.share_id = $1 AND i.kind != 'receipt' ORDER BY u.network_id COLLATE \"C\"",
                           {id}));
   for (int i = 0; i < rs.size(); ++i) sh.recipients.push_back(rs.text(i, 0));
   return sh;
@@ -113,12 +114,20 @@ Result<Share> load_share(pg::Connection& c, const std::string& id) {
 Result<std::unordered_map<std::int64_t, std::int64_t>> bump_heads(pg::Connection& c, std::vector<std::int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   std::string arr = pg::int_array(ids);
-  // One round trip: the sub-select takes the row locks in id order, then the
-  // update bumps the heads it locked.
-  MC_TRY(auto rows, c.query("UPDATE users SET inbox_head = inbox_head + 1 WHERE id IN "
-                            "(SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE) "
-                            "RETURNING id, inbox_head",
-                            {arr}));
+  // Each user's inbox head is guarded by a transaction-scoped advisory lock
+  // on the user id, taken in id order in one statement; every bump takes
+  // them, so two transactions can never wait on each other's heads in a
+  // cycle. (Row locks taken by FOR [NO KEY] UPDATE in a sorted sub-select
+  // did deadlock under crossing sends: PostgreSQL re-locks updated row
+  // versions outside that order.) The UPDATE that follows then meets no
+  // other bump on these rows.
+  MC_TRY_STATUS(
+      c.query("SELECT pg_advisory_xact_lock(id) FROM "
+              "(SELECT DISTINCT u AS id FROM unnest($1::bigint[]) AS u ORDER BY 1) AS s",
+              {arr}));
+  MC_TRY(auto rows,
+         c.query("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ANY($1::bigint[]) RETURNING id, inbox_head",
+                 {arr}));
   std::unordered_map<std::int64_t, std::int64_t> seq_of;
   for (int i = 0; i < rows.size(); ++i) seq_of[rows.int64(i, 0)] = rows.int64(i, 1);
   if (seq_of.size() != ids.size()) return Error::not_found("user_not_found", "recipient vanished");
@@ -305,7 +314,7 @@ Result<std::vector<Receipt>> PgDeliveryStore::receipts(const std::string& share_
   return e_.read<std::vector<Receipt>>([&](pg::Connection& c) -> Result<std::vector<Receipt>> {
     MC_TRY(auto rows, c.query("SELECT u.network_id, u.send_receipts, i.delivered_at, i.opened_at FROM inbox_items i "
                               "JOIN users u ON u.id = i.user_id WHERE i.share_id = $1 AND i.kind != 'receipt' "
-                              "ORDER BY u.network_id",
+                              "ORDER BY u.network_id COLLATE \"C\"",
                               {share_id}));
     std::vector<Receipt> out;
     for (int i = 0; i < rows.size(); ++i) {

@@ -59,9 +59,15 @@ Status migrate(pg::Connection& c, const std::vector<const PgSchema*>& schemas) {
 
 PgLease::~PgLease() {
   if (!c_) return;
-  if (!c_->healthy()) return;  // dropped: the pool opens a new one when needed
+  // A connection left inside a transaction (an exception unwound past the
+  // ROLLBACK) must not carry its work or its locks into the next user's.
+  if (c_->healthy() && !c_->idle()) (void)c_->exec("ROLLBACK");
   std::lock_guard lk(e_->pool_mu_);
-  e_->idle_.push_back(std::move(c_));
+  if (c_->healthy() && c_->idle()) {
+    e_->idle_.push_back(std::move(c_));
+  } else {
+    --e_->open_;  // dropped: acquire() may open a new one
+  }
   e_->pool_cv_.notify_one();
 }
 
@@ -69,6 +75,8 @@ Result<std::unique_ptr<PgEngine>> PgEngine::open(const std::string& url, const s
                                                  int connections, int writers) {
   std::unique_ptr<PgEngine> e(new PgEngine());
   e->url_ = url;
+  e->max_ = static_cast<std::size_t>(connections);
+  e->open_ = static_cast<std::size_t>(connections);
   for (int i = 0; i < connections; ++i) {
     MC_TRY(auto c, pg::Connection::open(url));
     // A client's view of time and text must not depend on the server's
@@ -93,16 +101,28 @@ PgEngine::~PgEngine() {
 Result<PgLease> PgEngine::acquire() {
   may_block();  // a query waits for the network and the server's disk
   std::unique_lock lk(pool_mu_);
-  // A connection that broke was dropped; replace it rather than wait forever.
-  if (idle_.empty() && !pool_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return !idle_.empty(); })) {
-    lk.unlock();
-    MC_TRY(auto c, pg::Connection::open(url_));
-    MC_TRY_STATUS(c->exec("SET synchronous_commit = on; SET client_encoding = 'UTF8'"));
+  // At most max_ connections: wait for an idle one, or replace one that was
+  // dropped (it broke, or PostgreSQL restarted).
+  if (!pool_cv_.wait_for(lk, std::chrono::seconds(30), [&] { return !idle_.empty() || open_ < max_; })) {
+    return Error::unavailable("store_busy", "no PostgreSQL connection came free in 30 s");
+  }
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
     return PgLease(*this, std::move(c));
   }
-  auto c = std::move(idle_.back());
-  idle_.pop_back();
-  return PgLease(*this, std::move(c));
+  ++open_;
+  lk.unlock();
+  auto c = pg::Connection::open(url_);
+  if (c) {
+    if (auto st = (*c)->exec("SET synchronous_commit = on; SET client_encoding = 'UTF8'"); st) {
+      return PgLease(*this, std::move(*c));
+    }
+  }
+  std::lock_guard relock(pool_mu_);
+  --open_;
+  pool_cv_.notify_one();
+  return c ? Error::unavailable("store_unavailable", "cannot set up a PostgreSQL connection") : c.error();
 }
 
 Status PgEngine::transact_status(const std::function<Status(pg::Connection&)>& fn) {

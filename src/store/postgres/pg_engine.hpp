@@ -98,6 +98,8 @@ class PgEngine {
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<pg::Connection>> idle_;
+  std::size_t open_ = 0;  // connections made and not dropped: at most max_
+  std::size_t max_ = 0;
 
   mutable std::mutex jobs_mu_;
   std::condition_variable jobs_cv_;

@@ -46,7 +46,7 @@ Result<Group> load_group(pg::Connection& c, std::int64_t owner_id, const std::st
   if (g.empty()) return no_group(name);
   Group out{name, {}, g.int64(0, 1)};
   MC_TRY(auto ms, c.query("SELECT u.id, u.network_id FROM group_members m JOIN users u ON u.id = m.user_id "
-                          "WHERE m.group_id = $1 ORDER BY u.network_id",
+                          "WHERE m.group_id = $1 ORDER BY u.network_id COLLATE \"C\"",
                           {g.text(0, 0)}));
   for (int i = 0; i < ms.size(); ++i) out.members.push_back(GroupMember{ms.int64(i, 0), ms.text(i, 1)});
   return out;
@@ -85,8 +85,8 @@ Result<Group> PgGroupStore::create_group(std::int64_t owner_id, const std::strin
 
 Result<std::vector<Group>> PgGroupStore::list_groups(std::int64_t owner_id) {
   return e_.read<std::vector<Group>>([&](pg::Connection& c) -> Result<std::vector<Group>> {
-    MC_TRY(auto names,
-           c.query("SELECT name FROM groups WHERE owner_id = $1 ORDER BY name", {std::to_string(owner_id)}));
+    MC_TRY(auto names, c.query("SELECT name FROM groups WHERE owner_id = $1 ORDER BY name COLLATE \"C\"",
+                               {std::to_string(owner_id)}));
     std::vector<Group> out;
     for (int i = 0; i < names.size(); ++i) {
       MC_TRY(auto g, load_group(c, owner_id, names.text(i, 0)));

@@ -30,6 +30,7 @@ class PgNodesTest : public ::testing::Test {
     auto admin = pg::Connection::open(url);
     ASSERT_TRUE(admin) << admin.error().message;
     ASSERT_TRUE((*admin)->exec("CREATE SCHEMA " + schema));
+    url_ = url;
     std::string scoped = url + "?options=-csearch_path%3D" + schema;
     for (auto* node : {&a_, &b_}) {
       auto b = PgBackend::open(scoped, 8);
@@ -65,6 +66,15 @@ class PgNodesTest : public ::testing::Test {
     return s;
   }
 
+  std::int64_t deadlocks() {
+    auto c = pg::Connection::open(url_);
+    EXPECT_TRUE(c);
+    auto rows = (*c)->query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()");
+    EXPECT_TRUE(rows);
+    return rows->int64(0, 0);
+  }
+
+  std::string url_;
   std::unique_ptr<PgBackend> a_, b_;
   User sender_;
   std::vector<std::int64_t> recipients_;
@@ -122,6 +132,40 @@ TEST_F(PgNodesTest, ARetryRacingOnTwoNodesIsStoredOnce) {
   EXPECT_EQ(ids.size(), 1u) << "every retry answers with the first share";
   EXPECT_EQ(fresh, 1) << "exactly one of them stored it";
   EXPECT_EQ(*a_->delivery().inbox_head(recipients_[0]), 1);
+}
+
+// Sends that cross (A to B while B to A), include their sender, and
+// receipts flowing back: the head locks must not deadlock with the key
+// locks that inserts referencing users take.
+TEST_F(PgNodesTest, CrossingSendsAndReceiptsDoNotDeadlock) {
+  auto before = deadlocks();
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 8; ++t) {
+    ts.emplace_back([&, t] {
+      PgBackend& node = t % 2 ? *a_ : *b_;
+      std::int64_t me = recipients_[static_cast<std::size_t>(t % 2)];
+      std::int64_t other = recipients_[static_cast<std::size_t>(1 - t % 2)];
+      for (int i = 0; i < 20; ++i) {
+        NewShare s = share({other, me});
+        s.sender_id = me;  // r0 sends to r1 and back, each also to itself
+        auto out = node.delivery().create_share(s);
+        ASSERT_TRUE(out) << out.error().message;
+        // The recipient opens it at once: a receipt goes back to the sender.
+        for (const auto& d : out->deliveries) {
+          if (d.user_id == other) {
+            ASSERT_TRUE(node.delivery().mark_opened(other, d.item_id));
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(deadlocks(), before) << "PostgreSQL detected deadlocks";
+  for (auto uid : {recipients_[0], recipients_[1]}) {
+    auto items = a_->delivery().list_inbox(uid, 0, 10000);
+    ASSERT_TRUE(items);
+    for (std::size_t i = 0; i < items->size(); ++i) ASSERT_EQ((*items)[i].seq, static_cast<std::int64_t>(i + 1));
+  }
 }
 
 }  // namespace
