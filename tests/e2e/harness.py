@@ -128,6 +128,16 @@ class Server:
         conn.close()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
+    def seed(self, users=("alice", "bob"), content=b"a novel", title="Book"):
+        """A provider 'studio' with one resource, and users NAME with password
+        NAME-password. Returns the resource id."""
+        self.add_user("studio", "studio-password", role="provider")
+        resource_id = self.publish(self.login_token("studio", "studio-password"), content, title=title)
+        for name in users:
+            status, _, body = self.request("POST", "/v1/accounts", {"network_id": name, "password": name + "-password"})
+            assert status == 201, body
+        return resource_id
+
     def login_token(self, network_id, password):
         status, _, body = self.request("POST", "/v1/sessions", {"network_id": network_id, "password": password})
         if status != 201:

@@ -16,11 +16,7 @@ class BackupTest(unittest.TestCase):
         ws = Workspace()
         try:
             server = Server(ws.sub("server")).start()
-            server.add_user("studio", "studio-password", role="provider")
-            studio = server.login_token("studio", "studio-password")
-            resource_id = server.publish(studio, b"a novel", title="Book")
-            for name in ("alice", "bob"):
-                server.request("POST", "/v1/accounts", {"network_id": name, "password": name + "-password"})
+            resource_id = server.seed()
             alice = server.login_token("alice", "alice-password")
 
             def share(note):

@@ -18,13 +18,7 @@ class ShutdownTest(unittest.TestCase):
         ws = Workspace()
         try:
             server = Server(ws.sub("server")).start()
-            server.add_user("studio", "studio-password", role="provider")
-            studio = server.login_token("studio", "studio-password")
-            resource_id = server.publish(studio, b"a novel", title="Book")
-            for name in ("alice", "bob"):
-                status, _, body = server.request("POST", "/v1/accounts",
-                                                 {"network_id": name, "password": name + "-password"})
-                self.assertEqual(status, 201, body)
+            resource_id = server.seed()
             token = server.login_token("alice", "alice-password")
             answered, failed = [], []
             lock = threading.Lock()

@@ -10,6 +10,7 @@
 #include "store/delivery_store.hpp"
 #include "store/group_store.hpp"
 #include "store/postgres/pg_engine.hpp"
+#include "store/user_ref_cache.hpp"
 
 namespace mc::store::postgres {
 
@@ -48,10 +49,7 @@ class PgAccountStore final : public AccountStore {
 
  private:
   PgEngine& e_;
-  // network ID -> user id: users are never renamed or deleted.
-  static constexpr std::size_t kUserCacheSize = 200000;
-  std::mutex user_cache_mu_;
-  std::unordered_map<std::string, std::int64_t> user_cache_;
+  UserRefCache user_refs_;  // network ID -> user id, never stale
 };
 
 class PgCatalogStore final : public CatalogStore {

@@ -111,27 +111,7 @@ Result<std::vector<User>> SqliteAccountStore::find_users(const std::vector<std::
 }
 
 Result<std::vector<UserRef>> SqliteAccountStore::find_user_refs(const std::vector<std::string>& network_ids) {
-  std::vector<UserRef> out;
-  std::vector<std::string> missing;
-  std::unordered_set<std::string> seen;  // each name answered once, cached or not
-  {
-    std::lock_guard lk(user_cache_mu_);
-    for (const auto& n : network_ids) {
-      if (!seen.insert(n).second) continue;
-      if (auto it = user_cache_.find(n); it != user_cache_.end()) out.push_back(UserRef{it->second, n});
-      else missing.push_back(n);
-    }
-  }
-  if (missing.empty()) return out;
-  MC_TRY(auto found, find_users(missing));
-  std::unordered_map<std::string, std::int64_t> dropped;  // freed after the lock, not under it
-  std::lock_guard lk(user_cache_mu_);
-  if (user_cache_.size() + found.size() > kUserCacheSize) dropped.swap(user_cache_);
-  for (auto& u : found) {
-    user_cache_.emplace(u.network_id, u.id);
-    out.push_back(UserRef{u.id, std::move(u.network_id)});
-  }
-  return out;
+  return user_refs_.lookup(network_ids, [this](const std::vector<std::string>& names) { return find_users(names); });
 }
 
 Status SqliteAccountStore::create_session(const std::string& token_hash, std::int64_t user_id,

@@ -6,6 +6,7 @@
 
 #include "store/account_store.hpp"
 #include "store/sqlite/engine.hpp"
+#include "store/user_ref_cache.hpp"
 
 namespace mc::store::sqlite {
 
@@ -30,11 +31,7 @@ class SqliteAccountStore final : public AccountStore {
 
  private:
   Engine& engine_;
-  // network ID -> user id: users are never renamed or deleted, and every
-  // share names its recipients. Bounded; when full it starts over.
-  static constexpr std::size_t kUserCacheSize = 200000;
-  std::mutex user_cache_mu_;
-  std::unordered_map<std::string, std::int64_t> user_cache_;
+  UserRefCache user_refs_;  // network ID -> user id, never stale
 };
 
 }  // namespace mc::store::sqlite
