@@ -214,5 +214,9 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(status, 401, "node C still honours a token logged out on node A")
         self.assertEqual(json.loads(body)["error"]["code"], "invalid_token")
 
+    def test_5_a_node_on_nats_stops_cleanly_on_sigterm(self):
+        # The NATS bus waits for its callbacks before it goes: a clean exit.
+        self.assertEqual(self.nodes["c"].kill(signal.SIGTERM), 0)
+
 if __name__ == "__main__":
     unittest.main()

@@ -48,6 +48,17 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
   }
   // A node may start before NATS: it connects in the background.
   if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr);
+  if (s == NATS_OK) {
+    s = natsOptions_SetClosedCB(
+        opts,
+        [](natsConnection*, void* self) {
+          auto* b = static_cast<NatsBus*>(self);
+          std::lock_guard lk(b->done_mu_);
+          b->closed_ = true;
+          b->done_cv_.notify_all();
+        },
+        bus.get());
+  }
   if (s != NATS_OK) return nats_error("NATS options", s);
   s = natsConnection_Connect(&bus->conn_, opts);
   if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) return nats_error("cannot connect to NATS at " + url, s);
@@ -61,6 +72,7 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
       },
       bus.get());
   if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
+  bus->subscribed(bus->sub_);
   s = natsConnection_Subscribe(
       &bus->invalidations_sub_, bus->conn_, kInvalidationSubjects,
       [](natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
@@ -76,6 +88,7 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
       },
       bus.get());
   if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
+  bus->subscribed(bus->invalidations_sub_);
   s = natsConnection_Subscribe(
       &bus->items_sub_, bus->conn_, kItemsSubject,
       [](natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
@@ -85,16 +98,37 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const std::string& url) {
       },
       bus.get());
   if (s != NATS_OK) return nats_error("cannot subscribe on NATS", s);
+  bus->subscribed(bus->items_sub_);
   spdlog::info("event=nats_bus url={} node={}", url, bus->node_id_);
   return bus;
 }
 
+void NatsBus::subscribed(natsSubscription* sub) {
+  auto done = [](void* self) {
+    auto* b = static_cast<NatsBus*>(self);
+    std::lock_guard lk(b->done_mu_);
+    ++b->subscriptions_done_;
+    b->done_cv_.notify_all();
+  };
+  if (natsSubscription_SetOnCompleteCB(sub, done, this) == NATS_OK) ++subscriptions_;
+}
+
 NatsBus::~NatsBus() {
-  if (sub_) natsSubscription_Destroy(sub_);
-  if (invalidations_sub_) natsSubscription_Destroy(invalidations_sub_);
-  if (items_sub_) natsSubscription_Destroy(items_sub_);
+  for (auto* sub : {sub_, invalidations_sub_, items_sub_}) {
+    if (sub) natsSubscription_Unsubscribe(sub);
+  }
+  std::unique_lock lk(done_mu_);
+  // Bounded: a library that never reports must not hang the shutdown.
+  done_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return subscriptions_done_ >= subscriptions_; });
+  lk.unlock();
+  for (auto* sub : {sub_, invalidations_sub_, items_sub_}) {
+    if (sub) natsSubscription_Destroy(sub);
+  }
   if (conn_) {
     natsConnection_Close(conn_);
+    lk.lock();
+    done_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return closed_; });
+    lk.unlock();
     natsConnection_Destroy(conn_);
   }
 }

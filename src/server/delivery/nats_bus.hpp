@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +53,16 @@ class NatsBus final : public Bus {
   std::mutex invalidation_mu_;
   Invalidation invalidation_;
   std::atomic<std::uint64_t> received_{0};
+
+  // Shutdown waits for the library's callbacks: each subscription reports
+  // that its handler has returned for the last time, the connection that
+  // it is closed. Only then do the members the callbacks use go.
+  void subscribed(__natsSubscription* sub);
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  int subscriptions_ = 0;
+  int subscriptions_done_ = 0;
+  bool closed_ = false;
 };
 
 }  // namespace mc::delivery
