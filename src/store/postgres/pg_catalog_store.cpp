@@ -33,22 +33,6 @@ CREATE INDEX resources_by_type ON resources(type, position);
   return schema;
 }
 
-std::vector<std::string> strings_from_json(const std::string& text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.as_array())
-    if (e.is_string()) out.emplace_back(e.as_string());
-  return out;
-}
-
-std::string strings_to_json(const std::vector<std::string>& list) {
-  boost::json::array a;
-  for (const auto& s : list) a.emplace_back(s);
-  return boost::json::serialize(a);
-}
-
 Resource read_resource(const Rows& rows, int r, int c) {
   Resource out;
   out.id = rows.text(r, c);
@@ -94,22 +78,15 @@ Result<Resource> PgCatalogStore::create_resource(const Resource& r, std::int64_t
 }
 
 Result<Resource> PgCatalogStore::get_resource(const std::string& id) {
-  {
-    std::lock_guard lk(resource_cache_mu_);
-    if (auto it = resource_cache_.find(id); it != resource_cache_.end()) return it->second;
-  }
-  MC_TRY(auto found, e_.read<Resource>([&](pg::Connection& c) -> Result<Resource> {
-    MC_TRY(auto rows, c.query(std::string("SELECT ") + kResourceColumns + " FROM resources r " + kResourceJoins +
-                                  " WHERE r.id = $1",
-                              {id}));
-    if (rows.empty()) return Error::not_found("resource_not_found", "no resource with id '" + id + "'");
-    return read_resource(rows, 0, 0);
-  }));
-  std::unordered_map<std::string, Resource> dropped;  // freed after the lock
-  std::lock_guard lk(resource_cache_mu_);
-  if (resource_cache_.size() >= kResourceCacheSize) dropped.swap(resource_cache_);
-  resource_cache_.emplace(id, found);
-  return found;
+  return resources_.lookup(id, [&] {
+    return e_.read<Resource>([&](pg::Connection& c) -> Result<Resource> {
+      MC_TRY(auto rows, c.query(std::string("SELECT ") + kResourceColumns + " FROM resources r " + kResourceJoins +
+                                    " WHERE r.id = $1",
+                                {id}));
+      if (rows.empty()) return Error::not_found("resource_not_found", "no resource with id '" + id + "'");
+      return read_resource(rows, 0, 0);
+    });
+  });
 }
 
 Result<ResourcePage> PgCatalogStore::list_resources(const std::optional<std::string>& type, std::int64_t after,

@@ -10,6 +10,8 @@
 #include "store/delivery_store.hpp"
 #include "store/group_store.hpp"
 #include "store/postgres/pg_engine.hpp"
+#include "store/resource_cache.hpp"
+#include "store/string_list_json.hpp"
 #include "store/user_ref_cache.hpp"
 
 namespace mc::store::postgres {
@@ -28,8 +30,6 @@ inline constexpr int kResourcePositionColumn = 10;
 inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Rows& rows, int row, int col);
-std::vector<std::string> strings_from_json(const std::string& text);
-std::string strings_to_json(const std::vector<std::string>& list);
 
 class PgAccountStore final : public AccountStore {
  public:
@@ -64,10 +64,7 @@ class PgCatalogStore final : public CatalogStore {
 
  private:
   PgEngine& e_;
-  // Published resources never change (there is no update or delete).
-  static constexpr std::size_t kResourceCacheSize = 10000;
-  std::mutex resource_cache_mu_;
-  std::unordered_map<std::string, Resource> resource_cache_;
+  ResourceCache resources_;  // published resources never change
 };
 
 class PgDeliveryStore final : public DeliveryStore {

@@ -68,22 +68,14 @@ Result<Resource> SqliteCatalogStore::create_resource(const Resource& r, std::int
 }
 
 Result<Resource> SqliteCatalogStore::get_resource(const std::string& id) {
-  {
-    std::lock_guard lk(resource_cache_mu_);
-    if (auto it = resource_cache_.find(id); it != resource_cache_.end()) return it->second;
-  }
-  auto db = engine_.reader();
-  auto st = db->prepare("SELECT " + std::string(kResourceColumns) + " FROM resources r " + kResourceJoins +
-                        " WHERE r.id = ?");
-  if (!st) return st.error();
-  st->bind(1, id);
-  MC_TRY_STATUS(step_one(*st, "resource_not_found", "no resource with id '" + id + "'"));
-  Resource found = read_resource(*st, 0);
-  std::unordered_map<std::string, Resource> dropped;  // freed after the lock, not under it
-  std::lock_guard lk(resource_cache_mu_);
-  if (resource_cache_.size() >= kResourceCacheSize) dropped.swap(resource_cache_);
-  resource_cache_.emplace(id, found);
-  return found;
+  return resources_.lookup(id, [&]() -> Result<Resource> {
+    auto db = engine_.reader();
+    MC_TRY(auto st, db->prepare("SELECT " + std::string(kResourceColumns) + " FROM resources r " + kResourceJoins +
+                                " WHERE r.id = ?"));
+    st.bind(1, id);
+    MC_TRY_STATUS(step_one(st, "resource_not_found", "no resource with id '" + id + "'"));
+    return read_resource(st, 0);
+  });
 }
 
 Result<ResourcePage> SqliteCatalogStore::list_resources(const std::optional<std::string>& type, std::int64_t after,

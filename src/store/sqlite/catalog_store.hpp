@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "store/catalog_store.hpp"
+#include "store/resource_cache.hpp"
 #include "store/sqlite/engine.hpp"
 
 namespace mc::store::sqlite {
@@ -24,12 +25,7 @@ class SqliteCatalogStore final : public CatalogStore {
 
  private:
   Engine& engine_;
-  // Published resources never change (there is no update or delete), so a
-  // resource once read is kept: every share looks one up. Bounded; when
-  // full it starts over.
-  static constexpr std::size_t kResourceCacheSize = 10000;
-  std::mutex resource_cache_mu_;
-  std::unordered_map<std::string, Resource> resource_cache_;
+  ResourceCache resources_;  // published resources never change
 };
 
 }  // namespace mc::store::sqlite

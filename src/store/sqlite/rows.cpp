@@ -26,24 +26,6 @@ Resource read_resource(const Statement& st, int c) {
   return r;
 }
 
-std::vector<std::string> strings_from_json(const std::string& text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (!ec && v.is_array()) {
-    for (const auto& t : v.as_array()) {
-      if (t.is_string()) out.emplace_back(t.as_string());
-    }
-  }
-  return out;
-}
-
-std::string strings_to_json(const std::vector<std::string>& list) {
-  json::array arr;
-  for (const auto& t : list) arr.emplace_back(t);
-  return json::serialize(arr);
-}
-
 Status step_one(Statement& st, const char* code, const std::string& message) {
   MC_TRY(auto row, st.step());
   if (!row) return Error::not_found(code, message);

@@ -7,6 +7,7 @@
 
 #include "sqlite/database.hpp"
 #include "store/records.hpp"
+#include "store/string_list_json.hpp"
 
 namespace mc::store::sqlite {
 
@@ -23,9 +24,6 @@ inline constexpr int kResourcePositionColumn = 10;
 inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Statement& st, int first_col);
-
-std::vector<std::string> strings_from_json(const std::string& text);
-std::string strings_to_json(const std::vector<std::string>& list);
 
 // Runs a statement that yields one row; kNotFound `code` if it yields none.
 Status step_one(Statement& st, const char* code, const std::string& message);
