@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,11 +14,14 @@
 #include "client/account/account.hpp"
 #include "client/acquire/catalog.hpp"
 #include "client/acquire/download.hpp"
+#include "client/local/client_config.hpp"
 #include "client/local/local_store.hpp"
 #include "client/local/profile.hpp"
+#include "client/open/open.hpp"
 #include "client/share/share.hpp"
 #include "client/social/groups.hpp"
 #include "client/sync/inbox.hpp"
+#include "client/view/render_text.hpp"
 #include "core/wire/codec.hpp"
 
 namespace mc::cli {
@@ -238,6 +242,81 @@ Command get_command() {
           }};
 }
 
+// Columns to render for: --width, else the terminal's, else 80.
+int output_width(int requested) {
+  if (requested > 0) return requested;
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 80;
+}
+
+boost::json::object link_json(const Link& l) {
+  boost::json::object o{{"n", l.n}, {"text", l.text}, {"href", l.href}};
+  if (l.resource_id) o["resource_id"] = *l.resource_id;
+  return o;
+}
+
+Command open_command() {
+  struct Args {
+    std::string id;
+    int link = 0;
+    int width = 0;
+  };
+  auto a = std::make_shared<Args>();
+  return {"open", "open a resource or inbox item: web pages in the built-in browser, text in the viewer",
+          [a](CLI::App& c) {
+            c.add_option("ID", a->id, "a resource id (r_...) or an inbox item id (i_...)")->required();
+            c.add_option("--link", a->link, "follow link N of the page (the numbers shown in [N])")
+                ->check(CLI::PositiveNumber);
+            c.add_option("--width", a->width, "wrap text to this many columns (default: the terminal's, else 80)")
+                ->check(CLI::Range(20, 1000));
+          },
+          [a](Session& s) {
+            MC_CLI_CONNECT(c, s);
+            const Globals& g = s.globals();
+            auto config = load_client_config(g.home);
+            if (!config) return report(config.error());
+            OpenOptions o;
+            o.home = g.home;
+            o.config = *config;
+            if (a->link > 0) o.link = a->link;
+            ProgressBar bar;
+            bool show = !g.json && isatty(STDERR_FILENO);
+            o.progress = [&](std::uint64_t d, std::uint64_t t) {
+              if (show) bar.update(d, t);
+            };
+            auto opened = open_resource(c, a->id, o);
+            if (show) bar.finish();
+            if (!opened) return report(opened.error());
+            bool not_fetched = opened->external && !opened->fetched;
+            if (g.json) {
+              boost::json::object out{{"external", opened->external}, {"fetched", opened->fetched}};
+              if (!opened->resource.id.empty()) out["resource"] = wire::to_json(opened->resource);
+              if (!opened->path.empty()) out["path"] = opened->path;
+              if (opened->item_id) out["item_id"] = *opened->item_id;
+              if (opened->followed) out["followed"] = link_json(*opened->followed);
+              if (!not_fetched) out["view"] = to_json(opened->view);
+              print_json_line(out);
+              return 0;
+            }
+            if (not_fetched) {
+              std::cout << "link " << opened->followed->n << " leads out of the catalog: " << opened->followed->href
+                        << "\n(not fetched: to let msgc fetch pages from other sites, set fetch_external = true "
+                           "under [browser] in "
+                        << g.home << "/config.toml)\n";
+              return 0;
+            }
+            if (opened->followed) {
+              std::cerr << "link " << opened->followed->n << ": "
+                        << (opened->followed->resource_id ? "resource " + *opened->followed->resource_id
+                                                          : opened->followed->href)
+                        << "\n";
+            }
+            std::cout << render_text(opened->view, output_width(a->width));
+            return 0;
+          }};
+}
+
 // ---- shares ----------------------------------------------------------------------
 
 // share and forward take the same recipients and note.
@@ -405,6 +484,7 @@ std::vector<Command> command_table() {
   t.push_back(publish_command());
   t.push_back(catalog_command());
   t.push_back(get_command());
+  t.push_back(open_command());
   t.push_back(send_command(false));
   t.push_back(send_command(true));
   t.push_back(receipts_command());

@@ -96,6 +96,23 @@ std::optional<std::string> resource_in_url(std::string_view url, std::string_vie
   return std::nullopt;
 }
 
+std::optional<HttpTarget> http_target(std::string_view url) {
+  auto u = urls::parse_uri(url);
+  if (!u || !u->has_authority() || u->encoded_host().empty()) return std::nullopt;
+  HttpTarget t;
+  t.scheme = lower(u->scheme());
+  if (t.scheme != "http" && t.scheme != "https") return std::nullopt;
+  t.host = std::string(u->encoded_host());
+  t.port = t.scheme == "https" ? 443 : 80;
+  if (u->has_port()) {
+    if (u->port_number() == 0) return std::nullopt;
+    t.port = u->port_number();
+  }
+  t.target = u->encoded_path().empty() ? std::string("/") : std::string(u->encoded_path());
+  if (u->has_query()) t.target += "?" + std::string(u->encoded_query());
+  return t;
+}
+
 std::string resource_content_url(std::string_view server_base, std::string_view resource_id) {
   std::string base(server_base);
   while (!base.empty() && base.back() == '/') base.pop_back();

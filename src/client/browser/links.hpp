@@ -2,6 +2,7 @@
 // (RFC 3986, Boost.URL), and which of them name a resource of the catalog.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,15 @@ std::string resolve_url(std::string_view base, std::string_view ref);
 // SERVER/v1/resources/ID and SERVER/v1/resources/ID/content, where SERVER
 // is `server_base` ("http://host:port[/prefix]").
 std::optional<std::string> resource_in_url(std::string_view url, std::string_view server_base);
+
+// Where an absolute http(s) URL asks to connect, and what to ask there.
+struct HttpTarget {
+  std::string scheme;  // "http" or "https"
+  std::string host;
+  std::uint16_t port = 80;
+  std::string target;  // path and query, "/" at least; never the fragment
+};
+std::optional<HttpTarget> http_target(std::string_view url);
 
 // The URL a page served from `server_base` has: SERVER/v1/resources/ID/content.
 std::string resource_content_url(std::string_view server_base, std::string_view resource_id);

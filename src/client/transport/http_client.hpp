@@ -2,6 +2,7 @@
 // library runs on the caller's thread; blocking calls keep it simple.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +31,9 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   const Url& url() const { return url_; }
+  // The longest any one step (connect, send, each read) may wait; 60 s
+  // unless set.
+  void set_timeout(std::chrono::steady_clock::duration t);
 
   // Sends one request and reads the whole answer. Errors are transport
   // failures only (Error::network); any HTTP status is a reply.

@@ -218,16 +218,16 @@ std::string render_text(const View& v, int width) {
     if (!img.resource_id) continue;
     if (!listed_image) out.emplace_back(), out.emplace_back("Images:");
     listed_image = true;
-    out.push_back("  " + (img.alt.empty() ? std::string("(no text)") : img.alt) + ": " + *img.resource_id);
+    wrap((img.alt.empty() ? std::string("(no text)") : img.alt) + ": " + *img.resource_id, width, "  ", "    ", out);
   }
   if (!v.links.empty()) {
     out.emplace_back();
     out.emplace_back("Links:");
     for (const auto& l : v.links) {
-      std::string line = "  [" + std::to_string(l.n) + "] ";
+      std::string line = "[" + std::to_string(l.n) + "] ";
       if (!l.text.empty()) line += l.text + ": ";
       line += l.resource_id ? "resource " + *l.resource_id : l.href;
-      out.push_back(std::move(line));
+      wrap(line, width, "  ", "      ", out);
     }
   }
   for (const auto& n : v.notes) out.push_back("note: " + n);

@@ -31,7 +31,9 @@ std::string default_mime(const std::string& type) {
   if (type == "video") return "video/mp4";
   if (type == "music") return "audio/mpeg";
   if (type == "novel") return "text/plain; charset=utf-8";
-  if (type == "webpage") return "text/html; charset=utf-8";
+  // No charset: the page's own <meta> names it, and a guessed one would
+  // outrank it (a browser trusts the Content-Type first).
+  if (type == "webpage") return "text/html";
   if (type == "product") return "application/json";
   return "application/octet-stream";
 }

@@ -21,10 +21,27 @@ std::string novel_text() {
   return s;
 }
 
-std::string web_page() {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Autumn offers</title></head>"
-         "<body><h1>Autumn offers</h1><p>Three new novels, a puzzle game and a playlist for rainy days."
-         "</p><p><a href=\"https://example.com/offers\">See all offers</a></p></body></html>\n";
+// The demo's web page links into the catalog both ways a page may: a
+// msgc: URL, and the server's own resource URL (relative, as a page served
+// by the server writes it); and out of it, to a site the terminal does not
+// fetch unless told to.
+std::string web_page(const std::string& novel_id, const std::string& tone_id) {
+  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Autumn offers</title>\n"
+         "<style>body { font-family: serif; max-width: 40em; }</style>\n"
+         "<script>window.analytics = { page: 'autumn-offers' };</script></head>\n"
+         "<body><h1>Autumn offers</h1>\n"
+         "<p>Three new novels, a puzzle game and a playlist for rainy days.</p>\n"
+         "<h2>New this week</h2>\n<ul>\n"
+         "<li><a href=\"msgc:resource/" +
+         novel_id +
+         "\">The Quiet Harbour, chapter 1</a>: a ferry, a harbour master, and a stranger.</li>\n"
+         "<li><a href=\"/v1/resources/" +
+         tone_id +
+         "\">A 440 Hz tone</a>, to tune by.</li>\n</ul>\n"
+         "<h2>Prices</h2>\n<table><tr><th>Offer</th><th>Price</th></tr>\n"
+         "<tr><td>Trail running shoes</td><td>59.00 EUR</td></tr>\n"
+         "<tr><td>Pocket Sudoku</td><td>free</td></tr></table>\n"
+         "<p><a href=\"https://example.com/offers\">See all offers</a></p>\n</body></html>\n";
 }
 
 // One second of a 440 Hz tone as 8 kHz, 8-bit mono WAV.
@@ -84,7 +101,6 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
        "text/plain; charset=utf-8",
        "quiet-harbour-1.txt",
        novel_text()},
-      {"webpage", "Autumn offers", {"offers"}, "text/html; charset=utf-8", "autumn-offers.html", web_page()},
       {"music", "A 440 Hz tone", {"test", "audio"}, "audio/wav", "tone-440.wav", tone_wav()},
       {"product",
        "Trail running shoes",
@@ -99,7 +115,7 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
        "sudoku-1.json",
        R"({"puzzle":"530070000600195000098000060800060003400803001700020006060000280000419005000080079"})"},
   };
-  for (const auto& d : demo) {
+  auto publish = [&](const DemoResource& d) -> Result<std::string> {
     auto blob = blobs.put(d.bytes);
     if (!blob) return blob.error();
     MC_TRY_STATUS(catalog.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size)));
@@ -110,8 +126,21 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
     r.sha256 = blob->sha256;
     r.mime = d.mime;
     r.filename = d.filename;
-    MC_TRY_STATUS(catalog::publish_resource(catalog, r, provider->id));
+    MC_TRY(auto created, catalog::publish_resource(catalog, r, provider->id));
+    return created.id;
+  };
+  std::string novel_id, tone_id;
+  for (const auto& d : demo) {
+    MC_TRY(auto id, publish(d));
+    if (std::string_view(d.type) == "novel") novel_id = id;
+    if (std::string_view(d.type) == "music") tone_id = id;
   }
+  MC_TRY_STATUS(publish(DemoResource{"webpage",
+                                     "Autumn offers",
+                                     {"offers"},
+                                     "text/html; charset=utf-8",
+                                     "autumn-offers.html",
+                                     web_page(novel_id, tone_id)}));
   return true;
 }
 

@@ -1,0 +1,69 @@
+#include "client/local/client_config.hpp"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+
+#include "client/browser/charset.hpp"
+
+namespace mc::client {
+
+namespace {
+
+Error bad(const std::string& path, const std::string& what) {
+  return Error::invalid_argument("bad_config", path + ": " + what);
+}
+
+Status read_int(const std::string& path, const std::string& key, const toml::node& node, std::int64_t lo,
+                std::int64_t hi, std::int64_t& out) {
+  auto v = node.value<std::int64_t>();
+  if (!v || *v < lo || *v > hi) {
+    return bad(path, key + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  out = *v;
+  return {};
+}
+
+}  // namespace
+
+Result<ClientConfig> load_client_config(const std::string& home) {
+  ClientConfig cfg;
+  std::string path = home + "/config.toml";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return cfg;
+  toml::table tbl;
+  try {
+    tbl = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return bad(path, std::string(e.description()) + " (line " + std::to_string(e.source().begin.line) + ")");
+  }
+  for (const auto& [section, node] : tbl) {
+    if (section.str() != "browser" || !node.is_table()) {
+      return bad(path, "unknown setting '" + std::string(section.str()) + "' (known: [browser])");
+    }
+    BrowserConfig& b = cfg.browser;
+    for (const auto& [k, v] : *node.as_table()) {
+      std::string key = "browser." + std::string(k.str());
+      if (k.str() == "fetch_external") {
+        auto flag = v.value<bool>();
+        if (!flag) return bad(path, key + " must be true or false");
+        b.fetch_external = *flag;
+      } else if (k.str() == "fetch_max_bytes") {
+        MC_TRY_STATUS(read_int(path, key, v, 1, std::int64_t{1} << 30, b.fetch_max_bytes));
+      } else if (k.str() == "fetch_timeout_seconds") {
+        MC_TRY_STATUS(read_int(path, key, v, 1, 600, b.fetch_timeout_seconds));
+      } else if (k.str() == "max_page_bytes") {
+        MC_TRY_STATUS(read_int(path, key, v, 1024, std::int64_t{1} << 30, b.max_page_bytes));
+      } else if (k.str() == "default_charset") {
+        auto s = v.value<std::string>();
+        if (!s || !charset_for_label(*s)) return bad(path, key + " must name a charset, such as \"utf-8\" or \"gbk\"");
+        b.default_charset = *s;
+      } else {
+        return bad(path, "unknown setting '" + key + "'");
+      }
+    }
+  }
+  return cfg;
+}
+
+}  // namespace mc::client

@@ -1,0 +1,166 @@
+#include "client/open/open.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "client/acquire/catalog.hpp"
+#include "client/browser/html_view.hpp"
+#include "client/browser/links.hpp"
+#include "client/open/fetch_page.hpp"
+#include "client/open/text_view.hpp"
+#include "client/sync/inbox.hpp"
+
+namespace mc::client {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool starts_with_ci(const std::string& s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+Result<std::string> read_whole(const std::string& path, std::size_t max) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return Error::failed_precondition("cannot_read_file", "cannot read " + path + ": " + ec.message());
+  if (size > max) {
+    return Error{ErrorKind::kTooLarge, "page_too_large",
+                 path + " is " + std::to_string(size) + " bytes; the viewer opens up to " + std::to_string(max) +
+                     " (browser.max_page_bytes)"};
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (!in && !in.eof()) return Error::failed_precondition("cannot_read_file", "cannot read " + path);
+  return ss.str();
+}
+
+// The resource's bytes on this terminal: HOME/cache/SHA256, downloaded
+// (resuming, verified) when missing. A file there was verified before it
+// was named, so its name is its checksum.
+Result<std::string> cached_copy(Connection& conn, const wire::Resource& r, const OpenOptions& o) {
+  std::string dir = o.home + "/cache";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error::failed_precondition("cannot_write_file", "cannot create " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  std::string path = dir + "/" + r.sha256;
+  if (fs::exists(path, ec) && static_cast<std::int64_t>(fs::file_size(path, ec)) == r.size && !ec) return path;
+  MC_TRY_STATUS(download_resource(conn, r.id, path, o.progress));
+  return path;
+}
+
+Page page_for(const Connection& conn, const std::string& bytes, const std::string& content_type, const std::string& url,
+              const BrowserConfig& b) {
+  Page p;
+  p.bytes = bytes;
+  p.content_type = content_type;
+  p.url = url;
+  p.default_charset = b.default_charset;
+  p.max_bytes = static_cast<std::size_t>(b.max_page_bytes);
+  std::string server = conn.url().text();
+  p.resource_of = [server](const std::string& u) { return resource_in_url(u, server); };
+  return p;
+}
+
+Result<Opened> open_by_id(Connection& conn, const std::string& resource_id, const OpenOptions& o) {
+  MC_TRY(auto r, describe_resource(conn, resource_id));
+  MC_TRY(auto path, cached_copy(conn, r, o));
+  std::string opener = opener_for(r);
+  if (opener.empty()) {
+    return Error::failed_precondition("no_handler", "nothing on this terminal opens " + r.type + " resources (" +
+                                                        r.mime + ") yet; the file is saved at " + path);
+  }
+  const BrowserConfig& b = o.config.browser;
+  MC_TRY(auto bytes, read_whole(path, static_cast<std::size_t>(b.max_page_bytes)));
+  Opened out;
+  if (opener == "browser") {
+    MC_TRY(out.view, html_to_view(page_for(conn, bytes, r.mime, resource_content_url(conn.url().text(), r.id), b)));
+  } else {
+    MC_TRY(out.view, text_to_view(bytes, r.mime, b.default_charset, static_cast<std::size_t>(b.max_page_bytes)));
+  }
+  out.view.kind = r.type;
+  if (out.view.title.empty()) out.view.title = r.title;
+  out.resource = std::move(r);
+  out.path = std::move(path);
+  return out;
+}
+
+Result<Opened> open_external(Connection& conn, const Link& link, const OpenOptions& o) {
+  Opened out;
+  out.followed = link;
+  out.external = true;
+  if (!o.config.browser.fetch_external) return out;
+  MC_TRY(auto page, fetch_page(link.href, o.config.browser));
+  const BrowserConfig& b = o.config.browser;
+  bool html = page.content_type.empty() || starts_with_ci(page.content_type, "text/html") ||
+              starts_with_ci(page.content_type, "application/xhtml");
+  if (html) {
+    MC_TRY(out.view, html_to_view(page_for(conn, page.body, page.content_type, page.url, b)));
+  } else if (starts_with_ci(page.content_type, "text/")) {
+    MC_TRY(out.view,
+           text_to_view(page.body, page.content_type, b.default_charset, static_cast<std::size_t>(b.max_page_bytes)));
+  } else {
+    return Error::failed_precondition("no_handler", page.url + " is " + page.content_type +
+                                                        ", which the built-in browser does not show");
+  }
+  out.view.kind = "webpage";
+  if (out.view.title.empty()) out.view.title = page.url;
+  out.fetched = true;
+  return out;
+}
+
+Result<Opened> follow_link(Connection& conn, const Opened& page, int n, const OpenOptions& o) {
+  const auto& links = page.view.links;
+  if (links.empty()) return Error::invalid_argument("no_such_link", "this page has no links");
+  if (n < 1 || n > static_cast<int>(links.size())) {
+    return Error::invalid_argument("no_such_link", "this page has links 1 to " + std::to_string(links.size()) +
+                                                       "; there is no link " + std::to_string(n));
+  }
+  const Link& link = links[static_cast<std::size_t>(n - 1)];
+  if (!link.resource_id) return open_external(conn, link, o);
+  MC_TRY(auto target, open_by_id(conn, *link.resource_id, o));
+  target.followed = link;
+  return target;
+}
+
+}  // namespace
+
+std::string opener_for(const wire::Resource& r) {
+  if (r.type == "webpage" || starts_with_ci(r.mime, "text/html") || starts_with_ci(r.mime, "application/xhtml+xml")) {
+    return "browser";
+  }
+  if (starts_with_ci(r.mime, "text/")) return "text";
+  return "";
+}
+
+Result<Opened> open_resource(Connection& conn, const std::string& id, const OpenOptions& o) {
+  std::string resource_id = id;
+  std::optional<std::string> item_id;
+  if (id.starts_with("i_")) {
+    MC_TRY(auto item, get_item(conn, id));
+    if (item.resource.id.empty()) return Error::invalid_argument("no_resource", id + " carries no resource to open");
+    resource_id = item.resource.id;
+    item_id = id;
+  }
+  MC_TRY(auto opened, open_by_id(conn, resource_id, o));
+  if (item_id) {
+    // The sender's receipt says "opened" only once it has been.
+    MC_TRY_STATUS(mark_opened(conn, *item_id));
+    opened.item_id = item_id;
+  }
+  if (!o.link) return opened;
+  return follow_link(conn, opened, *o.link, o);
+}
+
+}  // namespace mc::client

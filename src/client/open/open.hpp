@@ -1,0 +1,51 @@
+// Opening what arrives (mission points 4 and 5): a resource, or an inbox
+// item's resource, is fetched into the local cache (verified by SHA-256,
+// resumable), and shown by the program that opens its kind. Built in: the
+// browser for web pages and the text viewer for text; other kinds wait for
+// handler packages (docs/view-format.md says what they will produce).
+// Following a page's link opens a catalog resource the same way; a link out
+// of the catalog is fetched only when the user's configuration allows it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "client/acquire/download.hpp"
+#include "client/connection.hpp"
+#include "client/local/client_config.hpp"
+#include "client/view/view.hpp"
+#include "core/wire/records.hpp"
+
+namespace mc::client {
+
+struct OpenOptions {
+  std::string home;  // the profile directory: resources are cached in HOME/cache
+  ClientConfig config;
+  std::optional<int> link;  // follow this link (1-based) of the opened page
+  ProgressFn progress;      // download progress, when a resource is fetched
+};
+
+struct Opened {
+  wire::Resource resource;  // what was opened (the link's target when following one)
+  std::string path;         // its verified local copy ("" for an external page)
+  View view;
+  std::optional<std::string> item_id;  // set when an inbox item was opened (and marked opened)
+  std::optional<Link> followed;        // the link that was followed
+  bool external = false;               // it leads out of the catalog ...
+  bool fetched = false;                // ... and was fetched (browser.fetch_external)
+};
+
+// `id`: a resource id (r_...) or an inbox item id (i_...).
+// Errors: the server's (resource_not_found, item_not_found, ...); download
+// errors; kFailedPrecondition "no_handler" for a kind nothing here opens yet
+// (the file is still saved, and the message says where); the opener's
+// (page_too_large, not_a_web_page, not_text); kInvalidArgument
+// "no_such_link" for a link number the page does not have; for an external
+// fetch, kInvalidArgument "unsupported_url" (not http), kTooLarge
+// "page_too_large", kUnavailable "fetch_timeout", network errors.
+Result<Opened> open_resource(Connection& conn, const std::string& id, const OpenOptions& options);
+
+// Which built-in opener shows a resource: "browser", "text", or "" (none).
+std::string opener_for(const wire::Resource& r);
+
+}  // namespace mc::client
