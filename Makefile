@@ -36,6 +36,7 @@ bench: build
 	build/release/bench_fanout --server-binary build/release/msgcenterd
 	build/release/bench_store_writes
 	build/release/bench_cluster --server-binary build/release/msgcenterd
+	build/release/bench_browser
 
 clean:
 	rm -rf build

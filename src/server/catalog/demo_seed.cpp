@@ -156,6 +156,8 @@ void print_demo_tour(const std::string& url) {
       "  msgc --home /tmp/bob inbox --follow &\n"
       "  msgc --home /tmp/alice share $RID --to bob --note 'have a look'\n"
       "  msgc --home /tmp/bob get $RID -o /tmp/bob-novel.txt\n"
+      "  PAGE=$(msgc --home /tmp/alice catalog --type webpage -q | head -n 1)\n"
+      "  msgc --home /tmp/bob open $PAGE && msgc --home /tmp/bob open $PAGE --link 1\n"
       "Ctrl-C stops the server.\n",
       url.c_str());
 }
