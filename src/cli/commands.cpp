@@ -300,7 +300,8 @@ Command open_command() {
               return 0;
             }
             if (not_fetched) {
-              std::cout << "link " << opened->followed->n << " leads out of the catalog: " << opened->followed->href
+              std::cout << "link " << opened->followed->n
+                        << " leads out of the catalog: " << terminal_safe(opened->followed->href)
                         << "\n(not fetched: to let msgc fetch pages from other sites, set fetch_external = true "
                            "under [browser] in "
                         << g.home << "/config.toml)\n";
@@ -308,8 +309,8 @@ Command open_command() {
             }
             if (opened->followed) {
               std::cerr << "link " << opened->followed->n << ": "
-                        << (opened->followed->resource_id ? "resource " + *opened->followed->resource_id
-                                                          : opened->followed->href)
+                        << terminal_safe(opened->followed->resource_id ? "resource " + *opened->followed->resource_id
+                                                                       : opened->followed->href)
                         << "\n";
             }
             std::cout << render_text(opened->view, output_width(a->width));

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "client/view/render_text.hpp"
+
 namespace mc::cli {
 
 namespace json = boost::json;
@@ -80,7 +82,9 @@ std::string receipt_line(const wire::Receipt& r) {
 std::string time_or_dash(const std::optional<std::int64_t>& ms) { return ms ? local_time(*ms) : std::string("-"); }
 
 int report(const Error& e) {
-  std::fprintf(stderr, "error: %s (%s)\n", e.message.c_str(), e.code.c_str());
+  // Messages may carry what a server or a page wrote: no escape sequences.
+  std::fprintf(stderr, "error: %s (%s)\n", client::terminal_safe(e.message).c_str(),
+               client::terminal_safe(e.code).c_str());
   return 1;
 }
 

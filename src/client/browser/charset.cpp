@@ -291,6 +291,14 @@ Result<std::string> decode_to_utf8(std::string_view bytes, const std::string& ch
   char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write the input
   std::size_t in_left = bytes.size();
   std::size_t used = 0;
+  // Appends UTF-8 bytes, growing the buffer only when it is full (so that a
+  // page of invalid bytes costs linear time).
+  auto put = [&](std::string_view utf8) {
+    if (out.size() - used < utf8.size()) out.resize(out.size() * 2 + utf8.size());
+    out.replace(used, utf8.size(), utf8);
+    used += utf8.size();
+  };
+  const bool cp1252 = charset == "CP1252";
   while (in_left > 0) {
     char* o = out.data() + used;
     std::size_t o_left = out.size() - used;
@@ -300,18 +308,20 @@ Result<std::string> decode_to_utf8(std::string_view bytes, const std::string& ch
     if (errno == E2BIG) {
       out.resize(out.size() * 2);
     } else if (errno == EILSEQ) {
-      // One bad byte: show U+FFFD and go on from the next byte.
-      out.resize(used);
-      append_replacement(out);
-      used = out.size();
-      out.resize(used + in_left * 2 + 16);
+      auto b = static_cast<unsigned char>(*in);
+      // glibc leaves five windows-1252 bytes undefined; WHATWG maps them to
+      // the C1 code points of the same number.
+      if (cp1252 && (b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D)) {
+        const char c1[2] = {'\xC2', static_cast<char>(b)};
+        put(std::string_view(c1, 2));
+      } else {
+        put("\xEF\xBF\xBD");  // one bad byte: U+FFFD, then on from the next byte
+      }
       ++in;
       --in_left;
       iconv(cd, nullptr, nullptr, nullptr, nullptr);
     } else {  // EINVAL: the input ends inside a sequence
-      out.resize(used);
-      append_replacement(out);
-      used = out.size();
+      put("\xEF\xBF\xBD");
       break;
     }
   }

@@ -74,6 +74,17 @@ TEST(Charset, DecodesWithReplacementCharacters) {
   EXPECT_EQ(bad.error().code, "unknown_charset");
 }
 
+TEST(Charset, APageOfInvalidBytesDecodesInLinearTime) {
+  std::string bad(4u << 20, '\xFF');
+  auto out = decode_to_utf8(bad, "GB18030");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->size(), bad.size() * 3);  // each byte one U+FFFD
+}
+
+TEST(Charset, Windows1252sUndefinedBytesAreC1AsInBrowsers) {
+  EXPECT_EQ(decode_to_utf8("\x81\x9D", "CP1252").value(), "\xC2\x81\xC2\x9D");
+}
+
 TEST(Charset, Utf8IsValidatedStrictly) {
   EXPECT_TRUE(is_valid_utf8("plain ascii and 中文 and \xF0\x9F\x98\x80"));
   EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong

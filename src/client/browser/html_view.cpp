@@ -437,7 +437,7 @@ class ViewBuilder {
     int number = l.n;
     view_.links.push_back(std::move(l));
     walk_children(n, depth);
-    trim_trailing_space();
+    if (pre_ == 0) trim_trailing_space();
     inline_ += "[" + std::to_string(number) + "]";
   }
 
@@ -473,7 +473,8 @@ class ViewBuilder {
       if (const char* start = attr(n, "start")) {
         char* end = nullptr;
         long v = std::strtol(start, &end, 10);
-        if (end != start) b.start = v;
+        // Bounded, so that numbering the items cannot overflow.
+        if (end != start) b.start = std::clamp(v, -1'000'000'000L, 1'000'000'000L);
       }
     }
     const GumboVector& kids = n->v.element.children;

@@ -117,6 +117,7 @@ TEST_P(CorpusTest, ShowsWhatABrowserShowsAndNothingElse) {
   std::string text = render_text(v, 80);
   for (const auto& s : c.shows) EXPECT_NE(text.find(s), std::string::npos) << c.file << " lacks: " << s;
   for (const auto& s : c.hides) EXPECT_EQ(text.find(s), std::string::npos) << c.file << " shows: " << s;
+  EXPECT_TRUE(v.notes.empty()) << c.file << ": the markup limits touched a real page";
 }
 
 INSTANTIATE_TEST_SUITE_P(RealPages, CorpusTest, ::testing::ValuesIn(kCorpus), [](const auto& info) {
@@ -319,6 +320,15 @@ TEST(HtmlViewBadInput, MillionsOfElementsAreCutAndSaidSo) {
   ASSERT_FALSE(v.notes.empty());
   EXPECT_NE(v.notes.back().find("1,000,000"), std::string::npos);
   EXPECT_NE(render_text(v).find("tail"), std::string::npos);
+}
+
+TEST(HtmlViewBadInput, EscapesInThePageDoNotReachTheTerminal) {
+  View v = open_ok(
+      "<title>&#x1b;]0;title</title><p>clip&#x1b;]52;c;ZXZpbA==&#7;board</p><ol start=9223372036854775807><li>a<li>b</ol>");
+  std::string text = render_text(v);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(text.find('\x07'), std::string::npos);
+  EXPECT_NE(text.find("1000000001. b"), std::string::npos);  // numbering clamped, no overflow
 }
 
 TEST(HtmlViewBadInput, BinaryIsRefusedAsNotAWebPage) {

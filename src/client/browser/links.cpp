@@ -103,6 +103,7 @@ std::optional<HttpTarget> http_target(std::string_view url) {
   t.scheme = lower(u->scheme());
   if (t.scheme != "http" && t.scheme != "https") return std::nullopt;
   t.host = std::string(u->encoded_host());
+  if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']') t.host = t.host.substr(1, t.host.size() - 2);
   t.port = t.scheme == "https" ? 443 : 80;
   if (u->has_port()) {
     if (u->port_number() == 0) return std::nullopt;

@@ -21,9 +21,11 @@ bool in(std::span<const std::string_view> set, std::string_view name) {
 constexpr std::array<std::string_view, 16> kVoid = {"area",   "base",  "br",     "col",     "embed", "hr",
                                                     "img",    "input", "keygen", "link",    "meta",  "param",
                                                     "source", "track", "wbr",    "basefont"};
-// Whose content is text up to their end tag.
-constexpr std::array<std::string_view, 9> kRawText = {"script", "style",   "textarea", "title",   "xmp",
-                                                      "iframe", "noembed", "noframes", "noscript"};
+// Whose content is text up to their end tag, in HTML content (in <svg> and
+// <math> they hold markup). Not <noscript>: gumbo parses with scripting off,
+// so its content is markup too.
+constexpr std::array<std::string_view, 8> kRawText = {"script", "style",  "textarea", "title",
+                                                      "xmp",    "iframe", "noembed",  "noframes"};
 // Elements that an element of the same name closes (<p>a<p>b, <li>, <td>).
 // Not <a>: a new <a> runs the adoption agency, which may nest what follows
 // deeper; an unclosed <a> counts as open, against the formatting limit.
@@ -44,6 +46,8 @@ constexpr std::array<std::string_view, 6> kParagraphScope = {"table", "td", "th"
 constexpr std::array<std::string_view, 6> kListScope = {"ul", "ol", "menu", "table", "td", "th"};
 constexpr std::array<std::string_view, 6> kDefinitionScope = {"dl", "table", "td", "th", "ul", "ol"};
 constexpr std::array<std::string_view, 1> kTableScope = {"table"};
+constexpr std::array<std::string_view, 9> kDefaultScope = {"applet", "caption", "html",   "table",   "td",
+                                                           "th",     "marquee", "object", "template"};
 constexpr std::array<std::string_view, 1> kSelectScope = {"select"};
 constexpr std::array<std::string_view, 1> kRubyScope = {"ruby"};
 
@@ -59,9 +63,16 @@ class Scanner {
       i = lt;
       char c = in_[i + 1];
       if (c == '!') {
-        if (in_.substr(i, 4) == "<!--") {
+        if (in_.substr(i, 5) == "<!-->") {
+          i += 5;  // an empty comment, as the tokenizer reads it
+        } else if (in_.substr(i, 6) == "<!--->") {
+          i += 6;
+        } else if (in_.substr(i, 4) == "<!--") {
+          // Ends at "-->", or at "--!>" (a parse error that still ends it).
           auto end = in_.find("-->", i + 4);
-          i = end == std::string_view::npos ? in_.size() : end + 3;
+          auto bang = in_.find("--!>", i + 4);
+          if (bang < end) i = bang + 4;
+          else i = end == std::string_view::npos ? in_.size() : end + 3;
         } else {
           i = skip_to_gt(i + 2);
         }
@@ -85,7 +96,7 @@ class Scanner {
         }
         i = end;
         if (name == "plaintext") break;  // the rest is text
-        if (in(kRawText, name)) i = skip_raw_text(i, name);
+        if (foreign_ == 0 && in(kRawText, name)) i = skip_raw_text(i, name);
       } else {
         ++i;
       }
@@ -150,6 +161,10 @@ class Scanner {
       ++out_.dropped_for_count;
       return false;
     }
+    // Formatting elements a block closed stay active, and the next inline
+    // content re-opens each of them: charge those clones as elements, or a
+    // small page of paragraphs multiplies into millions of them.
+    elements_ += std::max(0, formatting_ - formatting_in_stack_);
     bool pending = dropped_.count(name) > 0;  // an unclosed dropped one: still too deep
     if (pending || out_of_room(name) || !count_element()) {
       count_drop(name);
@@ -158,7 +173,7 @@ class Scanner {
     }
     if (in(kClosesParagraph, name)) close_sibling("p");
     if (in(kSelfClosing, name)) close_sibling(name);
-    stack_.push_back(name);
+    push(name);
     if (in(kFormatting, name)) ++formatting_, ++active_[name];
     return true;
   }
@@ -219,17 +234,37 @@ class Scanner {
     }
   }
 
-  // Pops the nearest open `name` and everything above it.
+  // Pops the nearest open `name` and everything above it, if it is in
+  // scope: an end tag does not reach out of a table or a cell (HTML ignores
+  // it there), and a table's own end tags stay inside their table.
   void pop_to(const std::string& name) {
+    std::span<const std::string_view> stops = kDefaultScope;
+    if (name == "table" || name == "tbody" || name == "thead" || name == "tfoot" || name == "tr" || name == "td" ||
+        name == "th" || name == "caption")
+      stops = kTableScope;
     for (std::size_t k = stack_.size(); k-- > 0;) {
       if (stack_[k] == name) {
         pop_from(k);
         return;
       }
+      if (in(stops, stack_[k])) return;
     }
   }
 
-  void pop_from(std::size_t k) { stack_.resize(k); }
+  void push(const std::string& name) {
+    stack_.push_back(name);
+    if (name == "svg" || name == "math") ++foreign_;
+    if (in(kFormatting, name)) ++formatting_in_stack_;
+  }
+
+  void pop_from(std::size_t k) {
+    while (stack_.size() > k) {
+      const std::string& top = stack_.back();
+      if (top == "svg" || top == "math") --foreign_;
+      if (in(kFormatting, top)) --formatting_in_stack_;
+      stack_.pop_back();
+    }
+  }
 
   std::string_view in_;
   MarkupLimits limits_;
@@ -238,7 +273,9 @@ class Scanner {
   std::vector<std::string> stack_;
   std::unordered_map<std::string, long> dropped_;  // start tags dropped, whose end tags go too
   std::unordered_map<std::string, int> active_;    // formatting elements by name, not yet ended
-  int formatting_ = 0;
+  int formatting_ = 0;                             // active formatting elements (started, not ended)
+  int formatting_in_stack_ = 0;                    // of which are still open in the stack
+  int foreign_ = 0;                                // open <svg> and <math>
   long elements_ = 0;
 };
 

@@ -53,5 +53,32 @@ TEST(MarkupLimits, AHundredThousandLevelsComeDownToTheLimit) {
   EXPECT_EQ(out.html, repeat("<div>", 512) + "deep");
 }
 
+// Each of these once let 100,000 <div>s through to gumbo unlimited: the
+// scanner must read the markup as the HTML tokenizer does.
+TEST(MarkupLimits, NoMarkupHidesNestingFromTheScanner) {
+  const std::string divs = repeat("<div>", 2000) + "deep";
+  MarkupLimits l;
+  l.max_depth = 100;
+  for (const std::string& lead :
+       {std::string("<!-->"), std::string("<!--->"), std::string("<!-- a --!>"), std::string("<noscript>"),
+        std::string("<svg><title>"), std::string("<math><style>")}) {
+    auto out = limit_markup(lead + divs, l);
+    EXPECT_GT(out.dropped_for_depth, 1000) << lead;
+  }
+  // An end tag does not reach out of a table cell.
+  auto cells = limit_markup(repeat("<div><table><td></div>", 2000), l);
+  EXPECT_GT(cells.dropped_for_depth, 1000);
+}
+
+TEST(MarkupLimits, FormattingReopenedByEachParagraphCountsAsElements) {
+  std::string page = "<p>";
+  for (int i = 0; i < 50; ++i) page += "<b id=" + std::to_string(i) + ">";
+  for (int i = 0; i < 100'000; ++i) page += "<p>x";
+  MarkupLimits l;
+  l.max_elements = 100'000;
+  auto out = limit_markup(page, l);
+  EXPECT_GT(out.dropped_for_count, 90'000);  // 50 clones a paragraph: about 2,000 paragraphs fit
+}
+
 }  // namespace
 }  // namespace mc::client

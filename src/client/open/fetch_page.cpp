@@ -22,7 +22,7 @@ Result<FetchedPage> fetch_page(const std::string& start_url, const BrowserConfig
     auto left = deadline - Clock::now();
     if (left <= Clock::duration::zero())
       return Error::unavailable("fetch_timeout", "fetching " + url + " took too long");
-    http.set_timeout(left);
+    http.set_deadline(deadline);
     FetchedPage page;
     page.url = url;
     auto on_head = [&](const HttpReply& head) -> Status {

@@ -49,6 +49,10 @@ Result<std::string> read_whole(const std::string& path, std::size_t max) {
 // (resuming, verified) when missing. A file there was verified before it
 // was named, so its name is its checksum.
 Result<std::string> cached_copy(Connection& conn, const wire::Resource& r, const OpenOptions& o) {
+  // The name comes from the server: only a SHA-256 in hex may become a path.
+  bool hex = r.sha256.size() == 64;
+  for (char c : r.sha256) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!hex) return Error{ErrorKind::kInternal, "unexpected_answer", "the server gave a malformed SHA-256"};
   std::string dir = o.home + "/cache";
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -53,6 +53,14 @@ struct HttpClient::Impl {
   beast::flat_buffer buffer;
   bool connected = false;
   std::chrono::steady_clock::duration timeout = kTimeout;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+
+  // Each step may wait `timeout`, and none past the deadline.
+  void arm() {
+    auto at = std::chrono::steady_clock::now() + timeout;
+    if (deadline && *deadline < at) at = *deadline;
+    stream.expires_at(at);
+  }
 
   // A kept-alive connection the server has since closed reads as EOF at once.
   // Found before sending, it costs a reconnect; found after, it would leave
@@ -69,7 +77,7 @@ struct HttpClient::Impl {
     boost::system::error_code ec;
     auto results = resolver.resolve(url.host, std::to_string(url.port), ec);
     if (ec) return network_error("cannot resolve " + url.host, ec);
-    stream.expires_after(timeout);
+    arm();
     ec = run_op(ioc, [&](auto h) { stream.async_connect(results, h); });
     if (ec) return network_error("cannot connect to " + url.text(), ec);
     stream.socket().set_option(tcp::no_delay(true));
@@ -105,11 +113,11 @@ struct HttpClient::Impl {
       parser.emplace();
       parser->body_limit((std::numeric_limits<std::uint64_t>::max)());
       MC_TRY_STATUS(connect(url));
-      stream.expires_after(timeout);
+      arm();
       auto ec = run_op(ioc, [&](auto h) { http::async_write(stream, req, h); });
       bool written = !ec;
       if (!ec) {
-        stream.expires_after(timeout);
+        arm();
         ec = run_op(ioc, [&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
       }
       if (!ec) return {};
@@ -126,7 +134,7 @@ struct HttpClient::Impl {
 
   Status read_rest(http::response_parser<http::empty_body>&& head, HttpReply& reply) {
     http::response_parser<http::string_body> p(std::move(head));
-    stream.expires_after(timeout);
+    arm();
     auto ec = run_op(ioc, [&](auto h) { http::async_read(stream, buffer, p, h); });
     if (ec) {
       drop();
@@ -151,6 +159,8 @@ struct HttpClient::Impl {
 
 HttpClient::HttpClient(Url url) : url_(std::move(url)), impl_(std::make_unique<Impl>()) {}
 void HttpClient::set_timeout(std::chrono::steady_clock::duration t) { impl_->timeout = t; }
+
+void HttpClient::set_deadline(std::chrono::steady_clock::time_point t) { impl_->deadline = t; }
 
 HttpClient::~HttpClient() = default;
 
@@ -192,7 +202,7 @@ Result<HttpReply> HttpClient::get_streamed(const std::string& target, const Head
   while (!p.is_done()) {
     p.get().body().data = chunk.data();
     p.get().body().size = chunk.size();
-    impl_->stream.expires_after(impl_->timeout);
+    impl_->arm();
     auto ec = run_op(impl_->ioc, [&](auto h) { http::async_read(impl_->stream, impl_->buffer, p, h); });
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {

@@ -34,6 +34,8 @@ class HttpClient {
   // The longest any one step (connect, send, each read) may wait; 60 s
   // unless set.
   void set_timeout(std::chrono::steady_clock::duration t);
+  // No step waits past this instant (the whole exchange ends by then).
+  void set_deadline(std::chrono::steady_clock::time_point t);
 
   // Sends one request and reads the whole answer. Errors are transport
   // failures only (Error::network); any HTTP status is a reply.

@@ -205,6 +205,24 @@ int display_width(std::string_view s) {
   return w;
 }
 
+std::string terminal_safe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    bool c0 = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+    bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+              static_cast<unsigned char>(s[i + 1]) <= 0x9f;
+    if (c0 || c1) {
+      out += "\xEF\xBF\xBD";
+      if (c1) ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string render_text(const View& v, int width) {
   Lines out;
   if (!v.title.empty()) {
@@ -233,7 +251,7 @@ std::string render_text(const View& v, int width) {
   for (const auto& n : v.notes) out.push_back("note: " + n);
   std::string s;
   for (const auto& l : out) s += l, s += '\n';
-  return s;
+  return terminal_safe(s);
 }
 
 }  // namespace mc::client

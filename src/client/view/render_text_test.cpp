@@ -24,6 +24,17 @@ TEST(RenderText, WordsWrapAtSpacesAndLongWordsStayWhole) {
   EXPECT_EQ(render_text(v, 10), "aaa bbb\nccc\nsupercalifragilistic\nd\n");
 }
 
+TEST(RenderText, NoEscapeSequenceReachesTheTerminal) {
+  EXPECT_EQ(terminal_safe("a\x1b]52;c;eA==\x07"
+                          "b\tc\nd\x7f\xC2\x9B"),
+            "a\xEF\xBF\xBD]52;c;eA==\xEF\xBF\xBD"
+            "b\tc\nd\xEF\xBF\xBD\xEF\xBF\xBD");
+  View v;
+  v.title = "t\x1b[2J";
+  v.blocks.push_back(Block::with_text(BlockType::kParagraph, "x\x1b]0;owned\x07"));
+  EXPECT_EQ(render_text(v).find('\x1b'), std::string::npos);
+}
+
 TEST(RenderText, TitleTablesAndLinks) {
   View v;
   v.title = "Title";
