@@ -263,6 +263,17 @@ class ViewBuilder {
     sink_ = saved;
   }
 
+  // Starts a block element: ends the running paragraph, and inside a
+  // heading or a cell (where blocks cannot nest) walks the element as text
+  // instead; true when that is done.
+  bool walked_as_text(const GumboNode* n, int depth) {
+    flush();
+    if (!capturing()) return false;
+    walk_children(n, depth);
+    flush();
+    return true;
+  }
+
   void walk_children(const GumboNode* n, int depth) {
     const GumboVector& kids = n->v.element.children;
     for (unsigned i = 0; i < kids.length; ++i) walk(static_cast<const GumboNode*>(kids.data[i]), depth + 1);
@@ -344,12 +355,7 @@ class ViewBuilder {
         return;
       case GUMBO_TAG_DD:
       case GUMBO_TAG_BLOCKQUOTE: {
-        flush();
-        if (capturing()) {
-          walk_children(n, depth);
-          flush();
-          return;
-        }
+        if (walked_as_text(n, depth)) return;
         Block b;
         b.type = t == GUMBO_TAG_DD ? BlockType::kIndent : BlockType::kQuote;
         into(b.children, [&] { walk_children(n, depth); });
@@ -442,12 +448,7 @@ class ViewBuilder {
   }
 
   void pre(const GumboNode* n, int depth) {
-    flush();
-    if (capturing()) {
-      walk_children(n, depth);
-      flush();
-      return;
-    }
+    if (walked_as_text(n, depth)) return;
     std::string saved = std::move(inline_);
     inline_.clear();
     ++pre_;
@@ -460,12 +461,7 @@ class ViewBuilder {
   }
 
   void list(const GumboNode* n, int depth) {
-    flush();
-    if (capturing()) {
-      walk_children(n, depth);
-      flush();
-      return;
-    }
+    if (walked_as_text(n, depth)) return;
     Block b;
     b.type = BlockType::kList;
     b.ordered = n->v.element.tag == GUMBO_TAG_OL;
@@ -523,12 +519,7 @@ class ViewBuilder {
   }
 
   void table(const GumboNode* n, int depth) {
-    flush();
-    if (capturing()) {
-      walk_children(n, depth);
-      flush();
-      return;
-    }
+    if (walked_as_text(n, depth)) return;
     Block b;
     b.type = BlockType::kTable;
     table_rows(n, b, depth);
