@@ -9,17 +9,16 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "client/browser/ascii.hpp"
+
 namespace mc::client {
 
 namespace {
 
 std::string lower_trimmed(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
+  while (!s.empty() && is_html_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_html_space(s.back())) s.remove_suffix(1);
+  return ascii_lower(s);
 }
 
 const std::unordered_map<std::string, std::string>& label_table() {
@@ -63,14 +62,13 @@ const std::unordered_map<std::string, std::string>& label_table() {
   return *table;
 }
 
-bool is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+bool is_ws(unsigned char c) { return is_html_space(static_cast<char>(c)); }
 
 // The charset named in a content attribute or MIME type: "text/html;
 // charset=gbk" -> "gbk" (WHATWG "extract a character encoding from a meta
 // element").
 std::optional<std::string> extract_charset(std::string_view s) {
-  std::string lower(s);
-  for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  std::string lower = ascii_lower(s);
   std::size_t i = 0;
   while (true) {
     auto pos = lower.find("charset", i);
@@ -247,15 +245,28 @@ std::optional<std::string> charset_param(std::string_view mime) {
   return extract_charset(mime.substr(semi + 1));
 }
 
-CharsetChoice choose_html_charset(std::string_view bytes, std::string_view content_type, std::string_view fallback) {
+CharsetChoice choose_text_charset(std::string_view bytes, std::string_view content_type, std::string_view fallback) {
   if (bytes.starts_with("\xEF\xBB\xBF")) return {"UTF-8", "bom", 3};
   if (bytes.starts_with("\xFF\xFE")) return {"UTF-16LE", "bom", 2};
   if (bytes.starts_with("\xFE\xFF")) return {"UTF-16BE", "bom", 2};
   if (auto label = charset_param(content_type)) {
     if (auto cs = charset_for_label(*label)) return {*cs, "content-type", 0};
   }
-  if (auto cs = prescan_meta(bytes)) return {*cs, "meta", 0};
   return {charset_for_label(fallback).value_or("UTF-8"), "default", 0};
+}
+
+CharsetChoice choose_html_charset(std::string_view bytes, std::string_view content_type, std::string_view fallback) {
+  CharsetChoice c = choose_text_charset(bytes, content_type, fallback);
+  if (c.source != "default") return c;
+  if (auto cs = prescan_meta(bytes)) return {*cs, "meta", 0};
+  return c;
+}
+
+bool looks_binary(std::string_view bytes) {
+  for (unsigned char c : bytes.substr(0, 1445)) {
+    if (c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F)) return true;
+  }
+  return false;
 }
 
 bool is_valid_utf8(std::string_view s) {

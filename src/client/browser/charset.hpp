@@ -32,6 +32,15 @@ struct CharsetChoice {
 // 1024 bytes; then `fallback` (a label; UTF-8 if it is not one).
 CharsetChoice choose_html_charset(std::string_view bytes, std::string_view content_type, std::string_view fallback);
 
+// For plain text: a BOM, then the charset of `content_type`, then `fallback`
+// (no markup to prescan).
+CharsetChoice choose_text_charset(std::string_view bytes, std::string_view content_type, std::string_view fallback);
+
+// WHATWG MIME sniffing: a "binary data byte" (a control character other
+// than tab, newlines, form feed and escape) in the first 1445 bytes means
+// the bytes are not text. Not meaningful for UTF-16.
+bool looks_binary(std::string_view bytes);
+
 // `bytes` in `charset` (an iconv name) as UTF-8; each invalid or truncated
 // sequence becomes U+FFFD. Errors: kInvalidArgument "unknown_charset" when
 // iconv cannot decode that charset on this system.

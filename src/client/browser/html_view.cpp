@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "client/browser/ascii.hpp"
 #include "client/browser/charset.hpp"
 #include "client/browser/links.hpp"
 #include "client/browser/markup_limits.hpp"
@@ -20,12 +21,10 @@ namespace {
 constexpr int kMaxWalkDepth = 1024;
 constexpr std::size_t kMaxLinkText = 200;
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-
 std::string collapse(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (is_ws(c)) {
+    if (is_html_space(c)) {
       if (!out.empty() && out.back() != ' ') out += ' ';
     } else {
       out += c;
@@ -40,11 +39,7 @@ const char* attr(const GumboNode* n, const char* name) {
   return a ? a->value : nullptr;
 }
 
-std::string lower(const char* s) {
-  std::string out = s ? s : "";
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
-}
+std::string lower(const char* s) { return ascii_lower(s ? s : ""); }
 
 bool is_element(const GumboNode* n) { return n->type == GUMBO_NODE_ELEMENT; }
 GumboTag tag_of(const GumboNode* n) { return is_element(n) ? n->v.element.tag : GUMBO_TAG_UNKNOWN; }
@@ -79,7 +74,7 @@ bool is_hidden(const GumboNode* n) {
   if (const char* style = attr(n, "style")) {
     std::string s;
     for (const char* p = style; *p; ++p)
-      if (!is_ws(*p)) s += static_cast<char>(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+      if (!is_html_space(*p)) s += ascii_lower(*p);
     if (s.find("display:none") != std::string::npos || s.find("visibility:hidden") != std::string::npos) return true;
   }
   if (n->v.element.tag == GUMBO_TAG_INPUT && lower(attr(n, "type")) == "hidden") return true;
@@ -199,7 +194,7 @@ class ViewBuilder {
       return;
     }
     for (char c : s) {
-      if (is_ws(c)) {
+      if (is_html_space(c)) {
         if (!inline_.empty() && inline_.back() != ' ' && inline_.back() != '\n') inline_ += ' ';
       } else {
         inline_ += c;
@@ -421,7 +416,7 @@ class ViewBuilder {
 
   void link(const GumboNode* n, const char* href, int depth) {
     const auto& [target, resource_id] = target_of(href);
-    if (lower(target.substr(0, 11).c_str()).starts_with("javascript:")) {
+    if (starts_with_ascii_ci(target, "javascript:")) {
       walk_children(n, depth);  // not a place to go; its text still shows
       return;
     }
@@ -544,14 +539,14 @@ class ViewBuilder {
   void select(const GumboNode* n) {
     // The option a browser shows: the selected one, else the first.
     std::string first, chosen;
-    std::vector<const GumboNode*> todo{n};
-    while (!todo.empty() && chosen.empty()) {
-      const GumboNode* x = todo.back();
-      todo.pop_back();
+    std::vector<const GumboNode*> groups{n};  // the select, then its optgroups
+    while (!groups.empty() && chosen.empty()) {
+      const GumboNode* x = groups.back();
+      groups.pop_back();
       const GumboVector& kids = x->v.element.children;
       for (unsigned i = kids.length; i-- > 0;) {
         auto* kid = static_cast<const GumboNode*>(kids.data[i]);
-        if (tag_of(kid) == GUMBO_TAG_OPTGROUP) todo.push_back(kid);
+        if (tag_of(kid) == GUMBO_TAG_OPTGROUP) groups.push_back(kid);
       }
       for (unsigned i = 0; i < kids.length; ++i) {
         auto* kid = static_cast<const GumboNode*>(kids.data[i]);
@@ -580,16 +575,6 @@ class ViewBuilder {
   bool walk_depth_noted_ = false;
   std::unordered_map<std::string, std::pair<std::string, std::optional<std::string>>> targets_;
 };
-
-// WHATWG MIME sniffing: a "binary data byte" in the first 1445 bytes means
-// the resource is not text.
-bool looks_binary(std::string_view b) {
-  b = b.substr(0, 1445);
-  for (unsigned char c : b) {
-    if (c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F)) return true;
-  }
-  return false;
-}
 
 struct GumboOutputDeleter {
   const GumboOptions* options;

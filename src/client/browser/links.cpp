@@ -5,6 +5,8 @@
 // this is the one translation unit that compiles its sources.
 #include <boost/url/src.hpp>
 
+#include "client/browser/ascii.hpp"
+
 namespace mc::client {
 
 namespace urls = boost::urls;
@@ -12,9 +14,8 @@ namespace urls = boost::urls;
 namespace {
 
 std::string_view trim(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
-  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_html_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_html_space(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -44,12 +45,6 @@ std::string encode_loose(std::string_view s) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
-}
-
 }  // namespace
 
 std::string resolve_url(std::string_view base, std::string_view ref) {
@@ -66,7 +61,7 @@ std::string resolve_url(std::string_view base, std::string_view ref) {
 std::optional<std::string> resource_in_url(std::string_view url, std::string_view server_base) {
   auto u = urls::parse_uri(url);
   if (!u) return std::nullopt;
-  std::string scheme = lower(u->scheme());
+  std::string scheme = ascii_lower(u->scheme());
   if (scheme == "msgc") {
     // msgc:resource/ID or msgc://resource/ID
     std::string rest = u->has_authority() ? std::string(u->encoded_host()) + std::string(u->encoded_path())
@@ -77,12 +72,12 @@ std::optional<std::string> resource_in_url(std::string_view url, std::string_vie
     return std::nullopt;
   }
   auto s = urls::parse_uri(server_base);
-  if (!s || scheme != lower(s->scheme()) || lower(u->encoded_host()) != lower(s->encoded_host())) {
+  if (!s || scheme != ascii_lower(s->scheme()) || ascii_lower(u->encoded_host()) != ascii_lower(s->encoded_host())) {
     return std::nullopt;
   }
   auto port = [](const urls::url_view& v) {
     if (v.has_port()) return std::string(v.port());
-    return std::string(lower(v.scheme()) == "https" ? "443" : "80");
+    return std::string(ascii_lower(v.scheme()) == "https" ? "443" : "80");
   };
   if (port(*u) != port(*s)) return std::nullopt;
   std::string prefix(s->encoded_path());
@@ -100,7 +95,7 @@ std::optional<HttpTarget> http_target(std::string_view url) {
   auto u = urls::parse_uri(url);
   if (!u || !u->has_authority() || u->encoded_host().empty()) return std::nullopt;
   HttpTarget t;
-  t.scheme = lower(u->scheme());
+  t.scheme = ascii_lower(u->scheme());
   if (t.scheme != "http" && t.scheme != "https") return std::nullopt;
   t.host = std::string(u->encoded_host());
   if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']') t.host = t.host.substr(1, t.host.size() - 2);

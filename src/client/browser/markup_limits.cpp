@@ -6,13 +6,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "client/browser/ascii.hpp"
+
 namespace mc::client {
 
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool in(std::span<const std::string_view> set, std::string_view name) {
   return std::find(set.begin(), set.end(), name) != set.end();
@@ -113,8 +113,8 @@ class Scanner {
 
   std::size_t read_name(std::size_t i) {
     name_.clear();
-    while (i < in_.size() && !is_ws(in_[i]) && in_[i] != '/' && in_[i] != '>') {
-      if (name_.size() < 32) name_.push_back(lower(in_[i]));
+    while (i < in_.size() && !is_html_space(in_[i]) && in_[i] != '/' && in_[i] != '>') {
+      if (name_.size() < 32) name_.push_back(ascii_lower(in_[i]));
       ++i;
     }
     return i;
@@ -127,7 +127,7 @@ class Scanner {
       if (c == '>') return i + 1;
       if (c == '=') {
         ++i;
-        while (i < in_.size() && is_ws(in_[i])) ++i;
+        while (i < in_.size() && is_html_space(in_[i])) ++i;
         if (i < in_.size() && (in_[i] == '"' || in_[i] == '\'')) {
           auto end = in_.find(in_[i], i + 1);
           i = end == std::string_view::npos ? in_.size() : end + 1;
@@ -144,7 +144,7 @@ class Scanner {
       auto lt = in_.find("</", i);
       if (lt == std::string_view::npos) return in_.size();
       bool match = lt + 2 + name.size() <= in_.size();
-      for (std::size_t k = 0; match && k < name.size(); ++k) match = lower(in_[lt + 2 + k]) == name[k];
+      for (std::size_t k = 0; match && k < name.size(); ++k) match = ascii_lower(in_[lt + 2 + k]) == name[k];
       if (match) return lt;  // the end tag itself is scanned as usual
       i = lt + 2;
     }

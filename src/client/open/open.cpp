@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "client/acquire/catalog.hpp"
+#include "client/browser/ascii.hpp"
 #include "client/browser/html_view.hpp"
 #include "client/browser/links.hpp"
 #include "client/open/fetch_page.hpp"
@@ -18,16 +19,6 @@ namespace mc::client {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool starts_with_ci(const std::string& s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
 
 Result<std::string> read_whole(const std::string& path, std::size_t max) {
   std::error_code ec;
@@ -107,11 +98,11 @@ Result<Opened> open_external(Connection& conn, const Link& link, const OpenOptio
   if (!o.config.browser.fetch_external) return out;
   MC_TRY(auto page, fetch_page(link.href, o.config.browser));
   const BrowserConfig& b = o.config.browser;
-  bool html = page.content_type.empty() || starts_with_ci(page.content_type, "text/html") ||
-              starts_with_ci(page.content_type, "application/xhtml");
+  bool html = page.content_type.empty() || starts_with_ascii_ci(page.content_type, "text/html") ||
+              starts_with_ascii_ci(page.content_type, "application/xhtml");
   if (html) {
     MC_TRY(out.view, html_to_view(page_for(conn, page.body, page.content_type, page.url, b)));
-  } else if (starts_with_ci(page.content_type, "text/")) {
+  } else if (starts_with_ascii_ci(page.content_type, "text/")) {
     MC_TRY(out.view,
            text_to_view(page.body, page.content_type, b.default_charset, static_cast<std::size_t>(b.max_page_bytes)));
   } else {
@@ -141,10 +132,11 @@ Result<Opened> follow_link(Connection& conn, const Opened& page, int n, const Op
 }  // namespace
 
 std::string opener_for(const wire::Resource& r) {
-  if (r.type == "webpage" || starts_with_ci(r.mime, "text/html") || starts_with_ci(r.mime, "application/xhtml+xml")) {
+  if (r.type == "webpage" || starts_with_ascii_ci(r.mime, "text/html") ||
+      starts_with_ascii_ci(r.mime, "application/xhtml+xml")) {
     return "browser";
   }
-  if (starts_with_ci(r.mime, "text/")) return "text";
+  if (starts_with_ascii_ci(r.mime, "text/")) return "text";
   return "";
 }
 

@@ -11,26 +11,15 @@ Result<View> text_to_view(std::string_view bytes, const std::string& content_typ
                  "the text is " + std::to_string(bytes.size()) + " bytes; the viewer opens up to " +
                      std::to_string(max_bytes)};
   }
-  std::string charset = "UTF-8";
-  std::size_t bom = 0;
-  if (bytes.starts_with("\xEF\xBB\xBF")) bom = 3;
-  else if (bytes.starts_with("\xFF\xFE")) charset = "UTF-16LE", bom = 2;
-  else if (bytes.starts_with("\xFE\xFF")) charset = "UTF-16BE", bom = 2;
-  else if (auto label = charset_param(content_type); label && charset_for_label(*label))
-    charset = *charset_for_label(*label);
-  else charset = charset_for_label(default_charset).value_or("UTF-8");
-  std::string_view body = bytes.substr(bom);
-  if (!charset.starts_with("UTF-16")) {
-    for (unsigned char c : body.substr(0, 1445)) {
-      if (c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F)) {
-        return Error::invalid_argument("not_text", "this is binary data, not text");
-      }
-    }
+  CharsetChoice cs = choose_text_charset(bytes, content_type, default_charset);
+  std::string_view body = bytes.substr(cs.bom_len);
+  if (!cs.charset.starts_with("UTF-16") && looks_binary(body)) {
+    return Error::invalid_argument("not_text", "this is binary data, not text");
   }
-  MC_TRY(std::string text, decode_to_utf8(body, charset));
+  MC_TRY(std::string text, decode_to_utf8(body, cs.charset));
   View v;
   v.opener = "text";
-  v.charset = charset;
+  v.charset = cs.charset;
   // Paragraphs: runs of non-blank lines. "\r\n" counts as a line end.
   std::string para;
   auto end_paragraph = [&] {
