@@ -5,41 +5,40 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <csignal>
 #include <iostream>
 
 #include "cli/output.hpp"
 #include "cli/password_prompt.hpp"
 #include "cli/progress_bar.hpp"
-#include "client/account/account.hpp"
-#include "client/acquire/catalog.hpp"
-#include "client/acquire/download.hpp"
-#include "client/local/client_config.hpp"
-#include "client/local/local_store.hpp"
-#include "client/local/profile.hpp"
-#include "client/open/open.hpp"
-#include "client/share/share.hpp"
-#include "client/social/groups.hpp"
-#include "client/sync/inbox.hpp"
 #include "client/view/render_text.hpp"
 #include "core/wire/codec.hpp"
 
 namespace mc::cli {
 
 using namespace mc::client;
+namespace json = boost::json;
 
 namespace {
-
-constexpr const char* kDefaultServer = "http://127.0.0.1:8080";
 
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
-// Every command but login and register starts here.
-#define MC_CLI_CONNECT(conn, session)             \
-  auto conn##_r = (session).connection();         \
-  if (!conn##_r) return report(conn##_r.error()); \
-  Connection& conn = **conn##_r
+// Runs an operation; on error reports it and returns from the command.
+#define MC_CLI_CALL(answer, session, ...)             \
+  auto answer##_r = (session).call(__VA_ARGS__);      \
+  if (!answer##_r) return report(answer##_r.error()); \
+  json::object& answer = *answer##_r
+
+// Reads a record of the answer for a human line; a shape we cannot read is
+// reported, not thrown.
+#define MC_CLI_READ(T, var, value)              \
+  auto var##_r = wire::from_json<T>(value);     \
+  if (!var##_r) return report(var##_r.error()); \
+  T& var = *var##_r
+
+void print_answer(const json::object& o) { print_json_line(o); }
 
 // ---- accounts ----------------------------------------------------------------
 
@@ -53,32 +52,19 @@ Command login_command(bool register_first) {
         c.add_option("ID", *id, register_first ? "your network ID: 3-32 of a-z 0-9 _ . -" : "network ID")->required();
       },
       [id, register_first](Session& s) {
-        const Globals& g = s.globals();
-        auto profile = load_profile(g.home);
-        if (!profile) return report(profile.error());
-        std::string server = s.server_for(profile->server);
-        auto conn = Connection::open(server);
-        if (!conn) return report(conn.error());
+        // The profile must be readable before a password is asked for.
+        if (auto center = s.center(); !center) return report(center.error());
         auto pw = read_password("password for " + *id + ": ");
         if (!pw) return report(pw.error());
-        if (register_first) {
-          if (auto st = register_account(**conn, *id, *pw); !st) return report(st.error());
-        }
-        // Keep the device id across logins: it names this install, and
-        // the server keeps this device's cursor under it.
-        std::string device = profile->network_id == *id ? profile->device_id : std::string();
-        auto l = login(**conn, *id, *pw, device);
-        if (!l) return report(l.error());
-        if (auto st = save_profile(g.home, Profile{server, l->user.network_id, l->token, l->device_id}); !st) {
-          return report(st.error());
-        }
-        std::string role(role_name(l->user.role));
-        if (g.json) {
-          print_json_line(
-              {{"network_id", l->user.network_id}, {"role", role}, {"device_id", l->device_id}, {"server", server}});
+        MC_CLI_CALL(answer, s, register_first ? "register" : "login", {{"network_id", *id}, {"password", *pw}});
+        if (s.globals().json) {
+          print_answer(answer);
         } else {
-          std::cout << (register_first ? "registered and logged in as " : "logged in as ") << l->user.network_id << " ("
-                    << role << ") at " << server << "\n";
+          const auto& o = answer;
+          std::cout << (register_first ? "registered and logged in as " : "logged in as ")
+                    << json::value_to<std::string>(o.at("network_id")) << " ("
+                    << json::value_to<std::string>(o.at("role")) << ") at "
+                    << json::value_to<std::string>(o.at("server")) << "\n";
         }
         return 0;
       }};
@@ -87,12 +73,8 @@ Command login_command(bool register_first) {
 Command logout_command() {
   return {"logout", "end this login", [](CLI::App&) {},
           [](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            if (auto st = logout(c); !st && !st.error().is(ErrorKind::kUnauthenticated)) return report(st.error());
-            if (auto p = load_profile(s.globals().home)) {
-              p->token.clear();
-              (void)save_profile(s.globals().home, *p);
-            }
+            MC_CLI_CALL(answer, s, "logout", {});
+            (void)answer;
             if (!s.globals().json) std::cout << "logged out\n";
             return 0;
           }};
@@ -101,13 +83,13 @@ Command logout_command() {
 Command whoami_command() {
   return {"whoami", "show who is logged in", [](CLI::App&) {},
           [](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            auto u = whoami(c);
-            if (!u) return report(u.error());
-            if (s.globals().json) print_json_line(wire::to_json(*u));
-            else
-              std::cout << u->network_id << " (" << role_name(u->role) << "), device " << u->device_id.value_or("-")
-                        << "\n";
+            MC_CLI_CALL(answer, s, "whoami", {});
+            if (s.globals().json) {
+              print_answer(answer);
+              return 0;
+            }
+            MC_CLI_READ(wire::User, u, answer);
+            std::cout << u.network_id << " (" << role_name(u.role) << "), device " << u.device_id.value_or("-") << "\n";
             return 0;
           }};
 }
@@ -120,24 +102,26 @@ Command settings_command() {
                 ->check(CLI::IsMember({"on", "off"}));
           },
           [receipts](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            wire::Settings settings;
-            if (!receipts->empty()) {
-              auto changed = set_send_receipts(c, *receipts == "on");
-              if (!changed) return report(changed.error());
-              settings = *changed;
-            } else {
-              auto u = whoami(c);
-              if (!u) return report(u.error());
-              settings = u->settings.value_or(wire::Settings{});
+            json::object req;
+            if (!receipts->empty()) req["receipts"] = *receipts == "on";
+            MC_CLI_CALL(answer, s, "settings", req);
+            if (s.globals().json) {
+              print_answer(answer);
+              return 0;
             }
-            if (s.globals().json) print_json_line(wire::to_json(settings));
-            else std::cout << "receipts: " << (settings.send_receipts ? "on" : "off") << "\n";
+            MC_CLI_READ(wire::Settings, settings, answer);
+            std::cout << "receipts: " << (settings.send_receipts ? "on" : "off") << "\n";
             return 0;
           }};
 }
 
 // ---- catalog -------------------------------------------------------------------
+
+json::array string_array(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.push_back(json::string(s));
+  return a;
+}
 
 Command publish_command() {
   struct Args {
@@ -153,11 +137,12 @@ Command publish_command() {
             c.add_option("--mime", a->mime, "media type (default: by type)");
           },
           [a](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            auto r = publish_file(c, PublishRequest{a->path, a->type, a->title, split_list(a->tags), a->mime});
-            if (!r) return report(r.error());
-            if (s.globals().json) print_json_line(wire::to_json(*r));
-            else std::cout << r->id << "\n";
+            json::object req{
+                {"path", a->path}, {"type", a->type}, {"title", a->title}, {"tags", string_array(split_list(a->tags))}};
+            if (!a->mime.empty()) req["mime"] = a->mime;
+            MC_CLI_CALL(answer, s, "publish", req);
+            if (s.globals().json) print_answer(answer);
+            else std::cout << json::value_to<std::string>(answer.at("id")) << "\n";
             return 0;
           }};
 }
@@ -178,23 +163,41 @@ Command catalog_command() {
             c.add_flag("-q,--quiet", a->ids_only, "print only resource ids, one per line");
           },
           [a](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            std::optional<std::string> type;
-            if (!a->type.empty()) type = a->type;
-            auto page = list_resources(c, type, a->after, a->limit);
-            if (!page) return report(page.error());
+            json::object req{{"after", a->after}, {"limit", a->limit}};
+            if (!a->type.empty()) req["type"] = a->type;
+            MC_CLI_CALL(answer, s, "catalog", req);
+            MC_CLI_READ(wire::ResourcePage, page, answer);
             bool json = s.globals().json;
-            for (const auto& r : page->resources) {
+            for (const auto& r : page.resources) {
               if (json) print_json_line(wire::to_json(r));
               else if (a->ids_only) std::cout << r.id << "\n";
               else std::cout << resource_line(r) << "\n";
             }
-            if (!json && !a->ids_only && page->next_after) {
-              std::cout << "(more: msgc catalog --after " << *page->next_after << ")\n";
+            if (!json && !a->ids_only && page.next_after) {
+              std::cout << "(more: msgc catalog --after " << *page.next_after << ")\n";
             }
             return 0;
           }};
 }
+
+// A progress bar on a terminal's stderr, for calls that download.
+struct Progress {
+  explicit Progress(bool json) : show(!json && isatty(STDERR_FILENO)) {}
+  CallOptions options() {
+    CallOptions o;
+    o.progress = [this](std::uint64_t d, std::uint64_t t) {
+      if (show) bar.update(d, t);
+    };
+    return o;
+  }
+  void finish() {
+    if (show) bar.finish();
+    show = false;
+  }
+  ~Progress() { finish(); }
+  bool show;
+  ProgressBar bar;
+};
 
 Command get_command() {
   struct Args {
@@ -207,37 +210,22 @@ Command get_command() {
             c.add_option("-o,--output", a->out, "where to save (default: the resource's file name here)");
           },
           [a](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            // An inbox item id downloads the item's resource and tells the
-            // sender it was opened; a resource id just downloads.
-            std::string resource_id = a->id, item_id;
-            if (a->id.rfind("i_", 0) == 0) {
-              auto item = get_item(c, a->id);
-              if (!item) return report(item.error());
-              resource_id = item->resource.id;
-              item_id = a->id;
-            }
+            json::object req{{"id", a->id}};
+            if (!a->out.empty()) req["path"] = a->out;
             bool json = s.globals().json;
-            ProgressBar bar;
-            bool show = !json && isatty(STDERR_FILENO);
-            auto r = download_resource(c, resource_id, a->out, [&](std::uint64_t d, std::uint64_t t) {
-              if (show) bar.update(d, t);
-            });
-            if (show) bar.finish();
+            Progress progress(json);
+            auto r = s.call("get", req, progress.options());
+            progress.finish();  // the bar's line ends before anything else is printed
             if (!r) return report(r.error());
-            if (!item_id.empty()) {
-              if (auto st = mark_opened(c, item_id); !st) return report(st.error());
-            }
+            const json::object& answer = *r;
             if (json) {
-              print_json_line({{"resource_id", resource_id},
-                               {"path", r->path},
-                               {"size", r->size},
-                               {"sha256", r->sha256},
-                               {"resumed_from", r->resumed_from}});
-            } else {
-              std::cout << "saved " << r->path << " (" << human_size(static_cast<std::int64_t>(r->size))
-                        << ", sha256 verified" << (r->resumed_from ? ", resumed" : "") << ")\n";
+              print_answer(answer);
+              return 0;
             }
+            const auto& o = answer;
+            std::cout << "saved " << json::value_to<std::string>(o.at("path")) << " ("
+                      << human_size(json::value_to<std::int64_t>(o.at("size"))) << ", sha256 verified"
+                      << (json::value_to<std::int64_t>(o.at("resumed_from")) ? ", resumed" : "") << ")\n";
             return 0;
           }};
 }
@@ -248,12 +236,6 @@ int output_width(int requested) {
   winsize ws{};
   if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
   return 80;
-}
-
-boost::json::object link_json(const Link& l) {
-  boost::json::object o{{"n", l.n}, {"text", l.text}, {"href", l.href}};
-  if (l.resource_id) o["resource_id"] = *l.resource_id;
-  return o;
 }
 
 Command open_command() {
@@ -272,48 +254,35 @@ Command open_command() {
                 ->check(CLI::Range(20, 1000));
           },
           [a](Session& s) {
-            MC_CLI_CONNECT(c, s);
             const Globals& g = s.globals();
-            auto config = load_client_config(g.home);
-            if (!config) return report(config.error());
-            OpenOptions o;
-            o.home = g.home;
-            o.config = *config;
-            if (a->link > 0) o.link = a->link;
-            ProgressBar bar;
-            bool show = !g.json && isatty(STDERR_FILENO);
-            o.progress = [&](std::uint64_t d, std::uint64_t t) {
-              if (show) bar.update(d, t);
-            };
-            auto opened = open_resource(c, a->id, o);
-            if (show) bar.finish();
-            if (!opened) return report(opened.error());
-            bool not_fetched = opened->external && !opened->fetched;
+            json::object req{{"id", a->id}};
+            if (a->link > 0) req["link"] = a->link;
+            if (!g.json) req["width"] = output_width(a->width);  // the library renders the text
+            Progress progress(g.json);
+            auto r = s.call("open", req, progress.options());
+            progress.finish();
+            if (!r) return report(r.error());
             if (g.json) {
-              boost::json::object out{{"external", opened->external}, {"fetched", opened->fetched}};
-              if (!opened->resource.id.empty()) out["resource"] = wire::to_json(opened->resource);
-              if (!opened->path.empty()) out["path"] = opened->path;
-              if (opened->item_id) out["item_id"] = *opened->item_id;
-              if (opened->followed) out["followed"] = link_json(*opened->followed);
-              if (!not_fetched) out["view"] = to_json(opened->view);
-              print_json_line(out);
+              print_answer(*r);
               return 0;
             }
-            if (not_fetched) {
-              std::cout << "link " << opened->followed->n
-                        << " leads out of the catalog: " << terminal_safe(opened->followed->href)
+            const auto& o = *r;
+            const json::object* followed = o.contains("followed") ? &o.at("followed").as_object() : nullptr;
+            if (!o.contains("view")) {  // a link out of the catalog, not fetched
+              std::cout << "link " << followed->at("n").as_int64() << " leads out of the catalog: "
+                        << terminal_safe(json::value_to<std::string>(followed->at("href")))
                         << "\n(not fetched: to let msgc fetch pages from other sites, set fetch_external = true "
                            "under [browser] in "
                         << g.home << "/config.toml)\n";
               return 0;
             }
-            if (opened->followed) {
-              std::cerr << "link " << opened->followed->n << ": "
-                        << terminal_safe(opened->followed->resource_id ? "resource " + *opened->followed->resource_id
-                                                                       : opened->followed->href)
-                        << "\n";
+            if (followed) {
+              const auto* rid = followed->if_contains("resource_id");
+              std::string what = rid ? "resource " + json::value_to<std::string>(*rid)
+                                     : json::value_to<std::string>(followed->at("href"));
+              std::cerr << "link " << followed->at("n").as_int64() << ": " << terminal_safe(what) << "\n";
             }
-            std::cout << render_text(opened->view, output_width(a->width));
+            std::cout << json::value_to<std::string>(o.at("text"));
             return 0;
           }};
 }
@@ -336,16 +305,13 @@ Command send_command(bool forward) {
             c.add_option("--note", a->note, "a note for the recipients");
           },
           [a, forward](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            ShareMessage msg;
-            (forward ? msg.forward_of : msg.resource_id) = a->id;
-            msg.to = split_list(a->to);
-            msg.to_groups = split_list(a->groups);
-            msg.note = a->note;
-            auto sent = send_share(c, msg);
-            if (!sent) return report(sent.error());
-            if (s.globals().json) print_json_line(wire::to_json(*sent));
-            else std::cout << sent->id << "\n";
+            json::object req{{forward ? "item_id" : "resource_id", a->id},
+                             {"to", string_array(split_list(a->to))},
+                             {"to_groups", string_array(split_list(a->groups))}};
+            if (!a->note.empty()) req["note"] = a->note;
+            MC_CLI_CALL(answer, s, forward ? "forward" : "share", req);
+            if (s.globals().json) print_answer(answer);
+            else std::cout << json::value_to<std::string>(answer.at("id")) << "\n";
             return 0;
           }};
 }
@@ -355,10 +321,9 @@ Command receipts_command() {
   return {"receipts", "who received and opened a share you sent",
           [id](CLI::App& c) { c.add_option("SHARE_ID", *id)->required(); },
           [id](Session& s) {
-            MC_CLI_CONNECT(c, s);
-            auto list = share_receipts(c, *id);
-            if (!list) return report(list.error());
-            for (const auto& r : *list) {
+            MC_CLI_CALL(answer, s, "receipts", {{"share_id", *id}});
+            MC_CLI_READ(wire::ShareReceipts, list, answer);
+            for (const auto& r : list.receipts) {
               if (s.globals().json) print_json_line(wire::to_json(r));
               else std::cout << receipt_line(r) << "\n";
             }
@@ -367,6 +332,41 @@ Command receipts_command() {
 }
 
 // ---- inbox and groups ---------------------------------------------------------------
+
+// inbox --follow: the "follow" operation, printing its events' items until
+// Ctrl-C, or until the follow stops with an error (a login that ended).
+int follow_inbox_live(Session& s, std::optional<std::int64_t> after,
+                      const std::function<void(const wire::InboxItem&)>& print) {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  json::object req;
+  if (after) req["after"] = *after;
+  MC_CLI_CALL(started, s, "follow", req);
+  (void)started;
+  auto center = s.center();
+  int code = 0;
+  while (!g_stop) {
+    auto event = (*center)->next_event(std::chrono::milliseconds(200));
+    if (!event) return report(event.error());
+    if (!*event) continue;
+    const json::object& e = **event;
+    std::string type = json::value_to<std::string>(e.at("type"));
+    if (type == "item" || type == "push") {
+      MC_CLI_READ(wire::InboxItem, item, e.at("item"));
+      print(item);
+    } else if (type == "connection" && e.at("state").as_string() == "stopped") {
+      if (const auto* err = e.if_contains("error")) {
+        code = report(Error{ErrorKind::kUnavailable, json::value_to<std::string>(err->at("code")),
+                            json::value_to<std::string>(err->at("message"))});
+      }
+      break;
+    }
+  }
+  (void)s.call("unfollow", {});
+  return code;
+}
 
 Command inbox_command() {
   struct Args {
@@ -385,33 +385,16 @@ Command inbox_command() {
                        "item this profile stored");
           },
           [a](Session& s) {
-            MC_CLI_CONNECT(c, s);
             const Globals& g = s.globals();
-            auto print = [&](const wire::InboxItem& item) -> Status {
+            auto print = [&](const wire::InboxItem& item) {
               if (g.json) print_json_line(wire::to_json(item));
               else std::cout << item_line(item) << std::endl;
-              return {};
             };
             bool has_after = a->after_opt && a->after_opt->count() > 0;
-            if (!a->follow) {
-              auto page = list_inbox(c, has_after ? a->after : 0, a->limit);
-              if (!page) return report(page.error());
-              for (const auto& it : page->items) (void)print(it);
-              return 0;
-            }
-            struct sigaction sa {};
-            sa.sa_handler = on_signal;
-            sigaction(SIGINT, &sa, nullptr);
-            sigaction(SIGTERM, &sa, nullptr);
-            auto profile = load_profile(g.home);
-            if (!profile) return report(profile.error());
-            auto local = LocalStore::open(g.home, profile->network_id);
-            if (!local) return report(local.error());
-            FollowOptions fo;
-            if (has_after) fo.after = a->after;
-            fo.local = local->get();
-            fo.stop = &g_stop;
-            if (auto st = follow_inbox(c, fo, print); !st) return report(st.error());
+            if (a->follow) return follow_inbox_live(s, has_after ? std::optional(a->after) : std::nullopt, print);
+            MC_CLI_CALL(answer, s, "inbox", {{"after", has_after ? a->after : 0}, {"limit", a->limit}});
+            MC_CLI_READ(wire::InboxPage, page, answer);
+            for (const auto& it : page.items) print(it);
             return 0;
           }};
 }
@@ -432,47 +415,46 @@ Command group_command() {
           },
           [a](Session& s) {
             if (a->action != "list" && a->name.empty()) return usage_error("group " + a->action + ": name the group");
-            MC_CLI_CONNECT(c, s);
+            if (a->action == "remove" && a->members.empty()) return usage_error("group remove: name the members");
+            json::object req{{"action", a->action}, {"members", string_array(a->members)}};
+            if (!a->name.empty()) req["name"] = a->name;
+            MC_CLI_CALL(answer, s, "group", req);
             bool json = s.globals().json;
             if (a->action == "list") {
-              auto groups = list_groups(c);
-              if (!groups) return report(groups.error());
-              for (const auto& grp : *groups) {
-                if (!a->name.empty() && grp.name != a->name) continue;
+              for (const auto& v : answer.at("groups").as_array()) {
+                MC_CLI_READ(wire::Group, grp, v);
                 if (json) print_json_line(wire::to_json(grp));
                 else std::cout << group_line(grp) << "\n";
               }
               return 0;
             }
             if (a->action == "delete") {
-              if (auto st = delete_group(c, a->name); !st) return report(st.error());
               if (!json) std::cout << "deleted group " << a->name << "\n";
               return 0;
             }
-            if (a->action == "remove" && a->members.empty()) return usage_error("group remove: name the members");
-            auto grp = a->action == "create" ? create_group(c, a->name, a->members)
-                       : a->action == "add"  ? add_to_group(c, a->name, a->members)
-                                             : remove_from_group(c, a->name, a->members);
-            if (!grp) return report(grp.error());
-            if (json) print_json_line(wire::to_json(*grp));
-            else std::cout << group_line(*grp) << "\n";
+            if (json) {
+              print_answer(answer);
+              return 0;
+            }
+            MC_CLI_READ(wire::Group, grp, answer);
+            std::cout << group_line(grp) << "\n";
             return 0;
           }};
 }
 
 }  // namespace
 
-std::string Session::server_for(const std::string& profile_server) const {
-  if (!g_.server.empty()) return g_.server;
-  return profile_server.empty() ? kDefaultServer : profile_server;
+Result<MessageCenter*> Session::center() {
+  if (!center_) {
+    MC_TRY(center_, MessageCenter::open(MessageCenterConfig{g_.home, g_.server, ""}));
+  }
+  return center_.get();
 }
 
-Result<Connection*> Session::connection() {
-  if (conn_) return conn_.get();
-  MC_TRY(auto profile, load_profile(g_.home));
-  if (profile.token.empty()) return Error::unauthenticated("not_logged_in", "log in first: msgc login NETWORK_ID");
-  MC_TRY(conn_, Connection::open(server_for(profile.server), profile.token));
-  return conn_.get();
+Result<json::object> Session::call(std::string_view operation, const json::object& request,
+                                   const CallOptions& options) {
+  MC_TRY(auto* center, this->center());
+  return center->call(operation, request, options);
 }
 
 std::vector<Command> command_table() {

@@ -1,14 +1,18 @@
 // The msgc commands, as one table: each entry names a command, declares its
-// arguments on its CLI11 subcommand, and runs it over libmsgcenter. main.cpp
+// arguments on its CLI11 subcommand, and runs it as an operation of
+// libmsgcenter's table (client/api/operations.hpp), the same one the C API
+// calls, so that msgc and an embedding app cannot drift apart. main.cpp
 // only builds the parser from the table and runs what was chosen.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "client/connection.hpp"
+#include "client/api/message_center.hpp"
 #include "core/error.hpp"
 
 namespace CLI {
@@ -24,20 +28,20 @@ struct Globals {
   bool json = false;   // --json: one JSON object per line
 };
 
-// What a running command has: the global options and, for commands that
-// need a login, the connection of the profile under --home.
+// What a running command has: the global options and the message center
+// of the profile under --home.
 class Session {
  public:
   explicit Session(Globals g) : g_(std::move(g)) {}
   const Globals& globals() const { return g_; }
-  // The server to talk to: --server, else the profile's, else the default.
-  std::string server_for(const std::string& profile_server) const;
-  // Connects as the logged-in user. Errors: kUnauthenticated "not_logged_in".
-  Result<client::Connection*> connection();
+  // Runs an operation of libmsgcenter's table.
+  Result<boost::json::object> call(std::string_view operation, const boost::json::object& request,
+                                   const client::CallOptions& options = {});
+  Result<client::MessageCenter*> center();
 
  private:
   Globals g_;
-  std::unique_ptr<client::Connection> conn_;
+  std::unique_ptr<client::MessageCenter> center_;
 };
 
 struct Command {

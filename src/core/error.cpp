@@ -28,6 +28,8 @@ std::string_view kind_name(ErrorKind kind) {
       return "unimplemented";
     case ErrorKind::kUnavailable:
       return "unavailable";
+    case ErrorKind::kCancelled:
+      return "cancelled";
     case ErrorKind::kInternal:
       return "internal";
   }
@@ -68,6 +70,7 @@ Error Error::unimplemented(std::string c, std::string m) {
 Error Error::unavailable(std::string c, std::string m) {
   return make(ErrorKind::kUnavailable, std::move(c), std::move(m));
 }
+Error Error::cancelled(std::string m) { return make(ErrorKind::kCancelled, "cancelled", std::move(m)); }
 Error Error::internal(std::string m) { return make(ErrorKind::kInternal, "internal", std::move(m)); }
 Error Error::network(std::string m) { return make(ErrorKind::kUnavailable, "network", std::move(m)); }
 

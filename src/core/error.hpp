@@ -29,6 +29,7 @@ enum class ErrorKind {
   kDataLoss,            // bytes do not match their digest
   kUnimplemented,       // the operation does not exist here (a route with another method)
   kUnavailable,         // the other side cannot be reached now; retrying may help
+  kCancelled,           // the caller cancelled the call (libmsgcenter's mc_cancel)
   kInternal,            // a fault of ours
 };
 
@@ -52,6 +53,8 @@ struct Error {
   static Error data_loss(std::string code, std::string message);
   static Error unimplemented(std::string code, std::string message);
   static Error unavailable(std::string code, std::string message);
+  // kCancelled "cancelled".
+  static Error cancelled(std::string message);
   static Error internal(std::string message);
   // A failure of the transport below the protocol (connection refused, ...):
   // kUnavailable with code "network".

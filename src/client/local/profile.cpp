@@ -34,7 +34,7 @@ Result<Profile> load_profile(const std::string& home) {
     return Error::failed_precondition("bad_profile", path + " is damaged; remove it and log in again");
   }
   const auto& o = v.as_object();
-  return Profile{str(o, "server"), str(o, "network_id"), str(o, "token"), str(o, "device_id")};
+  return Profile{str(o, "server"), str(o, "network_id"), str(o, "token"), str(o, "device_id"), str(o, "device_name")};
 }
 
 Status save_profile(const std::string& home, const Profile& p) {
@@ -42,8 +42,9 @@ Status save_profile(const std::string& home, const Profile& p) {
   fs::create_directories(home, ec);
   if (ec) return Error::failed_precondition("cannot_write_file", "cannot create " + home + ": " + ec.message());
   fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace, ec);
-  std::string text = json::serialize(
-      json::object{{"server", p.server}, {"network_id", p.network_id}, {"token", p.token}, {"device_id", p.device_id}});
+  json::object o{{"server", p.server}, {"network_id", p.network_id}, {"token", p.token}, {"device_id", p.device_id}};
+  if (!p.device_name.empty()) o["device_name"] = p.device_name;
+  std::string text = json::serialize(o);
   std::string tmp = home + "/profile.json.tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)

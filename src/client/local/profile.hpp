@@ -14,6 +14,7 @@ struct Profile {
   std::string network_id;
   std::string token;
   std::string device_id;
+  std::string device_name;  // the app's label for this install ("" if none)
 };
 
 // A missing profile is an empty Profile, not an error.

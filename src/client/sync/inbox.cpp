@@ -70,17 +70,26 @@ Status follow_inbox(Connection& conn, const FollowOptions& opts,
     }
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   };
+  auto state = [&](std::string_view s, const Error* e) {
+    if (opts.on_state) opts.on_state(s, e);
+  };
   while (!stopped()) {
+    state("connecting", nullptr);
     auto ws = WsClient::connect(conn.url(), "/v1/stream?after=" + std::to_string(cursor), conn.token());
     if (!ws) {
+      state("disconnected", &ws.error());
       if (ws.error().is(ErrorKind::kUnauthenticated) || ws.error().is(ErrorKind::kPermissionDenied)) return ws.error();
       wait_backoff();
       continue;
     }
+    state("connected", nullptr);
     std::int64_t acked = cursor, unacked = 0;
     while (!stopped()) {
       auto frame = (*ws)->read(std::chrono::milliseconds(unacked ? 20 : 200));
-      if (!frame) break;  // connection lost: reconnect after the cursor
+      if (!frame) {  // connection lost: reconnect after the cursor
+        state("disconnected", &frame.error());
+        break;
+      }
       if (!*frame || unacked >= kAckEvery) {
         // A pause in the flow (or many items): ack what is stored. An ack
         // lost with the connection is sent after the next hello, which

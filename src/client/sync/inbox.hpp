@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "client/connection.hpp"
@@ -29,11 +30,17 @@ Result<wire::InboxItem> get_item(Connection& conn, const std::string& item_id);
 // Tells the server the item was opened (the sender may get a receipt).
 Status mark_opened(Connection& conn, const std::string& item_id);
 
+// Where a follow stands, for apps that show it: "connecting" (before each
+// attempt), "connected" (the stream is open), "disconnected" (it was lost or
+// could not be opened; the error says why; a new attempt follows).
+using FollowStateFn = std::function<void(std::string_view state, const Error* error)>;
+
 struct FollowOptions {
   // Deliver items with seq > after; unset: after the local store's cursor.
   std::optional<std::int64_t> after;
   LocalStore* local = nullptr;              // where items and the cursor are kept
   const std::atomic<bool>* stop = nullptr;  // set to true to return
+  FollowStateFn on_state;                   // optional
 };
 
 // Calls `on_item` for every item after the start point, in seq order, until

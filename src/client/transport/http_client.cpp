@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <atomic>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <limits>
@@ -54,6 +55,13 @@ struct HttpClient::Impl {
   bool connected = false;
   std::chrono::steady_clock::duration timeout = kTimeout;
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::atomic<bool> cancelled{false};
+
+  // A failed step: cancelled when cancel() caused it, else a network error.
+  Error fail(const std::string& what, const boost::system::error_code& ec) {
+    if (cancelled) return Error::cancelled("the call was cancelled");
+    return network_error(what, ec);
+  }
 
   // Each step may wait `timeout`, and none past the deadline.
   void arm() {
@@ -71,6 +79,7 @@ struct HttpClient::Impl {
   }
 
   Status connect(const Url& url) {
+    if (cancelled) return Error::cancelled("the call was cancelled");
     if (connected && stale()) drop();
     if (connected) return {};
     tcp::resolver resolver(ioc);
@@ -79,7 +88,7 @@ struct HttpClient::Impl {
     if (ec) return network_error("cannot resolve " + url.host, ec);
     arm();
     ec = run_op(ioc, [&](auto h) { stream.async_connect(results, h); });
-    if (ec) return network_error("cannot connect to " + url.text(), ec);
+    if (ec) return fail("cannot connect to " + url.text(), ec);
     stream.socket().set_option(tcp::no_delay(true));
     buffer.clear();
     connected = true;
@@ -124,11 +133,11 @@ struct HttpClient::Impl {
       drop();
       bool repeatable = !written || req.method() == http::verb::get || req.method() == http::verb::head ||
                         req.method() == http::verb::put || req.method() == http::verb::delete_;
-      if (reused && attempt == 0 && retryable(ec) && repeatable) {
+      if (reused && attempt == 0 && retryable(ec) && repeatable && !cancelled) {
         if (rewind) rewind();
         continue;
       }
-      return network_error("request to " + url.text() + " failed", ec);
+      return fail("request to " + url.text() + " failed", ec);
     }
   }
 
@@ -138,7 +147,7 @@ struct HttpClient::Impl {
     auto ec = run_op(ioc, [&](auto h) { http::async_read(stream, buffer, p, h); });
     if (ec) {
       drop();
-      return network_error("reading the answer failed", ec);
+      return fail("reading the answer failed", ec);
     }
     reply.body = std::move(p.get().body());
     if (!p.get().keep_alive()) drop();
@@ -163,6 +172,14 @@ void HttpClient::set_timeout(std::chrono::steady_clock::duration t) { impl_->tim
 void HttpClient::set_deadline(std::chrono::steady_clock::time_point t) { impl_->deadline = t; }
 
 HttpClient::~HttpClient() = default;
+
+void HttpClient::cancel() {
+  impl_->cancelled = true;
+  // Posting is the one thread-safe way into the context; the handler runs
+  // on the thread that runs the exchange (now, or when the next one starts).
+  Impl* impl = impl_.get();
+  asio::post(impl->ioc, [impl] { impl->stream.cancel(); });
+}
 
 Result<HttpReply> HttpClient::request(std::string_view method, const std::string& target, std::string_view body,
                                       const Headers& headers) {
@@ -207,7 +224,7 @@ Result<HttpReply> HttpClient::get_streamed(const std::string& target, const Head
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       impl_->drop();
-      return network_error("the download was interrupted", ec);
+      return impl_->fail("the download was interrupted", ec);
     }
     std::size_t got = chunk.size() - p.get().body().size;
     if (got > 0) {

@@ -37,6 +37,11 @@ class HttpClient {
   // No step waits past this instant (the whole exchange ends by then).
   void set_deadline(std::chrono::steady_clock::time_point t);
 
+  // Ends the exchange running now, or the next one if none is, with
+  // kCancelled "cancelled"; the client refuses every later exchange too
+  // (throw it away). Any thread may call this.
+  void cancel();
+
   // Sends one request and reads the whole answer. Errors are transport
   // failures only (Error::network); any HTTP status is a reply.
   Result<HttpReply> request(std::string_view method, const std::string& target, std::string_view body = {},

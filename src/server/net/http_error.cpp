@@ -33,6 +33,8 @@ int http_status(const Error& e) {
       return 405;  // a route that exists with another method
     case ErrorKind::kUnavailable:
       return 503;
+    case ErrorKind::kCancelled:
+      return 499;  // no request of a client is cancelled by the server; listed for completeness
     case ErrorKind::kInternal:
       return 500;
   }

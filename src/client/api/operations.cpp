@@ -1,0 +1,347 @@
+#include "client/api/operations.hpp"
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "client/account/account.hpp"
+#include "client/acquire/catalog.hpp"
+#include "client/acquire/download.hpp"
+#include "client/api/request.hpp"
+#include "client/local/client_config.hpp"
+#include "client/open/open.hpp"
+#include "client/share/share.hpp"
+#include "client/social/groups.hpp"
+#include "client/sync/inbox.hpp"
+#include "client/view/render_text.hpp"
+#include "core/wire/codec.hpp"
+
+namespace mc::client {
+
+namespace json = boost::json;
+
+namespace {
+
+using Answer = Result<json::object>;
+
+constexpr std::int64_t kMaxListing = 100000;  // resources or items one call may ask for
+
+// ---- accounts -------------------------------------------------------------
+
+// register and login answer alike: who is logged in, where.
+Answer log_in(MessageCenter& mc, const json::object& req, bool register_first) {
+  MC_TRY(auto r, RequestReader::of(req, {"network_id", "password"}));
+  MC_TRY(auto id, r.required_string("network_id", 64));
+  MC_TRY(auto pw, r.required_string("password", 4096));
+  MC_TRY(auto conn, mc.anonymous());
+  if (register_first) MC_TRY_STATUS(register_account(*conn, id, pw));
+  Profile old = mc.profile();
+  // Keep the device id across logins of the same user: it names this
+  // install, and the server keeps this device's cursor under it.
+  std::string device = old.network_id == id ? old.device_id : std::string();
+  MC_TRY(auto l, login(*conn, id, pw, device));
+  std::string server = mc.server();
+  Profile p = old;
+  p.server = server;
+  p.network_id = l.user.network_id;
+  p.token = l.token;
+  p.device_id = l.device_id;
+  MC_TRY_STATUS(mc.save(p));
+  return json::object{{"network_id", l.user.network_id},
+                      {"role", role_name(l.user.role)},
+                      {"device_id", l.device_id},
+                      {"server", server}};
+}
+
+Answer op_register(MessageCenter& mc, const json::object& req, const CallOptions&) { return log_in(mc, req, true); }
+Answer op_login(MessageCenter& mc, const json::object& req, const CallOptions&) { return log_in(mc, req, false); }
+
+Answer op_logout(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {}));
+  (void)r;
+  mc.stop_follow();
+  {
+    MC_TRY(auto conn, mc.logged_in());
+    // A login the server already forgot is as good as ended.
+    if (auto st = logout(*conn); !st && !st.error().is(ErrorKind::kUnauthenticated)) return st.error();
+  }
+  Profile p = mc.profile();
+  p.token.clear();
+  MC_TRY_STATUS(mc.save(p));
+  return json::object{};
+}
+
+Answer op_whoami(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {}));
+  (void)r;
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto u, whoami(*conn));
+  return wire::to_json(u);
+}
+
+Answer op_status(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {}));
+  (void)r;
+  Profile p = mc.profile();
+  json::object o{
+      {"server", mc.server()}, {"home", mc.home()}, {"logged_in", !p.token.empty()}, {"following", mc.following()}};
+  if (!p.token.empty()) o["network_id"] = p.network_id;
+  if (!p.device_id.empty()) o["device_id"] = p.device_id;
+  if (!p.device_name.empty()) o["device_name"] = p.device_name;
+  return o;
+}
+
+Answer op_settings(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"receipts"}));
+  MC_TRY(auto receipts, r.boolean("receipts"));
+  MC_TRY(auto conn, mc.logged_in());
+  if (receipts) {
+    MC_TRY(auto s, set_send_receipts(*conn, *receipts));
+    return wire::to_json(s);
+  }
+  MC_TRY(auto u, whoami(*conn));
+  return wire::to_json(u.settings.value_or(wire::Settings{}));
+}
+
+// ---- catalog --------------------------------------------------------------
+
+Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"path", "type", "title", "tags", "mime"}));
+  PublishRequest p;
+  MC_TRY(p.path, r.required_string("path"));
+  MC_TRY(p.type, r.required_string("type", 32));
+  MC_TRY(p.title, r.required_string("title", 512));
+  MC_TRY(p.tags, r.strings("tags", 32, 64));
+  MC_TRY(auto mime, r.string("mime", 255));
+  p.mime = mime.value_or("");
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto res, publish_file(*conn, p));
+  return wire::to_json(res);
+}
+
+Answer op_catalog(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"type", "after", "limit"}));
+  MC_TRY(auto type, r.string("type", 32));
+  MC_TRY(auto after, r.integer("after", 0, INT64_MAX));
+  MC_TRY(auto limit, r.integer("limit", 1, kMaxListing));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto page, list_resources(*conn, type, after.value_or(0), limit.value_or(50)));
+  return wire::to_json(page);
+}
+
+Answer op_resource(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"id"}));
+  MC_TRY(auto id, r.required_string("id", 128));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto res, describe_resource(*conn, id));
+  return wire::to_json(res);
+}
+
+// Progress for a call: the caller's function, else events, at most ten a
+// second and always the last.
+ProgressFn progress_for(MessageCenter& mc, const CallOptions& o, std::string_view operation, const std::string& id) {
+  if (o.progress) return o.progress;
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [&mc, last, op = std::string(operation), id](std::uint64_t done, std::uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - *last < std::chrono::milliseconds(100)) return;
+    *last = now;
+    mc.emit(json::object{{"type", "progress"}, {"operation", op}, {"id", id}, {"done", done}, {"total", total}});
+  };
+}
+
+Answer op_get(MessageCenter& mc, const json::object& req, const CallOptions& o) {
+  MC_TRY(auto r, RequestReader::of(req, {"id", "path"}));
+  MC_TRY(auto id, r.required_string("id", 128));
+  MC_TRY(auto path, r.string("path"));
+  MC_TRY(auto conn, mc.logged_in());
+  // An inbox item id downloads the item's resource and tells the sender it
+  // was opened; a resource id just downloads.
+  std::string resource_id = id;
+  bool item = id.rfind("i_", 0) == 0;
+  if (item) {
+    MC_TRY(auto it, get_item(*conn, id));
+    resource_id = it.resource.id;
+  }
+  MC_TRY(auto d, download_resource(*conn, resource_id, path.value_or(""), progress_for(mc, o, "get", resource_id)));
+  if (item) MC_TRY_STATUS(mark_opened(*conn, id));
+  json::object out{{"resource_id", resource_id},
+                   {"path", d.path},
+                   {"size", d.size},
+                   {"sha256", d.sha256},
+                   {"resumed_from", d.resumed_from}};
+  if (item) out["item_id"] = id;
+  return out;
+}
+
+json::object link_json(const Link& l) {
+  json::object o{{"n", l.n}, {"text", l.text}, {"href", l.href}};
+  if (l.resource_id) o["resource_id"] = *l.resource_id;
+  return o;
+}
+
+Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o) {
+  MC_TRY(auto r, RequestReader::of(req, {"id", "link", "width"}));
+  MC_TRY(auto id, r.required_string("id", 128));
+  MC_TRY(auto link, r.integer("link", 1, 1000000));
+  MC_TRY(auto width, r.integer("width", 20, 1000));
+  MC_TRY(auto config, load_client_config(mc.home()));
+  MC_TRY(auto conn, mc.logged_in());
+  OpenOptions oo;
+  oo.home = mc.home();
+  oo.config = config;
+  if (link) oo.link = static_cast<int>(*link);
+  oo.progress = progress_for(mc, o, "open", id);
+  MC_TRY(auto opened, open_resource(*conn, id, oo));
+  bool not_fetched = opened.external && !opened.fetched;
+  json::object out{{"external", opened.external}, {"fetched", opened.fetched}};
+  if (!opened.resource.id.empty()) out["resource"] = wire::to_json(opened.resource);
+  if (!opened.path.empty()) out["path"] = opened.path;
+  if (opened.item_id) out["item_id"] = *opened.item_id;
+  if (opened.followed) out["followed"] = link_json(*opened.followed);
+  if (!not_fetched) {
+    out["view"] = to_json(opened.view);
+    if (width) out["text"] = render_text(opened.view, static_cast<int>(*width));
+  }
+  return out;
+}
+
+// ---- shares ---------------------------------------------------------------
+
+Answer send(MessageCenter& mc, const json::object& req, bool forward) {
+  MC_TRY(auto r, RequestReader::of(req, {forward ? "item_id" : "resource_id", "to", "to_groups", "note", "client_id"}));
+  ShareMessage m;
+  MC_TRY((forward ? m.forward_of : m.resource_id), r.required_string(forward ? "item_id" : "resource_id", 128));
+  MC_TRY(m.to, r.strings("to"));
+  MC_TRY(m.to_groups, r.strings("to_groups"));
+  MC_TRY(auto note, r.string("note", 4096));
+  MC_TRY(auto client_id, r.string("client_id", 128));
+  m.note = note.value_or("");
+  m.client_id = client_id.value_or("");
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto sent, send_share(*conn, m));
+  return wire::to_json(sent);
+}
+
+Answer op_share(MessageCenter& mc, const json::object& req, const CallOptions&) { return send(mc, req, false); }
+Answer op_forward(MessageCenter& mc, const json::object& req, const CallOptions&) { return send(mc, req, true); }
+
+Answer op_receipts(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"share_id"}));
+  MC_TRY(auto id, r.required_string("share_id", 128));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto list, share_receipts(*conn, id));
+  return wire::to_json(wire::ShareReceipts{id, std::move(list)});
+}
+
+// ---- inbox ----------------------------------------------------------------
+
+Answer op_inbox(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"after", "limit"}));
+  MC_TRY(auto after, r.integer("after", 0, INT64_MAX));
+  MC_TRY(auto limit, r.integer("limit", 1, kMaxListing));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto page, list_inbox(*conn, after.value_or(0), limit.value_or(100)));
+  return wire::to_json(page);
+}
+
+Answer op_item(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"id"}));
+  MC_TRY(auto id, r.required_string("id", 128));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto item, get_item(*conn, id));
+  return wire::to_json(item);
+}
+
+Answer op_follow(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"after"}));
+  MC_TRY(auto after, r.integer("after", 0, INT64_MAX));
+  MC_TRY_STATUS(mc.start_follow(after));
+  return json::object{{"following", true}};
+}
+
+Answer op_unfollow(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {}));
+  (void)r;
+  bool was = mc.stop_follow();
+  return json::object{{"following", false}, {"was_following", was}};
+}
+
+// ---- groups ---------------------------------------------------------------
+
+Answer op_group(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"action", "name", "members"}));
+  MC_TRY(auto action, r.required_string("action", 16));
+  MC_TRY(auto name, r.string("name", 64));
+  MC_TRY(auto members, r.strings("members"));
+  if (action != "list" && action != "create" && action != "add" && action != "remove" && action != "delete") {
+    return Error::invalid_argument("invalid_field", "field 'action' must be create, add, remove, list or delete");
+  }
+  if (action != "list" && !name) {
+    return Error::invalid_argument("missing_field", "field 'name' is required to " + action + " a group");
+  }
+  MC_TRY(auto conn, mc.logged_in());
+  if (action == "list") {
+    MC_TRY(auto groups, list_groups(*conn));
+    json::array a;
+    for (const auto& g : groups) {
+      if (!name || g.name == *name) a.push_back(wire::to_json(g));
+    }
+    return json::object{{"groups", std::move(a)}};
+  }
+  if (action == "delete") {
+    MC_TRY_STATUS(delete_group(*conn, *name));
+    return json::object{{"deleted", *name}};
+  }
+  MC_TRY(auto g, action == "create" ? create_group(*conn, *name, members)
+                 : action == "add"  ? add_to_group(*conn, *name, members)
+                                    : remove_from_group(*conn, *name, members));
+  return wire::to_json(g);
+}
+
+Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&);
+
+constexpr Operation kOperations[] = {
+    {"operations", "list the operations", false, op_operations},
+    {"status", "this profile: server, who is logged in, whether the inbox is followed (no network)", false, op_status},
+    {"register", "create an account and log in", false, op_register},
+    {"login", "log in", false, op_login},
+    {"logout", "end this login", true, op_logout},
+    {"whoami", "who is logged in, as the server sees it", true, op_whoami},
+    {"settings", "show or change the user's settings", true, op_settings},
+    {"publish", "publish a file as a resource (provider accounts)", true, op_publish},
+    {"catalog", "list the provider's resources", true, op_catalog},
+    {"resource", "describe one resource", true, op_resource},
+    {"get", "download a resource or an inbox item's resource, resuming, verifying SHA-256", true, op_get},
+    {"open", "open a resource or inbox item: its view (web pages, text)", true, op_open},
+    {"share", "share a resource with users and groups", true, op_share},
+    {"forward", "forward a received item", true, op_forward},
+    {"receipts", "who received and opened a share the user sent", true, op_receipts},
+    {"inbox", "list inbox items in sequence order", true, op_inbox},
+    {"item", "one inbox item", true, op_item},
+    {"follow", "deliver inbox items live, as events", true, op_follow},
+    {"unfollow", "stop delivering items live", false, op_unfollow},
+    {"group", "create, add to, remove from, list or delete the user's groups", true, op_group},
+};
+
+Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {}));
+  (void)r;
+  json::array a;
+  for (const auto& op : kOperations) {
+    a.push_back(json::object{{"name", op.name}, {"summary", op.summary}, {"needs_login", op.needs_login}});
+  }
+  return json::object{{"operations", std::move(a)}};
+}
+
+}  // namespace
+
+std::span<const Operation> operations() { return kOperations; }
+
+const Operation* find_operation(std::string_view name) {
+  for (const auto& op : kOperations) {
+    if (op.name == name) return &op;
+  }
+  return nullptr;
+}
+
+}  // namespace mc::client
