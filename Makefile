@@ -4,8 +4,9 @@ SHELL := /bin/bash
 JOBS ?= 2
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
+PREFIX ?= /usr/local
 
-.PHONY: all deps build dev run test asan bench clean
+.PHONY: all deps build dev run test asan tsan bench install clean
 
 all: build
 
@@ -37,6 +38,11 @@ bench: build
 	build/release/bench_store_writes
 	build/release/bench_cluster --server-binary build/release/msgcenterd
 	build/release/bench_browser
+	build/release/bench_capi --server-binary build/release/msgcenterd
+
+# Installs the C API's header, libmsgcenter.so (with a pkg-config file) and msgc.
+install: build
+	cmake --install build/release --prefix $(PREFIX)
 
 clean:
 	rm -rf build
