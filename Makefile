@@ -32,6 +32,13 @@ asan: deps
 	cmake --build --preset asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j$(JOBS)
 
+# The C API under ThreadSanitizer: the library and the C programs built with
+# -fsanitize=thread, against the dev build's msgcenterd and msgc.
+tsan: dev
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j$(JOBS)
+	TSAN_OPTIONS="halt_on_error=1" ctest --preset tsan
+
 bench: build
 	build/release/bench_shares --server-binary build/release/msgcenterd
 	build/release/bench_fanout --server-binary build/release/msgcenterd

@@ -177,7 +177,8 @@ class CApiTest(unittest.TestCase):
                     '  printf("%s %d %s\\n", mc_version(), c == 0, a); mc_free(a); return 0; }\n')
         exe = os.path.join(prefix, "app")
         cc = shutil.which("cc")
-        sanitize = ["-fsanitize=address,undefined"] if "asan" in BUILD_DIR else []
+        build = os.path.basename(os.path.normpath(BUILD_DIR))
+        sanitize = {"asan": ["-fsanitize=address,undefined"], "tsan": ["-fsanitize=thread"]}.get(build, [])
         subprocess.run([cc, "-std=c11", "-Wall", "-Werror", src, "-o", exe] + flags + sanitize, check=True)
         run_env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(prefix, "lib"), ASAN_OPTIONS="detect_leaks=0")
         out = subprocess.run([exe], env=run_env, capture_output=True, text=True, check=True).stdout

@@ -29,8 +29,11 @@ Result<RequestReader> RequestReader::of(const json::object& request, std::initia
 }
 
 Result<std::string> RequestReader::required_string(std::string_view name, std::size_t max_len) const {
-  MC_TRY(auto v, string_field(*r_, name, true, max_len));
-  return std::move(*v);
+  auto v = string_field(*r_, name, true, max_len);
+  if (!v) return std::move(v).error();
+  // Required: a value is there. (value_or, not *, keeps GCC 12's
+  // -Wmaybe-uninitialized quiet at -O2.)
+  return std::move(v).value().value_or(std::string());
 }
 
 Result<std::optional<std::string>> RequestReader::string(std::string_view name, std::size_t max_len) const {
@@ -70,9 +73,9 @@ Result<std::optional<bool>> RequestReader::boolean(std::string_view name) const 
 
 Result<std::vector<std::string>> RequestReader::strings(std::string_view name, std::size_t max_items,
                                                         std::size_t max_len) const {
-  MC_TRY(auto v, string_list_field(*r_, name, false, max_items, max_len));
-  if (!v) return std::vector<std::string>{};
-  return std::move(*v);
+  auto v = string_list_field(*r_, name, false, max_items, max_len);
+  if (!v) return std::move(v).error();
+  return std::move(v).value().value_or(std::vector<std::string>{});
 }
 
 }  // namespace mc::client
