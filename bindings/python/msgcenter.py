@@ -18,6 +18,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import time
 
 __all__ = ["Client", "Error", "library", "version"]
 
@@ -76,12 +77,20 @@ def _take(lib, ptr):
         lib.mc_free(ptr.value)
 
 
+# enum mc_status, by the error's kind.
+_STATUS = {"invalid_argument": 1, "failed_precondition": 2, "out_of_range": 3, "not_found": 4,
+           "already_exists": 5, "permission_denied": 6, "unauthenticated": 7, "resource_exhausted": 8,
+           "too_large": 9, "data_loss": 10, "unimplemented": 11, "unavailable": 12, "cancelled": 13,
+           "internal": 14}
+
+
 def _error(status, text):
     try:
         e = json.loads(text)["error"]
-        return Error(status, e.get("code", ""), e.get("message", ""), e.get("kind", ""))
+        kind = e.get("kind", "")
+        return Error(status if status > 0 else _STATUS.get(kind, 14), e.get("code", ""), e.get("message", ""), kind)
     except (TypeError, ValueError, KeyError):
-        return Error(status, "internal", "the library gave no error description")
+        return Error(status if status > 0 else 14, "internal", "the library gave no error description")
 
 
 class Client:
@@ -116,14 +125,20 @@ class Client:
 
     def next_event(self, timeout=None):
         """The next event (a dict), or None after `timeout` seconds (None:
-        wait until one comes)."""
-        ms = -1 if timeout is None else max(0, int(timeout * 1000))
-        event = ctypes.c_void_p()
-        got = self._lib.mc_next_event(self._handle(), ms, ctypes.byref(event))
-        text = _take(self._lib, event)
-        if got < 0:
-            raise _error(-got, text)
-        return json.loads(text) if got == 1 else None
+        wait until one comes). Waits in slices of a second, so that Ctrl-C
+        (KeyboardInterrupt) gets through."""
+        deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
+        while True:
+            left = 1.0 if deadline is None else min(1.0, max(0.0, deadline - time.monotonic()))
+            event = ctypes.c_void_p()
+            got = self._lib.mc_next_event(self._handle(), int(left * 1000), ctypes.byref(event))
+            text = _take(self._lib, event)
+            if got < 0:
+                raise _error(-got, text)
+            if got == 1:
+                return json.loads(text)
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
 
     def cancel(self):
         """Ends the calls running on this client now (Error code "cancelled")."""

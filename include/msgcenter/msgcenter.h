@@ -11,10 +11,10 @@
  *
  * Threads: every function may be called from any thread, and one client
  * may be used by many threads at once; calls run on the caller's thread.
- * The exceptions: mc_client_free must be the last call on a client (no
- * other thread may be inside a call on it), and it must not be called from
- * the event callback. Event callbacks run on one thread the client owns,
- * one at a time, in order.
+ * The exception: mc_client_free must be the last call on a client (no
+ * other thread may be inside a call on it, or waiting in mc_next_event).
+ * Event callbacks run on one thread the client owns, one at a time, in
+ * order.
  *
  * Errors are values: no function aborts or throws, whatever its input. */
 #ifndef MSGCENTER_MSGCENTER_H
@@ -64,8 +64,8 @@ MC_EXPORT mc_client* mc_client_new(const char* config_json, char** error_json);
 
 /* Runs `operation` with `request_json` (NULL means {}). Returns 0 and sets
  * *answer_json to the answer, or returns an mc_status and sets
- * *answer_json to {"error":{"code","message","kind"}}. With answer_json
- * NULL only the status is returned. */
+ * *answer_json to {"error":{"code","message","kind"}} (NULL only if memory
+ * ran out). With answer_json NULL only the status is returned. */
 MC_EXPORT int mc_call(mc_client* c, const char* operation, const char* request_json, char** answer_json);
 
 /* Waits up to timeout_ms (0: do not wait; negative: wait until an event)
@@ -76,20 +76,27 @@ MC_EXPORT int mc_next_event(mc_client* c, int timeout_ms, char** event_json);
 
 /* Events go to `callback` instead of mc_next_event, on the client's event
  * thread; `event_json` is valid during the callback only (do not mc_free
- * it). NULL callback: events queue for mc_next_event again. Returns 0, or
- * a negative value for a NULL client. */
+ * it). NULL callback: events queue for mc_next_event again. Returns once
+ * the previous callback is not running (unless called from inside it), so
+ * that its user_data may be freed then. Returns 0, or a negative value for
+ * a NULL client. */
 typedef void (*mc_event_callback)(const char* event_json, void* user_data);
 MC_EXPORT int mc_set_event_callback(mc_client* c, mc_event_callback callback, void* user_data);
 
-/* Ends every call running on the client now with MC_ERR_CANCELLED (a
- * download keeps what it has and resumes on the next "get"). Later calls
- * run normally. Any thread, including the event callback. */
+/* Ends every call running on the client now with MC_ERR_CANCELLED: each
+ * exchange with the server it is in or about to start (a download keeps
+ * what it has and resumes on the next "get"). Not reached: a host name
+ * being resolved, a file being hashed for "publish", a page of another
+ * site being fetched by "open" (each bounded by its own limits). Later
+ * calls run normally. Any thread, including the event callback. */
 MC_EXPORT void mc_cancel(mc_client* c);
 
 /* Frees a string the library returned. NULL is fine. */
 MC_EXPORT void mc_free(void* p);
 
-/* Stops following, ends running calls, frees the client. NULL is fine. */
+/* Stops following, ends running calls, frees the client. NULL is fine.
+ * May be called from the event callback (the callback's thread ends when
+ * the callback returns). */
 MC_EXPORT void mc_client_free(mc_client* c);
 
 /* "0.1.0": the library's version. */

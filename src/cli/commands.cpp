@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <csignal>
@@ -234,7 +235,9 @@ Command get_command() {
 int output_width(int requested) {
   if (requested > 0) return requested;
   winsize ws{};
-  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) {
+    return std::min<int>(ws.ws_col, 1000);  // the most the open operation renders
+  }
   return 80;
 }
 
@@ -347,24 +350,38 @@ int follow_inbox_live(Session& s, std::optional<std::int64_t> after,
   (void)started;
   auto center = s.center();
   int code = 0;
-  while (!g_stop) {
-    auto event = (*center)->next_event(std::chrono::milliseconds(200));
-    if (!event) return report(event.error());
-    if (!*event) continue;
-    const json::object& e = **event;
+  // Prints an item event; returns whether the follow stopped (and how).
+  auto handle = [&](const json::object& e) -> bool {
     std::string type = json::value_to<std::string>(e.at("type"));
     if (type == "item" || type == "push") {
-      MC_CLI_READ(wire::InboxItem, item, e.at("item"));
-      print(item);
-    } else if (type == "connection" && e.at("state").as_string() == "stopped") {
+      auto item = wire::from_json<wire::InboxItem>(e.at("item"));
+      if (!item) code = report(item.error());
+      else print(*item);
+      return false;
+    }
+    if (type == "connection" && e.at("state").as_string() == "stopped") {
       if (const auto* err = e.if_contains("error")) {
         code = report(Error{ErrorKind::kUnavailable, json::value_to<std::string>(err->at("code")),
                             json::value_to<std::string>(err->at("message"))});
       }
-      break;
+      return true;
     }
+    return false;
+  };
+  bool stopped = false;
+  while (!g_stop && !stopped) {
+    auto event = (*center)->next_event(std::chrono::milliseconds(200));
+    if (!event) return report(event.error());
+    if (*event) stopped = handle(**event);
   }
   (void)s.call("unfollow", {});
+  // Items stored before Ctrl-C but not yet printed: a later follow skips
+  // what this profile stored, so they are printed now or never.
+  for (;;) {
+    auto event = (*center)->next_event(std::chrono::milliseconds(0));
+    if (!event || !*event) break;
+    handle(**event);
+  }
   return code;
 }
 
@@ -446,7 +463,9 @@ Command group_command() {
 
 Result<MessageCenter*> Session::center() {
   if (!center_) {
-    MC_TRY(center_, MessageCenter::open(MessageCenterConfig{g_.home, g_.server, ""}));
+    // msgc makes --home when it first writes there (a login), not when a
+    // mistyped --home is merely read.
+    MC_TRY(center_, MessageCenter::open(MessageCenterConfig{g_.home, g_.server, "", false}));
   }
   return center_.get();
 }

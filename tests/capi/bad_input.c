@@ -203,6 +203,18 @@ static void on_event(const char* event_json, void* user) {
   if (strstr(event_json, "\"type\":\"connection\"")) atomic_fetch_add(&s->events, 1);
 }
 
+/* A callback that frees its own client on the first event. */
+struct self_free {
+  mc_client* c;
+  atomic_int freed;
+};
+
+static void free_from_callback(const char* event_json, void* user) {
+  struct self_free* f = user;
+  (void)event_json;
+  if (atomic_exchange(&f->freed, 1) == 0) mc_client_free(f->c);
+}
+
 static void threads_and_callbacks(const char* home) {
   struct shared s;
   s.c = client_for(home, NULL);
@@ -239,6 +251,21 @@ static void threads_and_callbacks(const char* home) {
   CHECK(mc_set_event_callback(s.c, NULL, NULL) == 0, "unset callback");
   /* Freed while following and with a callback thread: must stop cleanly. */
   mc_client_free(s.c);
+
+  /* Freed from inside its own callback, while following. */
+  struct self_free f;
+  f.c = client_for(home, NULL);
+  if (!f.c) return;
+  atomic_init(&f.freed, 0);
+  CHECK(mc_set_event_callback(f.c, free_from_callback, &f) == 0, "set self-freeing callback");
+  CHECK(mc_call(f.c, "follow", NULL, NULL) == MC_OK, "follow before freeing from the callback");
+  for (int i = 0; i < 250 && !atomic_load(&f.freed); ++i) {
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL);
+  }
+  CHECK(atomic_load(&f.freed) == 1, "the callback never ran");
+  struct timespec ts = {0, 200000000};  /* the event thread ends after the callback returns */
+  nanosleep(&ts, NULL);
 }
 
 int main(int argc, char** argv) {

@@ -3,6 +3,7 @@ listings longer than one server page, and exit codes (0 ok, 1 the command
 failed, 2 the command line is wrong)."""
 
 import json
+import os
 import subprocess
 import time
 import unittest
@@ -49,6 +50,14 @@ class CliTest(unittest.TestCase):
         r = self.bob.run("whoami", "--server", "http://127.0.0.1:1", check=False)
         self.assertEqual(r.returncode, 1)
         self.assertIn("(network)", r.stderr)
+
+    def test_a_home_that_does_not_exist_is_not_created_by_reading_it(self):
+        home = os.path.join(self.ws.sub("nowhere"), "typo")
+        r = subprocess.run([MSGC, "--home", home, "--server", self.server.url, "whoami"], capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("(not_logged_in)", r.stderr)
+        self.assertFalse(os.path.exists(home))
 
     def test_follow_with_json_after_the_command_prints_json(self):
         carol = Msgc(self.server, self.ws.sub("carol"))

@@ -4,6 +4,7 @@ with a share sent by msgc, errors as exceptions with the protocol's codes,
 download progress as events, many threads on one client, and cancelling a
 call that would otherwise wait for a silent server."""
 
+import fcntl
 import os
 import socket
 import sys
@@ -117,6 +118,21 @@ class PythonBindingTest(unittest.TestCase):
         with self.assertRaises(msgcenter.Error) as e:
             msgcenter.Client(home="")
         self.assertEqual(e.exception.code, "invalid_config")
+        self.assertEqual(e.exception.status, 1)
+
+    def test_a_download_another_writer_holds_is_refused_not_interleaved(self):
+        out = os.path.join(self.ws.sub("py-lock"), "clip.bin")
+        with self.client("py-locker") as mc:
+            mc.call("login", network_id="alice", password="alice-password")
+            with open(out + ".part", "wb") as part:
+                fcntl.flock(part, fcntl.LOCK_EX)  # as another process's download would
+                with self.assertRaises(msgcenter.Error) as e:
+                    mc.call("get", id=self.resource_id, path=out)
+                self.assertEqual(e.exception.code, "download_in_progress")
+                self.assertEqual(e.exception.kind, "unavailable")
+            self.assertFalse(os.path.exists(out))
+            got = mc.call("get", id=self.resource_id, path=out)  # the lock is gone: it goes through
+            self.assertEqual(got["sha256"], sha256_file(out))
 
     def test_a_server_that_is_down_is_an_error_not_a_crash(self):
         s = socket.socket()

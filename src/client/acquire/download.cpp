@@ -1,6 +1,8 @@
 #include "client/acquire/download.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -40,16 +42,11 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
     // A name the server chose never replaces a file of the user's.
     out_path = safe_filename(meta.filename, resource_id);
     if (fs::exists(out_path, ec)) {
-      return Error::already_exists("file_exists", out_path + " exists; choose where to save with -o PATH");
+      return Error::already_exists("file_exists", out_path + " exists; choose another path to save to");
     }
   }
   const std::string part = out_path + ".part";
 
-  std::uint64_t have = fs::exists(part, ec) ? fs::file_size(part, ec) : 0;
-  if (ec || have > total) {
-    fs::remove(part, ec);  // a partial copy larger than the resource is not of it
-    have = 0;
-  }
   int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
     return Error::failed_precondition("cannot_write_file", "cannot write " + part + ": " + std::strerror(errno));
@@ -57,6 +54,19 @@ Result<DownloadResult> download_resource(Connection& conn, const std::string& re
     int fd;
     ~FdCloser() { ::close(fd); }
   } closer{fd};
+  // One writer per part file, in this process (two threads of an app) or
+  // another (msgc on the same directory): two writers at independent
+  // offsets would make a file that verifies for neither.
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    return Error::unavailable("download_in_progress", "another download is writing " + part + " now; try again");
+  }
+  struct stat st {};
+  std::uint64_t have = ::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  if (have > total) {
+    // A partial copy larger than the resource is not of it.
+    if (::ftruncate(fd, 0) != 0) return Error::failed_precondition("cannot_write_file", std::strerror(errno));
+    have = 0;
+  }
 
   DownloadResult result{out_path, sha, total, have};
   std::uint64_t written = have;

@@ -26,6 +26,18 @@ constexpr const char* kDefaultServer = "http://127.0.0.1:8080";
 constexpr std::size_t kMaxIdle = 4;       // connections kept alive between calls
 constexpr std::size_t kMaxQueued = 1024;  // events waiting for next_event()
 
+// The cancel generation of the MessageCenter call running on this thread.
+thread_local std::uint64_t t_call_gen = 0;
+
+bool is_droppable(const json::object& event) {
+  const auto* t = event.if_contains("type");
+  if (!t || !t->is_string()) return true;
+  if (t->get_string() == "progress") return true;
+  if (t->get_string() != "connection") return false;  // items and pushes
+  const auto* state = event.if_contains("state");
+  return !(state && state->is_string() && state->get_string() == "stopped");
+}
+
 json::object error_json(const Error& e) {
   return {{"code", e.code}, {"message", e.message}, {"kind", std::string(kind_name(e.kind))}};
 }
@@ -34,6 +46,10 @@ json::object error_json(const Error& e) {
 
 struct MessageCenter::State {
   MessageCenterConfig config;
+  std::atomic<bool> closing_calls{false};  // the message center is going away: no new calls
+  // cancel() counts up; a call that began before a cancel cancels the
+  // connection it takes after it (see lease()).
+  std::uint64_t cancel_gen = 0;  // under mu
 
   // The profile, the pool and the calls running now.
   mutable std::mutex mu;
@@ -49,6 +65,8 @@ struct MessageCenter::State {
   std::deque<json::object> events;
   EventHandler handler;
   std::thread event_thread;
+  bool in_handler = false;               // the event thread is inside the handler
+  std::condition_variable handler_idle;  // ... and has left it
   bool closing = false;
 
   // The live follow.
@@ -58,7 +76,7 @@ struct MessageCenter::State {
   std::atomic<bool> follow_running{false};
 };
 
-MessageCenter::MessageCenter(std::unique_ptr<State> s) : s_(std::move(s)) {}
+MessageCenter::MessageCenter(std::shared_ptr<State> s) : s_(std::move(s)) {}
 
 Result<std::unique_ptr<MessageCenter>> MessageCenter::open(MessageCenterConfig config) {
   if (config.home.empty()) return Error::invalid_argument("invalid_config", "name the profile directory: \"home\"");
@@ -67,18 +85,32 @@ Result<std::unique_ptr<MessageCenter>> MessageCenter::open(MessageCenterConfig c
       return Error::invalid_argument("invalid_config", "\"server\": " + u.error().message);
     }
   }
-  std::error_code ec;
-  std::filesystem::create_directories(config.home, ec);
-  if (ec) return Error::failed_precondition("cannot_write_file", "cannot create " + config.home + ": " + ec.message());
+  if (config.create_home) {
+    std::error_code ec;
+    if (std::filesystem::create_directories(config.home, ec)) {
+      std::filesystem::permissions(config.home, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+    }
+    if (ec || !std::filesystem::is_directory(config.home)) {
+      return Error::failed_precondition("cannot_write_file", "cannot create the directory " + config.home +
+                                                                 (ec ? ": " + ec.message() : std::string()));
+    }
+  }
   MC_TRY(auto profile, load_profile(config.home));
-  auto s = std::make_unique<State>();
+  auto s = std::make_shared<State>();
   s->config = std::move(config);
   s->profile = std::move(profile);
-  if (!s->config.device_name.empty()) s->profile.device_name = s->config.device_name;
+  const std::string& name = s->config.device_name;
+  if (!name.empty() && name != s->profile.device_name) {
+    s->profile.device_name = name;
+    // Kept in a profile that exists; a new one gets it at the first login.
+    if (!s->profile.network_id.empty()) MC_TRY_STATUS(save_profile(s->config.home, s->profile));
+  }
   return std::unique_ptr<MessageCenter>(new MessageCenter(std::move(s)));
 }
 
 MessageCenter::~MessageCenter() {
+  s_->closing_calls = true;  // from here no call starts, and no follow
   stop_follow();
   cancel();
   {
@@ -87,7 +119,14 @@ MessageCenter::~MessageCenter() {
   }
   s_->ev_ready.notify_all();
   s_->ev_room.notify_all();
-  if (s_->event_thread.joinable()) s_->event_thread.join();
+  s_->handler_idle.notify_all();
+  if (s_->event_thread.joinable()) {
+    // A handler that frees the message center runs on the event thread,
+    // which cannot join itself: it ends when the handler returns, holding
+    // the state until then.
+    if (s_->event_thread.get_id() == std::this_thread::get_id()) s_->event_thread.detach();
+    else s_->event_thread.join();
+  }
 }
 
 // ---- calls -----------------------------------------------------------------
@@ -99,6 +138,16 @@ Result<json::object> MessageCenter::call(std::string_view name, const json::obje
     return Error::not_found("unknown_operation",
                             "no operation named '" + std::string(name) + "' (the operation \"operations\" lists them)");
   }
+  if (s_->closing_calls) return Error::cancelled("the client is being freed");
+  std::uint64_t outer_gen = t_call_gen;  // a handler's call inside another call, on the event thread
+  {
+    std::lock_guard lk(s_->mu);
+    t_call_gen = s_->cancel_gen;
+  }
+  struct Restore {
+    std::uint64_t gen;
+    ~Restore() { t_call_gen = gen; }
+  } restore{outer_gen};
   try {
     return op->run(*this, request, options);
   } catch (const std::exception& e) {
@@ -128,23 +177,27 @@ Result<MessageCenter::Lease> MessageCenter::logged_in() {
       s_->idle.pop_back();
       if (c->token() == s_->profile.token) conn = std::move(c);
     }
-    if (conn) {
-      s_->active.insert(conn.get());
-      return Lease(this, std::move(conn));
-    }
   }
-  std::string server_url = server();
-  std::string token = profile().token;
-  MC_TRY(conn, Connection::open(server_url, token));
-  std::lock_guard lk(s_->mu);
-  s_->active.insert(conn.get());
-  return Lease(this, std::move(conn));
+  if (!conn) {
+    MC_TRY(conn, Connection::open(server(), profile().token));
+  }
+  return lease(std::move(conn));
 }
 
 Result<MessageCenter::Lease> MessageCenter::anonymous() {
   MC_TRY(auto conn, Connection::open(server()));
+  return lease(std::move(conn));
+}
+
+Result<MessageCenter::Lease> MessageCenter::lease(std::unique_ptr<Connection> conn) {
   std::lock_guard lk(s_->mu);
   s_->active.insert(conn.get());
+  // A cancel() since this call began (while it had no connection to reach)
+  // still ends it.
+  if (s_->cancel_gen != t_call_gen) {
+    conn->http().cancel();
+    s_->cancelled.insert(conn.get());
+  }
   return Lease(this, std::move(conn));
 }
 
@@ -158,6 +211,7 @@ void MessageCenter::release(std::unique_ptr<Connection> conn) {
 
 void MessageCenter::cancel() {
   std::lock_guard lk(s_->mu);
+  ++s_->cancel_gen;
   // The lock keeps each connection alive while it is cancelled: its lease
   // ends in release(), which takes the lock too.
   for (Connection* c : s_->active) {
@@ -192,13 +246,10 @@ Status MessageCenter::save(const Profile& p) {
 // ---- events ----------------------------------------------------------------
 
 void MessageCenter::emit(json::object event) {
-  bool item = false;
-  if (const auto* t = event.if_contains("type"); t && t->is_string()) {
-    item = t->get_string() == "item" || t->get_string() == "push";
-  }
+  bool droppable = is_droppable(event);
   std::unique_lock lk(s_->ev_mu);
   if (s_->events.size() >= kMaxQueued) {
-    if (!item) return;  // progress and state: the next one says it again
+    if (droppable) return;  // progress and state: the next one says it again
     // Items wait for room: the follow stops reading, and the server holds
     // the rest (it is acked only after it was queued here).
     s_->ev_room.wait(lk, [&] { return s_->closing || s_->follow_stop || s_->events.size() < kMaxQueued; });
@@ -211,6 +262,7 @@ void MessageCenter::emit(json::object event) {
 
 Result<std::optional<json::object>> MessageCenter::next_event(std::chrono::milliseconds timeout) {
   std::unique_lock lk(s_->ev_mu);
+  if (s_->closing) return Error::failed_precondition("client_closed", "the client is being freed");
   if (s_->handler) {
     return Error::failed_precondition("event_handler_set", "events go to the event callback; unset it first");
   }
@@ -225,9 +277,10 @@ Result<std::optional<json::object>> MessageCenter::next_event(std::chrono::milli
 
 void MessageCenter::set_event_handler(EventHandler handler) {
   std::unique_lock lk(s_->ev_mu);
+  if (s_->closing) return;
   s_->handler = std::move(handler);
   if (s_->handler && !s_->event_thread.joinable()) {
-    s_->event_thread = std::thread([s = s_.get()] {
+    s_->event_thread = std::thread([s = s_] {
       std::unique_lock l(s->ev_mu);
       for (;;) {
         s->ev_ready.wait(l, [&] { return s->closing || (s->handler && !s->events.empty()); });
@@ -235,6 +288,7 @@ void MessageCenter::set_event_handler(EventHandler handler) {
         json::object e = std::move(s->events.front());
         s->events.pop_front();
         EventHandler h = s->handler;  // a copy: the app may replace it from inside
+        s->in_handler = true;
         l.unlock();
         s->ev_room.notify_all();
         try {
@@ -243,8 +297,15 @@ void MessageCenter::set_event_handler(EventHandler handler) {
           // An app's handler that throws loses that event, not the thread.
         }
         l.lock();
+        s->in_handler = false;
+        s->handler_idle.notify_all();
       }
     });
+  }
+  // The old handler may be running now: an app that frees what it used
+  // must be able to, once this returns.
+  if (s_->event_thread.get_id() != std::this_thread::get_id()) {
+    s_->handler_idle.wait(lk, [&] { return !s_->in_handler || s_->closing; });
   }
   lk.unlock();
   s_->ev_ready.notify_all();
@@ -254,32 +315,44 @@ void MessageCenter::set_event_handler(EventHandler handler) {
 
 Status MessageCenter::start_follow(std::optional<std::int64_t> after) {
   std::lock_guard lk(s_->follow_mu);
+  if (s_->closing_calls) return Error::cancelled("the client is being freed");
   if (s_->follow_running) return Error::already_exists("already_following", "the inbox is followed already");
   if (s_->follow_thread.joinable()) s_->follow_thread.join();  // one that ended by itself
   MC_TRY(auto lease, logged_in());
   MC_TRY(auto local, LocalStore::open(home(), profile().network_id));
   s_->follow_stop = false;
   s_->follow_running = true;
-  s_->follow_thread = std::thread([this, lease = std::move(lease), local = std::move(local), after]() mutable {
-    FollowOptions fo;
-    fo.after = after;
-    fo.local = local.get();
-    fo.stop = &s_->follow_stop;
-    fo.on_state = [this](std::string_view state, const Error* e) {
-      json::object ev{{"type", "connection"}, {"state", state}};
-      if (e) ev["error"] = error_json(*e);
-      emit(std::move(ev));
-    };
-    auto st = follow_inbox(*lease, fo, [this](const wire::InboxItem& item) -> Status {
-      bool push = item.kind == wire::ItemKind::kOther && item.other_kind == "push";
-      emit(json::object{{"type", push ? "push" : "item"}, {"item", wire::to_json(item)}});
-      return {};
-    });
+  auto body = [this, lease = std::move(lease), local = std::move(local), after]() mutable {
+    Status st;
+    try {
+      FollowOptions fo;
+      fo.after = after;
+      fo.local = local.get();
+      fo.stop = &s_->follow_stop;
+      fo.on_state = [this](std::string_view state, const Error* e) {
+        json::object ev{{"type", "connection"}, {"state", state}};
+        if (e) ev["error"] = error_json(*e);
+        emit(std::move(ev));
+      };
+      st = follow_inbox(*lease, fo, [this](const wire::InboxItem& item) -> Status {
+        bool push = item.kind == wire::ItemKind::kOther && item.other_kind == "push";
+        emit(json::object{{"type", push ? "push" : "item"}, {"item", wire::to_json(item)}});
+        return {};
+      });
+    } catch (const std::exception& e) {
+      st = Error::internal(std::string("following failed unexpectedly: ") + e.what());
+    }
     json::object ev{{"type", "connection"}, {"state", "stopped"}};
     if (!st) ev["error"] = error_json(st.error());
     s_->follow_running = false;
     emit(std::move(ev));
-  });
+  };
+  try {
+    s_->follow_thread = std::thread(std::move(body));
+  } catch (const std::system_error& e) {
+    s_->follow_running = false;
+    return Error::internal(std::string("cannot start following: ") + e.what());
+  }
   return {};
 }
 

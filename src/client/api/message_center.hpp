@@ -29,9 +29,10 @@
 namespace mc::client {
 
 struct MessageCenterConfig {
-  std::string home;         // the profile directory (required); created if missing
+  std::string home;         // the profile directory (required)
   std::string server;       // "" : the profile's server, else http://127.0.0.1:8080
   std::string device_name;  // a label for this install, kept in the profile
+  bool create_home = true;  // make `home` (mode 0700) now; else when first written
 };
 
 struct CallOptions {
@@ -46,7 +47,9 @@ class MessageCenter {
   // Errors: kInvalidArgument "invalid_config" (no home, a server URL that
   // does not parse), the profile's errors.
   static Result<std::unique_ptr<MessageCenter>> open(MessageCenterConfig config);
-  // Stops the follow and the event thread; ends calls still running.
+  // Refuses new calls, stops the follow, ends calls still running, and
+  // stops the event thread (joined; or, when the handler itself frees the
+  // message center, left to end as soon as the handler returns).
   ~MessageCenter();
   MessageCenter(const MessageCenter&) = delete;
   MessageCenter& operator=(const MessageCenter&) = delete;
@@ -60,13 +63,15 @@ class MessageCenter {
 
   // The next event, waiting at most `timeout`; std::nullopt when none came.
   // Errors: kFailedPrecondition "event_handler_set" while a handler takes
-  // the events.
+  // the events; "client_closed" once the message center is going away.
   Result<std::optional<boost::json::object>> next_event(std::chrono::milliseconds timeout);
   // Hands every later event (and those queued) to `handler` on the event
-  // thread; an empty handler returns to queueing.
+  // thread; an empty handler returns to queueing. Returns once the old
+  // handler is not running (unless called from inside it).
   void set_event_handler(EventHandler handler);
 
-  // Ends every call running now with kCancelled; later calls run normally.
+  // Ends every call running now with kCancelled (each exchange with the
+  // server it is in, or starts); later calls run normally.
   void cancel();
 
   // ---- for the operations -------------------------------------------------
@@ -96,11 +101,12 @@ class MessageCenter {
   // Saves the profile (under the profile lock) after a login or a logout.
   Status save(const Profile& p);
 
-  // Queues an event (or hands it to the handler). Items wait for room;
-  // other events are dropped when 1,024 are waiting.
+  // Queues an event (or hands it to the handler). Items and the follow's
+  // "stopped" wait for room; progress and other connection states are
+  // dropped when 1,024 events are waiting.
   void emit(boost::json::object event);
   // Starts following the inbox live on the follow thread. Errors:
-  // kAlreadyExists "already_following".
+  // kAlreadyExists "already_following"; the login's.
   Status start_follow(std::optional<std::int64_t> after);
   // Stops it; returns whether one was running.
   bool stop_follow();
@@ -108,9 +114,12 @@ class MessageCenter {
 
  private:
   struct State;
-  explicit MessageCenter(std::unique_ptr<State> s);
+  explicit MessageCenter(std::shared_ptr<State> s);
+  Result<Lease> lease(std::unique_ptr<Connection> conn);
   void release(std::unique_ptr<Connection> conn);
-  std::unique_ptr<State> s_;
+  // Shared with the event thread, which may outlive this object by the
+  // rest of one handler call (a handler that frees the message center).
+  std::shared_ptr<State> s_;
 };
 
 }  // namespace mc::client

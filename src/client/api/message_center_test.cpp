@@ -146,5 +146,65 @@ TEST_F(MessageCenterTest, AHandlerGetsEveryEventInOrderOnOneThread) {
   EXPECT_EQ((**e).at("n"), 100);
 }
 
+TEST_F(MessageCenterTest, TheFollowsStoppedEventIsNeverDropped) {
+  auto c = open();
+  for (int i = 0; i < 1024; ++i) c->emit({{"type", "progress"}, {"n", i}});
+  c->emit({{"type", "connection"}, {"state", "connecting"}});  // dropped: the next one says it again
+  std::thread t([&] { c->emit({{"type", "connection"}, {"state", "stopped"}}); });  // waits for room
+  (void)c->next_event(std::chrono::milliseconds(100));
+  t.join();
+  std::vector<std::string> states;
+  for (;;) {
+    auto e = c->next_event(std::chrono::milliseconds(0));
+    if (!e || !e->has_value()) break;
+    if ((**e).at("type") == "connection") states.emplace_back((**e).at("state").as_string());
+  }
+  EXPECT_EQ(states, std::vector<std::string>{"stopped"});
+}
+
+TEST_F(MessageCenterTest, AHandlerMayFreeItsOwnMessageCenter) {
+  auto c = open();
+  std::atomic<bool> freed{false};
+  MessageCenter* raw = c.release();
+  raw->set_event_handler([&](const json::object&) {
+    if (!freed.exchange(true)) delete raw;  // on the event thread
+  });
+  raw->emit({{"type", "progress"}, {"n", 1}});
+  for (int i = 0; i < 200 && !freed; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(freed);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the thread ends after the handler (ASan checks)
+}
+
+TEST_F(MessageCenterTest, ReplacingTheHandlerWaitsForTheOldOneToReturn) {
+  auto c = open();
+  std::atomic<bool> inside{false}, done{false};
+  c->set_event_handler([&](const json::object&) {
+    inside = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    done = true;
+  });
+  c->emit({{"type", "progress"}, {"n", 1}});
+  while (!inside) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  c->set_event_handler(nullptr);
+  EXPECT_TRUE(done);  // the old handler finished before set_event_handler returned
+}
+
+TEST_F(MessageCenterTest, CallsFromAHandlerWhileItIsFreedGetAnswersOrCancelled) {
+  // The destructor refuses new calls first, then stops the event thread;
+  // a handler still running calls into a message center that is closing.
+  MessageCenter* raw = open().release();
+  std::atomic<int> ok{0}, cancelled{0}, other{0};
+  raw->set_event_handler([&](const json::object&) {
+    auto r = raw->call("status", {});
+    if (r) ++ok;
+    else if (r.error().is(ErrorKind::kCancelled)) ++cancelled;
+    else ++other;
+  });
+  for (int i = 0; i < 200; ++i) raw->emit({{"type", "progress"}, {"n", i}});
+  delete raw;
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_LE(ok.load() + cancelled.load(), 200);
+}
+
 }  // namespace
 }  // namespace mc::client

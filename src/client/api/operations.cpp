@@ -23,7 +23,7 @@ namespace {
 
 using Answer = Result<json::object>;
 
-constexpr std::int64_t kMaxListing = 100000;  // resources or items one call may ask for
+constexpr std::int64_t kMaxListing = INT64_MAX;  // any: the library pages through the server
 
 // ---- accounts -------------------------------------------------------------
 
@@ -46,6 +46,9 @@ Answer log_in(MessageCenter& mc, const json::object& req, bool register_first) {
   p.token = l.token;
   p.device_id = l.device_id;
   MC_TRY_STATUS(mc.save(p));
+  // A follow of the previous login would go on with its token and its
+  // local store: a login ends it (follow again to go on).
+  mc.stop_follow();
   return json::object{{"network_id", l.user.network_id},
                       {"role", role_name(l.user.role)},
                       {"device_id", l.device_id},
@@ -109,8 +112,9 @@ Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions&
   PublishRequest p;
   MC_TRY(p.path, r.required_string("path"));
   MC_TRY(p.type, r.required_string("type", 32));
-  MC_TRY(p.title, r.required_string("title", 512));
-  MC_TRY(p.tags, r.strings("tags", 32, 64));
+  // The server's limits, checked before a large file is hashed and sent.
+  MC_TRY(p.title, r.required_string("title", 200));
+  MC_TRY(p.tags, r.strings("tags", 20, 32));
   MC_TRY(auto mime, r.string("mime", 255));
   p.mime = mime.value_or("");
   MC_TRY(auto conn, mc.logged_in());

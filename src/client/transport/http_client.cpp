@@ -57,6 +57,15 @@ struct HttpClient::Impl {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::atomic<bool> cancelled{false};
 
+  // One asynchronous step, run to completion; none starts after cancel().
+  // (A cancel that lands between two steps finds no operation to abort:
+  // this check is what stops the exchange then.)
+  template <class Start>
+  boost::system::error_code step(Start&& start) {
+    if (cancelled) return asio::error::operation_aborted;
+    return run_op(ioc, std::forward<Start>(start));
+  }
+
   // A failed step: cancelled when cancel() caused it, else a network error.
   Error fail(const std::string& what, const boost::system::error_code& ec) {
     if (cancelled) return Error::cancelled("the call was cancelled");
@@ -87,7 +96,7 @@ struct HttpClient::Impl {
     auto results = resolver.resolve(url.host, std::to_string(url.port), ec);
     if (ec) return network_error("cannot resolve " + url.host, ec);
     arm();
-    ec = run_op(ioc, [&](auto h) { stream.async_connect(results, h); });
+    ec = step([&](auto h) { stream.async_connect(results, h); });
     if (ec) return fail("cannot connect to " + url.text(), ec);
     stream.socket().set_option(tcp::no_delay(true));
     buffer.clear();
@@ -123,11 +132,11 @@ struct HttpClient::Impl {
       parser->body_limit((std::numeric_limits<std::uint64_t>::max)());
       MC_TRY_STATUS(connect(url));
       arm();
-      auto ec = run_op(ioc, [&](auto h) { http::async_write(stream, req, h); });
+      auto ec = step([&](auto h) { http::async_write(stream, req, h); });
       bool written = !ec;
       if (!ec) {
         arm();
-        ec = run_op(ioc, [&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
+        ec = step([&](auto h) { http::async_read_header(stream, buffer, *parser, h); });
       }
       if (!ec) return {};
       drop();
@@ -144,7 +153,7 @@ struct HttpClient::Impl {
   Status read_rest(http::response_parser<http::empty_body>&& head, HttpReply& reply) {
     http::response_parser<http::string_body> p(std::move(head));
     arm();
-    auto ec = run_op(ioc, [&](auto h) { http::async_read(stream, buffer, p, h); });
+    auto ec = step([&](auto h) { http::async_read(stream, buffer, p, h); });
     if (ec) {
       drop();
       return fail("reading the answer failed", ec);
@@ -220,7 +229,7 @@ Result<HttpReply> HttpClient::get_streamed(const std::string& target, const Head
     p.get().body().data = chunk.data();
     p.get().body().size = chunk.size();
     impl_->arm();
-    auto ec = run_op(impl_->ioc, [&](auto h) { http::async_read(impl_->stream, impl_->buffer, p, h); });
+    auto ec = impl_->step([&](auto h) { http::async_read(impl_->stream, impl_->buffer, p, h); });
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       impl_->drop();
