@@ -99,9 +99,7 @@ int main(int argc, char** argv) {
     else if (a == "--calls") calls = std::stoi(argv[i + 1]);
   }
   init_crypto();
-  std::string data = std::filesystem::absolute("build/bench-capi").string();
-  std::filesystem::remove_all(data);
-  std::filesystem::create_directories(data);
+  std::string data = fresh_data_dir("bench-capi");
   add_user(binary, data, "studio", "studio-password", "provider");
   ServerProcess server(binary, data);
 

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -68,6 +69,13 @@ long ServerProcess::rss_kib() const {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
   }
   return -1;
+}
+
+std::string fresh_data_dir(const std::string& name) {
+  std::string dir = std::filesystem::absolute("build/" + name).string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
 }
 
 void add_user(const std::string& binary, const std::string& data_dir, const std::string& name,

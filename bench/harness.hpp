@@ -26,6 +26,10 @@ class ServerProcess {
   int port_ = 0;
 };
 
+// build/NAME as an absolute path, emptied: on the project's disk, not /tmp
+// (which may be memory), so that the server pays the disk's real fsync.
+std::string fresh_data_dir(const std::string& name);
+
 // Runs `binary --data data_dir user add NAME --role ROLE` with the password on stdin.
 void add_user(const std::string& binary, const std::string& data_dir, const std::string& name,
               const std::string& password, const std::string& role);

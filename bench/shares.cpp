@@ -34,11 +34,8 @@ int main(int argc, char** argv) {
     else if (a == "--runs") runs = std::stoi(argv[i + 1]);
   }
   init_crypto();
-  // On the project's disk, not /tmp (which may be memory): the reference and
-  // the server must pay the same fsync.
-  std::string data = std::filesystem::absolute("build/bench-data").string();
-  std::filesystem::remove_all(data);
-  std::filesystem::create_directories(data);
+  // The reference and the server must pay the same fsync.
+  std::string data = fresh_data_dir("bench-data");
 
   add_user(binary, data, "studio", "studio-password", "provider");
   ServerProcess server(binary, data);

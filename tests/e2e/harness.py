@@ -138,6 +138,12 @@ class Server:
             assert status == 201, body
         return resource_id
 
+    def add_provider(self, network_id="studio"):
+        """A provider account NETWORK_ID with password NETWORK_ID-password;
+        returns its token."""
+        self.add_user(network_id, network_id + "-password", role="provider")
+        return self.login_token(network_id, network_id + "-password")
+
     def login_token(self, network_id, password):
         status, _, body = self.request("POST", "/v1/sessions", {"network_id": network_id, "password": password})
         if status != 201:
@@ -151,6 +157,14 @@ class Msgc:
     def __init__(self, server, home):
         self.server = server
         self.home = home
+
+    @classmethod
+    def registered(cls, server, home, network_id):
+        """msgc with its own profile at HOME, registered and logged in as
+        NETWORK_ID (password NETWORK_ID-password)."""
+        m = cls(server, home)
+        m.run("register", network_id, stdin=network_id + "-password\n")
+        return m
 
     def env(self):
         e = dict(os.environ)

@@ -78,14 +78,10 @@ class CApiTest(unittest.TestCase):
     def setUpClass(cls):
         cls.ws = Workspace()
         cls.server = Server(cls.ws.sub("server")).start()
-        cls.server.add_user("studio", "studio-password", role="provider")
-        cls.studio = cls.server.login_token("studio", "studio-password")
         cls.content = os.urandom(700 * 1024)
-        cls.resource_id = cls.server.publish(cls.studio, cls.content, title="Sample for C")
-        cls.alice = Msgc(cls.server, cls.ws.sub("alice"))
-        cls.alice.run("register", "alice", stdin="alice-password\n")
-        cls.bob = Msgc(cls.server, cls.ws.sub("bob"))
-        cls.bob.run("register", "bob", stdin="bob-password\n")
+        cls.resource_id = cls.server.publish(cls.server.add_provider(), cls.content, title="Sample for C")
+        cls.alice = Msgc.registered(cls.server, cls.ws.sub("alice"), "alice")
+        cls.bob = Msgc.registered(cls.server, cls.ws.sub("bob"), "bob")
 
     @classmethod
     def tearDownClass(cls):

@@ -17,12 +17,9 @@ class CliTest(unittest.TestCase):
     def setUpClass(cls):
         cls.ws = Workspace()
         cls.server = Server(cls.ws.sub("server")).start()
-        cls.server.add_user("studio", "studio-password", role="provider")
-        cls.studio = cls.server.login_token("studio", "studio-password")
-        cls.alice = Msgc(cls.server, cls.ws.sub("alice"))
-        cls.alice.run("register", "alice", stdin="alice-password\n")
-        cls.bob = Msgc(cls.server, cls.ws.sub("bob"))
-        cls.bob.run("register", "bob", stdin="bob-password\n")
+        cls.studio = cls.server.add_provider()
+        cls.alice = Msgc.registered(cls.server, cls.ws.sub("alice"), "alice")
+        cls.bob = Msgc.registered(cls.server, cls.ws.sub("bob"), "bob")
         with open(cls.alice.home + "/profile.json") as f:
             cls.alice_token = json.load(f)["token"]
         cls.resource_id = cls.server.publish(cls.studio, b"a novel", title="The novel")

@@ -24,12 +24,10 @@ class PythonBindingTest(unittest.TestCase):
     def setUpClass(cls):
         cls.ws = Workspace()
         cls.server = Server(cls.ws.sub("server")).start()
-        cls.server.add_user("studio", "studio-password", role="provider")
-        cls.studio = cls.server.login_token("studio", "studio-password")
         cls.content = os.urandom(3 * 1024 * 1024 + 17)
-        cls.resource_id = cls.server.publish(cls.studio, cls.content, type_="video", title="Clip for Python")
-        cls.alice = Msgc(cls.server, cls.ws.sub("alice"))
-        cls.alice.run("register", "alice", stdin="alice-password\n")
+        cls.resource_id = cls.server.publish(cls.server.add_provider(), cls.content, type_="video",
+                                             title="Clip for Python")
+        cls.alice = Msgc.registered(cls.server, cls.ws.sub("alice"), "alice")
 
     @classmethod
     def tearDownClass(cls):
@@ -79,6 +77,12 @@ class PythonBindingTest(unittest.TestCase):
             self.assertEqual(progress[-1]["done"], len(self.content))
             self.assertEqual(progress[-1]["total"], len(self.content))
             self.assertEqual(progress[-1]["operation"], "get")
+            # One item and one resource by id.
+            self.assertEqual(mc.call("item", id=item["id"])["share_id"], share["id"])
+            self.assertEqual(mc.call("resource", id=self.resource_id)["sha256"], got["sha256"])
+            with self.assertRaises(msgcenter.Error) as e:
+                mc.call("item", id="i_nope")
+            self.assertEqual(e.exception.kind, "not_found")
             # The inbox through the API matches the live item.
             inbox = mc.call("inbox", after=0, limit=10)
             self.assertEqual([i["id"] for i in inbox["items"]], [item["id"]])

@@ -107,6 +107,17 @@ Answer op_settings(MessageCenter& mc, const json::object& req, const CallOptions
 
 // ---- catalog --------------------------------------------------------------
 
+// An operation that takes {"id"} and answers the record `Fetch` gives for
+// it: describing a resource, reading one inbox item.
+template <auto Fetch>
+Answer by_id(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"id"}));
+  MC_TRY(auto id, r.required_string("id", 128));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto record, Fetch(*conn, id));
+  return wire::to_json(record);
+}
+
 Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions&) {
   MC_TRY(auto r, RequestReader::of(req, {"path", "type", "title", "tags", "mime"}));
   PublishRequest p;
@@ -130,14 +141,6 @@ Answer op_catalog(MessageCenter& mc, const json::object& req, const CallOptions&
   MC_TRY(auto conn, mc.logged_in());
   MC_TRY(auto page, list_resources(*conn, type, after.value_or(0), limit.value_or(50)));
   return wire::to_json(page);
-}
-
-Answer op_resource(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {"id"}));
-  MC_TRY(auto id, r.required_string("id", 128));
-  MC_TRY(auto conn, mc.logged_in());
-  MC_TRY(auto res, describe_resource(*conn, id));
-  return wire::to_json(res);
 }
 
 // Progress for a call: the caller's function, else events, at most ten a
@@ -248,14 +251,6 @@ Answer op_inbox(MessageCenter& mc, const json::object& req, const CallOptions&) 
   return wire::to_json(page);
 }
 
-Answer op_item(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {"id"}));
-  MC_TRY(auto id, r.required_string("id", 128));
-  MC_TRY(auto conn, mc.logged_in());
-  MC_TRY(auto item, get_item(*conn, id));
-  return wire::to_json(item);
-}
-
 Answer op_follow(MessageCenter& mc, const json::object& req, const CallOptions&) {
   MC_TRY(auto r, RequestReader::of(req, {"after"}));
   MC_TRY(auto after, r.integer("after", 0, INT64_MAX));
@@ -314,14 +309,14 @@ constexpr Operation kOperations[] = {
     {"settings", "show or change the user's settings", true, op_settings},
     {"publish", "publish a file as a resource (provider accounts)", true, op_publish},
     {"catalog", "list the provider's resources", true, op_catalog},
-    {"resource", "describe one resource", true, op_resource},
+    {"resource", "describe one resource", true, by_id<describe_resource>},
     {"get", "download a resource or an inbox item's resource, resuming, verifying SHA-256", true, op_get},
     {"open", "open a resource or inbox item: its view (web pages, text)", true, op_open},
     {"share", "share a resource with users and groups", true, op_share},
     {"forward", "forward a received item", true, op_forward},
     {"receipts", "who received and opened a share the user sent", true, op_receipts},
     {"inbox", "list inbox items in sequence order", true, op_inbox},
-    {"item", "one inbox item", true, op_item},
+    {"item", "one inbox item", true, by_id<get_item>},
     {"follow", "deliver inbox items live, as events", true, op_follow},
     {"unfollow", "stop delivering items live", false, op_unfollow},
     {"group", "create, add to, remove from, list or delete the user's groups", true, op_group},
