@@ -169,7 +169,7 @@ Result<MessageCenter::Lease> MessageCenter::logged_in() {
   {
     std::lock_guard lk(s_->mu);
     if (s_->profile.token.empty()) {
-      return Error::unauthenticated("not_logged_in", "log in first (the operation \"login\", or msgc login)");
+      return Error::unauthenticated("not_logged_in", "log in first: msgc login NETWORK_ID, or the operation \"login\"");
     }
     // Reuse an idle connection with this login; drop ones of an older login.
     while (!s_->idle.empty() && !conn) {
