@@ -459,6 +459,34 @@ Command group_command() {
           }};
 }
 
+// ---- handlers -----------------------------------------------------------------------
+
+Command handler_command() {
+  struct Args {
+    std::string action, file;
+  };
+  auto a = std::make_shared<Args>();
+  return {"handler", "handler packages: keygen FILE makes a publishing key pair (FILE secret, FILE.pub public)",
+          [a](CLI::App& c) {
+            c.add_option("ACTION", a->action, "keygen")->required()->check(CLI::IsMember({"keygen"}));
+            c.add_option("FILE", a->file, "where the secret key goes (mode 0600); the public key goes to FILE.pub")
+                ->required();
+          },
+          [a](Session& s) {
+            MC_CLI_CALL(answer, s, "handler", {{"action", a->action}, {"path", a->file}});
+            if (s.globals().json) {
+              print_answer(answer);
+              return 0;
+            }
+            std::cout << "secret key: " << json::value_to<std::string>(answer.at("secret_key_path"))
+                      << " (keep it off the server)\npublic key: "
+                      << json::value_to<std::string>(answer.at("public_key_path"))
+                      << " (for the operator of msgcenterd to register)\nkey id: "
+                      << json::value_to<std::string>(answer.at("key_id")) << "\n";
+            return 0;
+          }};
+}
+
 }  // namespace
 
 Result<MessageCenter*> Session::center() {
@@ -492,6 +520,7 @@ std::vector<Command> command_table() {
   t.push_back(receipts_command());
   t.push_back(inbox_command());
   t.push_back(group_command());
+  t.push_back(handler_command());
   return t;
 }
 

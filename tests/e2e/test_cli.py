@@ -56,6 +56,23 @@ class CliTest(unittest.TestCase):
         self.assertIn("(not_logged_in)", r.stderr)
         self.assertFalse(os.path.exists(home))
 
+    def test_handler_keygen_writes_a_private_secret_and_never_replaces_one(self):
+        d = self.ws.sub("keys")
+        key = os.path.join(d, "publisher.key")
+        out = json.loads(self.alice.run("--json", "handler", "keygen", key).stdout)
+        self.assertEqual(len(out["key_id"]), 32)
+        self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
+        with open(key + ".pub") as f:
+            self.assertTrue(f.read().startswith("msgcenter-handler-public-key-v1 "))
+        with open(key) as f:
+            secret = f.read()
+        again = self.alice.run("handler", "keygen", key, check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("(file_exists)", again.stderr)
+        with open(key) as f:
+            self.assertEqual(f.read(), secret)
+        self.assertEqual(self.alice.run("handler", "sign", key, check=False).returncode, 2)
+
     def test_follow_with_json_after_the_command_prints_json(self):
         carol = Msgc(self.server, self.ws.sub("carol"))
         carol.run("register", "carol", stdin="carol-password\n")

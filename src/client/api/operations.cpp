@@ -7,6 +7,7 @@
 #include "client/acquire/catalog.hpp"
 #include "client/acquire/download.hpp"
 #include "client/api/request.hpp"
+#include "client/handlers/keys.hpp"
 #include "client/local/client_config.hpp"
 #include "client/open/open.hpp"
 #include "client/share/share.hpp"
@@ -297,6 +298,21 @@ Answer op_group(MessageCenter& mc, const json::object& req, const CallOptions&) 
   return wire::to_json(g);
 }
 
+// ---- handlers ---------------------------------------------------------------
+
+// The publisher's side of handler packages (docs/handlers.md). Local: no
+// login, no server; the secret key never leaves this machine.
+Answer op_handler(MessageCenter&, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"action", "path"}));
+  MC_TRY(auto action, r.required_string("action", 16));
+  if (action != "keygen") return Error::invalid_argument("invalid_field", "field 'action' must be keygen");
+  MC_TRY(auto path, r.required_string("path"));
+  MC_TRY(auto k, write_handler_key_pair(path));
+  return json::object{{"key_id", k.key_id},
+                      {"secret_key_path", k.secret_key_path},
+                      {"public_key_path", k.public_key_path}};
+}
+
 Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&);
 
 constexpr Operation kOperations[] = {
@@ -320,6 +336,7 @@ constexpr Operation kOperations[] = {
     {"follow", "deliver inbox items live, as events", true, op_follow},
     {"unfollow", "stop delivering items live", false, op_unfollow},
     {"group", "create, add to, remove from, list or delete the user's groups", true, op_group},
+    {"handler", "handler packages: keygen (a publishing key pair, made locally)", false, op_handler},
 };
 
 Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&) {
