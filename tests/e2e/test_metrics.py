@@ -2,6 +2,7 @@
 streams, items sent, and the store's writes."""
 
 import re
+import time
 import unittest
 
 from tests.e2e.harness import RawStream, Server, Workspace
@@ -23,8 +24,20 @@ class MetricsTest(unittest.TestCase):
                 self.assertEqual(status, 201)
                 self.assertEqual(stream.recv_json()["type"], "item")
             server.request("GET", "/v1/resources/r_nope", token=alice)
-            status, headers, body = server.request("GET", "/metrics")
-            text = body.decode()
+
+            # A request is counted once its answer is written, which is just
+            # after the client has it: scrape until the last one shows (a
+            # scraper sees the same), at most a few seconds.
+            wants = ['msgcenter_http_requests_total{route="GET /v1/resources/{id}",code="4xx"} 1',
+                     'msgcenter_http_requests_total{route="POST /v1/shares",code="2xx"} 3',
+                     'msgcenter_http_request_seconds_count{route="POST /v1/shares"} 3']
+            deadline = time.time() + 5
+            while True:
+                status, headers, body = server.request("GET", "/metrics")
+                text = body.decode()
+                if all(re.search("^" + re.escape(w) + "$", text, re.M) for w in wants) or time.time() > deadline:
+                    break
+                time.sleep(0.02)
             self.assertEqual(status, 200)
             self.assertTrue(headers["content-type"].startswith("text/plain"))
 

@@ -44,6 +44,12 @@ TEST(HandlerKeys, KeygenWritesASecretOnlyTheOwnerReadsAndItsPublicHalf) {
   fs::remove(path);
   EXPECT_EQ(write_handler_key_pair(path).error().code, "file_exists");  // FILE.pub is still there
   EXPECT_FALSE(fs::exists(path));
+  // A secret without its .pub: still never replaced, and no .pub made for it.
+  fs::remove(path + ".pub");
+  { std::ofstream(path) << before; }
+  EXPECT_EQ(write_handler_key_pair(path).error().code, "file_exists");
+  EXPECT_EQ(read(path), before);
+  EXPECT_FALSE(fs::exists(path + ".pub"));
   fs::remove_all(dir);
 }
 

@@ -19,6 +19,8 @@ constexpr std::string_view kMagic = "msgcenter-handler 1\n";
 constexpr std::string_view kDomain = "msgcenter-handler-signature-v1\n";
 constexpr std::string_view kSecretPrefix = "msgcenter-handler-secret-key-v1 ";
 constexpr std::string_view kPublicPrefix = "msgcenter-handler-public-key-v1 ";
+// "signature " + 32 hex + " " + 128 hex + "\n".
+constexpr std::size_t kSignatureLineBytes = 10 + 32 + 1 + 128 + 1;
 
 Error bad_manifest(const std::string& why) { return Error::invalid_argument("invalid_manifest", "manifest: " + why); }
 Error malformed(const std::string& why) {
@@ -92,6 +94,18 @@ Status check_path(std::string_view p) {
   return {};
 }
 
+// A version that reads back as itself (a struct filled by hand may not).
+bool well_formed(const SemVer& v) {
+  auto again = SemVer::parse(v.text());
+  return again && *again == v && again->prerelease == v.prerelease;
+}
+
+// In byte order, a path that is a folder of an earlier one follows it
+// directly or after others under the same prefix: x.lua, x.lua/y.lua.
+bool is_under(std::string_view earlier, std::string_view path) {
+  return path.size() > earlier.size() && path.substr(0, earlier.size()) == earlier && path[earlier.size()] == '/';
+}
+
 Status check_manifest(const Manifest& m) {
   bool name_ok = m.name.size() >= 3 && m.name.size() <= 40 && m.name[0] >= 'a' && m.name[0] <= 'z';
   for (char c : m.name) name_ok = name_ok && (lower_alnum(c) || c == '-');
@@ -102,6 +116,8 @@ Status check_manifest(const Manifest& m) {
   if (auto st = check_path(m.entry); !st || m.entry.size() < 5 || m.entry.substr(m.entry.size() - 4) != ".lua") {
     return bad_manifest("'entry' must be the path of a .lua file of the package");
   }
+  if (!well_formed(m.version)) return bad_manifest("'version' is not a semantic version");
+  if (!well_formed(m.min_client)) return bad_manifest("'min_client' is not a semantic version");
   if (m.description.size() > 500) return bad_manifest("'description' is longer than 500 bytes");
   if (!valid_utf8(m.description)) return bad_manifest("'description' is not UTF-8");
   return {};
@@ -189,8 +205,20 @@ Result<KeyPair> parse_secret_key_text(std::string_view text) {
       sk.size() != crypto_sign_SECRETKEYBYTES) {
     return Error::invalid_argument("bad_key_file", "not a handler secret key (msgc handler keygen makes one)");
   }
-  // libsodium's secret key ends with its public key.
-  return KeyPair{sk.substr(crypto_sign_SECRETKEYBYTES - crypto_sign_PUBLICKEYBYTES), sk};
+  // libsodium's secret key is the seed and then the public key: the two
+  // halves must agree, or it would sign under an id nothing verifies.
+  init_crypto();
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  crypto_sign_ed25519_sk_to_pk(pk, reinterpret_cast<const unsigned char*>(sk.data()));
+  unsigned char seed[crypto_sign_SEEDBYTES], derived_pk[crypto_sign_PUBLICKEYBYTES],
+      derived_sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_ed25519_sk_to_seed(seed, reinterpret_cast<const unsigned char*>(sk.data()));
+  crypto_sign_seed_keypair(derived_pk, derived_sk, seed);
+  bool agree = sodium_memcmp(pk, derived_pk, sizeof pk) == 0;
+  sodium_memzero(seed, sizeof seed);
+  sodium_memzero(derived_sk, sizeof derived_sk);
+  if (!agree) return Error::invalid_argument("bad_key_file", "the secret key file is damaged (its halves disagree)");
+  return KeyPair{std::string(reinterpret_cast<char*>(pk), sizeof pk), sk};
 }
 
 Result<std::string> parse_public_key_text(std::string_view text) {
@@ -282,6 +310,12 @@ Result<std::string> build_package(const Manifest& m, std::vector<PackageFile> fi
     if (i > 0 && files[i].path == files[i - 1].path) {
       return Error::invalid_argument("invalid_package_path", "package path '" + files[i].path + "' appears twice");
     }
+    for (std::size_t k = 0; k < i; ++k) {
+      if (is_under(files[k].path, files[i].path)) {
+        return Error::invalid_argument("invalid_package_path",
+                                       "package path '" + files[i].path + "' is inside the file " + files[k].path);
+      }
+    }
     has_entry = has_entry || files[i].path == m.entry;
   }
   if (!has_entry) return bad_manifest("'entry' " + m.entry + " is not a file of the package");
@@ -289,7 +323,7 @@ Result<std::string> build_package(const Manifest& m, std::vector<PackageFile> fi
   std::string out(kMagic);
   out += "manifest " + std::to_string(manifest.size()) + "\n" + manifest + "\n";
   for (const auto& f : files) out += "file " + f.path + " " + std::to_string(f.bytes.size()) + "\n" + f.bytes + "\n";
-  if (out.size() + 128 > kMaxPackageBytes) {
+  if (out.size() + kSignatureLineBytes > kMaxPackageBytes) {
     return Error::too_large("package_too_large", "a package is at most " + std::to_string(kMaxPackageBytes) + " bytes");
   }
   init_crypto();
@@ -365,6 +399,12 @@ Result<Package> parse_package(std::string_view bytes) {
     MC_TRY_STATUS(check_path(w[1]));
     if (!p.files.empty() && !(p.files.back().path < w[1])) {
       return malformed("file " + std::string(w[1]) + " is out of order or twice");
+    }
+    for (const auto& f : p.files) {
+      if (is_under(f.path, w[1])) {
+        return Error::invalid_argument("invalid_package_path",
+                                       "package path '" + std::string(w[1]) + "' is inside the file " + f.path);
+      }
     }
     if (p.files.size() == kMaxPackageFiles) {
       return Error::too_large("package_too_large",

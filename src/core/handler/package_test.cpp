@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 namespace mc::handler {
@@ -165,6 +166,75 @@ TEST(HandlerPackage, ManifestsAreCheckedFieldByField) {
   EXPECT_EQ(parse_manifest(long_description).error().code, "invalid_manifest");
 }
 
+TEST(HandlerPackage, TheSizeLimitCountsTheSignatureLine) {
+  auto key = generate_key_pair();
+  auto with_big = [&](std::size_t n) {
+    auto fs = files();
+    fs.push_back({"big.txt", std::string(n, 'x')});
+    return build_package(manifest(), fs, key);
+  };
+  std::size_t unsigned0 = with_big(0)->size() - 172;       // the signature line is 172 bytes
+  std::size_t n = kMaxPackageBytes - 172 - unsigned0 - 6;  // "0" becomes a 7-digit count
+  auto exact = with_big(n);
+  ASSERT_TRUE(exact) << exact.error().message;
+  EXPECT_EQ(exact->size(), kMaxPackageBytes);
+  EXPECT_TRUE(parse_package(*exact));
+  EXPECT_EQ(with_big(n + 1).error().code, "package_too_large");
+  std::vector<PackageFile> many;
+  for (int i = 0; i < 63; ++i) many.push_back({"f" + std::to_string(i) + ".lua", ""});
+  many.push_back({"main.lua", ""});
+  EXPECT_TRUE(parse_package(build_package(manifest(), many, key).value()));  // 64 files
+  many.push_back({"one-more.lua", ""});
+  EXPECT_EQ(build_package(manifest(), many, key).error().code, "package_too_large");
+}
+
+TEST(HandlerPackage, APathIsAFileOrAFolderNotBoth) {
+  auto key = generate_key_pair();
+  auto fs = files();
+  fs.push_back({"lib/pages.lua/inner.lua", "x"});
+  EXPECT_EQ(build_package(manifest(), fs, key).error().code, "invalid_package_path");
+  // The same through the parser: a package written by something else.
+  auto b = build_package(manifest(), files(), key).value();
+  std::string inner = "file lib/pages.lua/inner.lua 1\nx\n";
+  auto at = b.find("file main.lua");
+  b.insert(at, inner);
+  EXPECT_EQ(parse_package(b).error().code, "invalid_package_path");
+}
+
+TEST(HandlerPackage, OtherSpellingsOfTheSameContentAreRefused) {
+  auto b = built();
+  std::string m = canonical_json(manifest());
+  auto with_manifest = [&](const std::string& other) {
+    std::string t = b.bytes;
+    std::string from = "manifest " + std::to_string(m.size()) + "\n" + m;
+    t.replace(t.find(from), from.size(), "manifest " + std::to_string(other.size()) + "\n" + other);
+    return parse_package(t);
+  };
+  std::string escaped = m;
+  escaped.replace(escaped.find("\xc3\xa9"), 2, "\\u00e9");
+  EXPECT_EQ(with_manifest(escaped).error().code, "malformed_package");
+  std::string reordered = m;  // "entry" before "description"
+  auto d = reordered.find("\"description\"");
+  auto e = reordered.find(",\"entry\"");
+  auto k = reordered.find(",\"kinds\"");
+  std::string desc = reordered.substr(d, e - d), entry = reordered.substr(e + 1, k - e - 1);
+  reordered.replace(d, k - d, entry + "," + desc);
+  EXPECT_EQ(with_manifest(reordered).error().code, "malformed_package");
+  std::string upper = b.bytes;
+  auto sig = upper.rfind(' ') + 1;
+  for (std::size_t i = sig; i < upper.size(); ++i) upper[i] = static_cast<char>(std::toupper(upper[i]));
+  EXPECT_EQ(parse_package(upper).error().code, "malformed_package");
+}
+
+TEST(HandlerPackage, VersionsFilledByHandMustBeVersions) {
+  auto m = manifest();
+  m.version.prerelease = {"a.b"};  // would print as a.b and read back as two identifiers
+  EXPECT_EQ(build_package(m, files(), generate_key_pair()).error().code, "invalid_manifest");
+  m = manifest();
+  m.min_client.prerelease = {"01"};
+  EXPECT_EQ(build_package(m, files(), generate_key_pair()).error().code, "invalid_manifest");
+}
+
 TEST(HandlerPackage, KeyFilesRoundTrip) {
   auto k = generate_key_pair();
   auto sk = parse_secret_key_text(secret_key_text(k));
@@ -175,6 +245,11 @@ TEST(HandlerPackage, KeyFilesRoundTrip) {
   EXPECT_EQ(parse_secret_key_text(public_key_text(k.public_key)).error().code, "bad_key_file");
   EXPECT_EQ(parse_public_key_text("msgcenter-handler-public-key-v1 zz").error().code, "bad_key_file");
   EXPECT_EQ(key_id(k.public_key).size(), 32u);
+  // A secret key whose public half was edited is refused, not used.
+  std::string text = secret_key_text(k);
+  std::size_t last = text.size() - 2;  // the last hex digit, before "\n"
+  text[last] = text[last] == '0' ? '1' : '0';
+  EXPECT_EQ(parse_secret_key_text(text).error().code, "bad_key_file");
 }
 
 }  // namespace

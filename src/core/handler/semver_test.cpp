@@ -25,8 +25,27 @@ TEST(SemVer, ParsesAndPrintsBack) {
 }
 
 TEST(SemVer, RefusesWhatIsNotAVersion) {
-  for (const char* s : {"", "1", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "1.2.3-", "1.2.3-a..b", "1.2.3-01",
-                        "1.2.3-a_b", "v1.2.3", " 1.2.3", "1.2.3 ", "2147483648.0.0", "1.2.-3", "a.b.c", "1..3"}) {
+  for (const char* s : {"",
+                        "1",
+                        "1.2",
+                        "1.2.3.4",
+                        "01.2.3",
+                        "1.02.3",
+                        "1.2.03",
+                        "1.2.3-",
+                        "1.2.3-a..b",
+                        "1.2.3-01",
+                        "1.2.3-a_b",
+                        "v1.2.3",
+                        " 1.2.3",
+                        "1.2.3 ",
+                        "2147483648.0.0",
+                        "1.2.-3",
+                        "a.b.c",
+                        "1..3",
+                        "1.2.3+build",
+                        "1.2.3-"
+                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
     auto r = SemVer::parse(s);
     ASSERT_FALSE(r) << s;
     EXPECT_EQ(r.error().code, "invalid_version");
@@ -45,6 +64,9 @@ TEST(SemVer, OrdersAsSemver2Says) {
       EXPECT_GT(v(ordered[j]), v(ordered[i]));
     }
   }
+  EXPECT_LT(v("1.0.0-999"), v("1.0.0-a"));  // numeric identifiers below alphanumeric
+  EXPECT_LT(v("1.0.0-alpha.1"), v("1.0.0-alpha.1.0"));
+  EXPECT_LT(v("1.0.0-B"), v("1.0.0-a"));  // by bytes: upper case first
   EXPECT_EQ(v("1.2.3"), v("1.2.3"));
   EXPECT_EQ(v("1.2.3-rc.1"), v("1.2.3-rc.1"));
 }
