@@ -118,12 +118,6 @@ Command settings_command() {
 
 // ---- catalog -------------------------------------------------------------------
 
-json::array string_array(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.push_back(json::string(s));
-  return a;
-}
-
 Command publish_command() {
   struct Args {
     std::string path, type, title, tags, mime;
@@ -138,8 +132,10 @@ Command publish_command() {
             c.add_option("--mime", a->mime, "media type (default: by type)");
           },
           [a](Session& s) {
-            json::object req{
-                {"path", a->path}, {"type", a->type}, {"title", a->title}, {"tags", string_array(split_list(a->tags))}};
+            json::object req{{"path", a->path},
+                             {"type", a->type},
+                             {"title", a->title},
+                             {"tags", json::value_from(split_list(a->tags))}};
             if (!a->mime.empty()) req["mime"] = a->mime;
             MC_CLI_CALL(answer, s, "publish", req);
             if (s.globals().json) print_answer(answer);
@@ -309,8 +305,8 @@ Command send_command(bool forward) {
           },
           [a, forward](Session& s) {
             json::object req{{forward ? "item_id" : "resource_id", a->id},
-                             {"to", string_array(split_list(a->to))},
-                             {"to_groups", string_array(split_list(a->groups))}};
+                             {"to", json::value_from(split_list(a->to))},
+                             {"to_groups", json::value_from(split_list(a->groups))}};
             if (!a->note.empty()) req["note"] = a->note;
             MC_CLI_CALL(answer, s, forward ? "forward" : "share", req);
             if (s.globals().json) print_answer(answer);
@@ -433,7 +429,7 @@ Command group_command() {
           [a](Session& s) {
             if (a->action != "list" && a->name.empty()) return usage_error("group " + a->action + ": name the group");
             if (a->action == "remove" && a->members.empty()) return usage_error("group remove: name the members");
-            json::object req{{"action", a->action}, {"members", string_array(a->members)}};
+            json::object req{{"action", a->action}, {"members", json::value_from(a->members)}};
             if (!a->name.empty()) req["name"] = a->name;
             MC_CLI_CALL(answer, s, "group", req);
             bool json = s.globals().json;

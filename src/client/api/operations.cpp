@@ -60,8 +60,7 @@ Answer op_register(MessageCenter& mc, const json::object& req, const CallOptions
 Answer op_login(MessageCenter& mc, const json::object& req, const CallOptions&) { return log_in(mc, req, false); }
 
 Answer op_logout(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {}));
-  (void)r;
+  MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
   mc.stop_follow();
   {
     MC_TRY(auto conn, mc.logged_in());
@@ -75,16 +74,14 @@ Answer op_logout(MessageCenter& mc, const json::object& req, const CallOptions&)
 }
 
 Answer op_whoami(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {}));
-  (void)r;
+  MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
   MC_TRY(auto conn, mc.logged_in());
   MC_TRY(auto u, whoami(*conn));
   return wire::to_json(u);
 }
 
 Answer op_status(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {}));
-  (void)r;
+  MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
   Profile p = mc.profile();
   json::object o{
       {"server", mc.server()}, {"home", mc.home()}, {"logged_in", !p.token.empty()}, {"following", mc.following()}};
@@ -260,8 +257,7 @@ Answer op_follow(MessageCenter& mc, const json::object& req, const CallOptions&)
 }
 
 Answer op_unfollow(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {}));
-  (void)r;
+  MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
   bool was = mc.stop_follow();
   return json::object{{"following", false}, {"was_following", was}};
 }
@@ -340,8 +336,7 @@ constexpr Operation kOperations[] = {
 };
 
 Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {}));
-  (void)r;
+  MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
   json::array a;
   for (const auto& op : kOperations) {
     a.push_back(json::object{{"name", op.name}, {"summary", op.summary}, {"needs_login", op.needs_login}});
