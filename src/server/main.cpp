@@ -1,6 +1,7 @@
 // msgcenterd: the provider's server.
 //   msgcenterd [--listen HOST:PORT] [--data DIR] [--config FILE] ...
 //   msgcenterd --data DIR user add NAME --role provider   (password on stdin)
+//   msgcenterd --data DIR handler-key add FILE.pub
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "server/accounts/admin_commands.hpp"
 #include "server/app/app.hpp"
 #include "server/config.hpp"
+#include "server/handlers/key_commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace mc;
@@ -48,6 +50,12 @@ int main(int argc, char** argv) {
   std::string tokens_out;
   user_many->add_option("--tokens-out", tokens_out, "also log each user in; write 'NETWORK_ID TOKEN' lines here");
   user->require_subcommand(1);
+  auto* handler_key = app.add_subcommand("handler-key", "manage the keys that may sign handler packages");
+  auto* key_add = handler_key->add_subcommand("add", "register a publishing key's public half (msgc handler keygen)");
+  std::string key_file;
+  key_add->add_option("FILE", key_file, "the public key file (FILE.pub)")->required();
+  auto* key_list = handler_key->add_subcommand("list", "show the registered publishing keys");
+  handler_key->require_subcommand(1);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -78,6 +86,15 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 
   if (backup_cmd->parsed()) return backup(cfg, backup_file);
+  if (key_add->parsed() || key_list->parsed()) {
+    auto backend = open_backend(cfg);
+    if (!backend) {
+      std::cerr << "error: " << backend.error().message << "\n";
+      return 1;
+    }
+    auto& store = (*backend)->handlers();
+    return key_add->parsed() ? handlers::add_handler_key(store, key_file) : handlers::list_handler_keys(store);
+  }
   if (user_add->parsed() || user_many->parsed()) {
     init_crypto();
     std::string password;

@@ -8,6 +8,7 @@
 #include "store/catalog_store.hpp"
 #include "store/delivery_store.hpp"
 #include "store/group_store.hpp"
+#include "store/handler_store.hpp"
 
 namespace mc::store {
 
@@ -18,6 +19,7 @@ class Backend {
   virtual CatalogStore& catalog() = 0;
   virtual DeliveryStore& delivery() = 0;
   virtual GroupStore& groups() = 0;
+  virtual HandlerStore& handlers() = 0;
   // Returns once every write submitted so far has committed and its
   // completion has run (shutdown calls it before the threads those
   // completions post to go away).

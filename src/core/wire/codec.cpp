@@ -273,6 +273,27 @@ json::object to_json(const Group& g) {
 
 json::object to_json(const Ack& a) { return {{"cursor", a.cursor}, {"device_id", a.device_id}}; }
 
+json::object to_json(const Handler& h) {
+  json::object o{{"name", h.name},
+                 {"version", h.version},
+                 {"kinds", string_array(h.kinds)},
+                 {"mimes", string_array(h.mimes)},
+                 {"entry", h.entry},
+                 {"min_client", h.min_client},
+                 {"description", h.description},
+                 {"sha256", h.sha256},
+                 {"size", h.size},
+                 {"key_id", h.key_id},
+                 {"publisher", h.publisher},
+                 {"published_at", h.published_at}};
+  if (!h.match.empty()) o["match"] = h.match;
+  return o;
+}
+
+json::object to_json(const HandlerKey& k) {
+  return {{"key_id", k.key_id}, {"public_key", k.public_key}, {"added_at", k.added_at}};
+}
+
 // ---- from_json --------------------------------------------------------------
 
 template <>
@@ -426,6 +447,33 @@ Result<Ack> from_json<Ack>(const json::value& v) {
 }
 
 template <>
+Result<Handler> from_json<Handler>(const json::value& v) {
+  Fields f(v, "handler");
+  Handler h;
+  h.name = f.str("name");
+  h.version = f.str("version");
+  h.kinds = f.strs("kinds");
+  h.mimes = f.strs("mimes");
+  h.entry = f.str("entry");
+  h.min_client = f.str("min_client");
+  h.description = f.str("description");
+  h.sha256 = f.str("sha256");
+  h.size = f.i64("size");
+  h.key_id = f.str("key_id");
+  h.publisher = f.str("publisher");
+  h.published_at = f.i64("published_at");
+  h.match = f.opt_str("match").value_or("");
+  return finish(f, h);
+}
+
+template <>
+Result<HandlerKey> from_json<HandlerKey>(const json::value& v) {
+  Fields f(v, "handler key");
+  HandlerKey k{f.str("key_id"), f.str("public_key"), f.i64("added_at")};
+  return finish(f, k);
+}
+
+template <>
 Result<Hello> from_json<Hello>(const json::value& v) {
   Fields f(v, "hello frame");
   Hello h{f.str("network_id"), f.str("device_id"), f.i64("after"), f.i64("cursor")};
@@ -446,6 +494,7 @@ template Result<Resource> from_json<Resource>(const json::value&, std::string_vi
 template Result<Share> from_json<Share>(const json::value&, std::string_view);
 template Result<InboxItem> from_json<InboxItem>(const json::value&, std::string_view);
 template Result<Group> from_json<Group>(const json::value&, std::string_view);
+template Result<Handler> from_json<Handler>(const json::value&, std::string_view);
 
 // ---- frames -------------------------------------------------------------------
 

@@ -27,6 +27,8 @@ boost::json::object to_json(const Receipt& r);
 boost::json::object to_json(const ShareReceipts& r);
 boost::json::object to_json(const Group& g);
 boost::json::object to_json(const Ack& a);
+boost::json::object to_json(const Handler& h);
+boost::json::object to_json(const HandlerKey& k);
 
 // from_json<Resource>(v): the record v holds. Defined for every record above.
 template <class T>

@@ -113,6 +113,31 @@ struct Group {
   std::int64_t created_at = 0;
 };
 
+// A published handler version (docs/handlers.md "The store"): its manifest's
+// fields and where its package came from.
+struct Handler {
+  std::string name;
+  std::string version;
+  std::vector<std::string> kinds;
+  std::vector<std::string> mimes;
+  std::string entry;
+  std::string min_client;
+  std::string description;
+  std::string sha256;  // of the package file
+  std::int64_t size = 0;
+  std::string key_id;  // the publishing key that signed it
+  std::string publisher;
+  std::int64_t published_at = 0;
+  std::string match;  // GET /v1/handlers?kind=&mime= only: "kind", "mime", "mime_wildcard"
+};
+
+// A registered publishing key (GET /v1/handler-keys).
+struct HandlerKey {
+  std::string key_id;
+  std::string public_key;  // 64 hex digits
+  std::int64_t added_at = 0;
+};
+
 // The answer to POST /v1/inbox/ack, and the stream's "acked" frame.
 struct Ack {
   std::int64_t cursor = 0;

@@ -229,6 +229,64 @@ TEST_P(StoreConformance, GroupsAreOwnedNamedMemberLists) {
   EXPECT_EQ(groups().get_group(alice.id, "family").error().code, "group_not_found");
 }
 
+TEST_P(StoreConformance, HandlerKeysAndVersionsAreKeptAndSurviveAReopen) {
+  auto provider = user("provider", Role::kProvider);
+  std::string k1(32, 'a'), k2(32, 'b');
+  ASSERT_TRUE(handlers().add_key(k1, std::string(64, '1')));
+  EXPECT_EQ(handlers().add_key(k1, std::string(64, '2')).error().code, "handler_key_exists");
+  ASSERT_TRUE(handlers().add_key(k2, std::string(64, '3')));
+  HandlerVersion v;
+  v.name = "novel-reader";
+  v.version = "1.0.0";
+  v.kinds = {"novel"};
+  v.mimes = {"text/plain", "text/*"};
+  v.entry = "main.lua";
+  v.min_client = "0.1.0";
+  v.description = "chapters and pages, \u4e2d\u6587 too";
+  v.sha256 = std::string(64, 'c');
+  v.size = 1234;
+  v.key_id = k1;
+  v.published_at = 42;
+  auto added = handlers().add_version(v, provider.id);
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(added->publisher, "provider");
+  EXPECT_EQ(handlers().add_version(v, provider.id).error().code, "handler_version_exists");
+  auto v2 = v;
+  v2.version = "1.10.0";  // published after 1.0.0, listed after it whatever the text order
+  v2.key_id = k2;
+  ASSERT_TRUE(handlers().add_version(v2, provider.id));
+  auto v3 = v;
+  v3.name = "audio-info";
+  v3.kinds = {};
+  v3.mimes = {"audio/*"};
+  ASSERT_TRUE(handlers().add_version(v3, provider.id));
+  auto unknown_key = v;
+  unknown_key.version = "2.0.0";
+  unknown_key.key_id = std::string(32, 'f');
+  EXPECT_FALSE(handlers().add_version(unknown_key, provider.id)) << "a version names a registered key";
+
+  reopen();
+  auto keys = handlers().list_keys();
+  ASSERT_TRUE(keys);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].public_key, std::string(64, '1'));
+  auto got = handlers().get_version("novel-reader", "1.0.0");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->mimes, v.mimes);
+  EXPECT_EQ(got->description, v.description);
+  EXPECT_EQ(got->size, 1234);
+  EXPECT_EQ(got->published_at, 42);
+  EXPECT_EQ(got->key_id, k1);
+  EXPECT_EQ(handlers().get_version("novel-reader", "9.9.9").error().code, "handler_not_found");
+  auto all = handlers().list_versions();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].name, "audio-info");
+  EXPECT_TRUE((*all)[0].kinds.empty());
+  EXPECT_EQ((*all)[1].version, "1.0.0");
+  EXPECT_EQ((*all)[2].version, "1.10.0");
+}
+
 TEST_P(StoreConformance, UserRefsNameKnownUsersAndSkipUnknownOnesCachedOrNot) {
   auto alice = user("alice"), bob = user("bob");
   for (int pass = 0; pass < 2; ++pass) {  // the second pass answers alice and bob from memory

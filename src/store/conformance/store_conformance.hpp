@@ -38,6 +38,7 @@ class StoreConformance : public testing::TestWithParam<BackendFactory> {
   CatalogStore& catalog() { return backend_->catalog(); }
   DeliveryStore& delivery() { return backend_->delivery(); }
   GroupStore& groups() { return backend_->groups(); }
+  HandlerStore& handlers() { return backend_->handlers(); }
 
   User user(const std::string& name, Role role = Role::kUser);
   Resource resource(const User& publisher, const std::string& type, const std::string& title);

@@ -14,6 +14,7 @@ class PgAccountStore;
 class PgCatalogStore;
 class PgDeliveryStore;
 class PgGroupStore;
+class PgHandlerStore;
 
 class PgBackend final : public Backend {
  public:
@@ -29,6 +30,7 @@ class PgBackend final : public Backend {
   CatalogStore& catalog() override;
   DeliveryStore& delivery() override;
   GroupStore& groups() override;
+  HandlerStore& handlers() override;
   void flush_writes() override;
   Stats stats() const override;
 
@@ -39,6 +41,7 @@ class PgBackend final : public Backend {
   std::unique_ptr<PgCatalogStore> catalog_;
   std::unique_ptr<PgDeliveryStore> delivery_;
   std::unique_ptr<PgGroupStore> groups_;
+  std::unique_ptr<PgHandlerStore> handlers_;
 };
 
 }  // namespace mc::store::postgres

@@ -1,4 +1,4 @@
-// Internal to store/postgres/: the four area stores on PostgreSQL, each with
+// Internal to store/postgres/: the area stores on PostgreSQL, each with
 // its schema, and the row readers they share.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include "store/catalog_store.hpp"
 #include "store/delivery_store.hpp"
 #include "store/group_store.hpp"
+#include "store/handler_store.hpp"
 #include "store/postgres/pg_engine.hpp"
 #include "store/resource_cache.hpp"
 #include "store/string_list_json.hpp"
@@ -20,6 +21,7 @@ const PgSchema& accounts_schema();
 const PgSchema& catalog_schema();
 const PgSchema& delivery_schema();
 const PgSchema& groups_schema();
+const PgSchema& handlers_schema();
 
 inline constexpr const char* kUserColumns =
     "u.id, u.network_id, u.password_hash, u.role, u.created_at, u.send_receipts";
@@ -99,6 +101,19 @@ class PgGroupStore final : public GroupStore {
   Result<Group> remove_group_members(std::int64_t owner_id, const std::string& name,
                                      const std::vector<std::int64_t>& member_ids) override;
   Status delete_group(std::int64_t owner_id, const std::string& name) override;
+
+ private:
+  PgEngine& e_;
+};
+
+class PgHandlerStore final : public HandlerStore {
+ public:
+  explicit PgHandlerStore(PgEngine& e) : e_(e) {}
+  Result<HandlerKey> add_key(const std::string& key_id, const std::string& public_key_hex) override;
+  Result<std::vector<HandlerKey>> list_keys() override;
+  Result<HandlerVersion> add_version(const HandlerVersion& v, std::int64_t publisher_id) override;
+  Result<HandlerVersion> get_version(const std::string& name, const std::string& version) override;
+  Result<std::vector<HandlerVersion>> list_versions() override;
 
  private:
   PgEngine& e_;

@@ -13,6 +13,7 @@ class SqliteAccountStore;
 class SqliteCatalogStore;
 class SqliteDeliveryStore;
 class SqliteGroupStore;
+class SqliteHandlerStore;
 
 class SqliteBackend final : public Backend {
  public:
@@ -24,6 +25,7 @@ class SqliteBackend final : public Backend {
   CatalogStore& catalog() override;
   DeliveryStore& delivery() override;
   GroupStore& groups() override;
+  HandlerStore& handlers() override;
   void flush_writes() override;
   Stats stats() const override;
 
@@ -36,6 +38,7 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<SqliteCatalogStore> catalog_;
   std::unique_ptr<SqliteDeliveryStore> delivery_;
   std::unique_ptr<SqliteGroupStore> groups_;
+  std::unique_ptr<SqliteHandlerStore> handlers_;
 };
 
 }  // namespace mc::store::sqlite

@@ -1,0 +1,30 @@
+// The handlers area: the store of signed handler packages (DATA/handlers)
+// and its routes.
+#include "core/durable_file.hpp"
+#include "server/area.hpp"
+#include "server/config.hpp"
+#include "server/handlers/handler_routes.hpp"
+#include "store/backend.hpp"
+
+namespace mc::handlers {
+
+namespace {
+
+class HandlersArea final : public server::Area {
+ public:
+  HandlersArea(store::HandlerStore& store, std::string dir) : context{store, std::move(dir), {}} {}
+  HandlerContext context;
+};
+
+Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
+  auto area = std::make_unique<HandlersArea>(ctx.stores.handlers(), ctx.config.data + "/handlers");
+  MC_TRY_STATUS(make_dirs_durably(area->context.dir));
+  register_handler_routes(ctx.router, area->context);
+  return std::unique_ptr<server::Area>(std::move(area));
+}
+
+}  // namespace
+
+MC_SERVER_AREA(handlers, start);
+
+}  // namespace mc::handlers
