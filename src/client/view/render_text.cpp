@@ -177,6 +177,22 @@ void render_block(const Block& b, int width, const std::string& first, const std
     case BlockType::kRule:
       out.push_back(first + std::string(static_cast<std::size_t>(std::max(width - display_width(first), 3)), '-'));
       break;
+    case BlockType::kFacts: {
+      // "Key: value", the values aligned when the keys are short.
+      int key_width = 0;
+      for (const auto& row : b.rows) {
+        if (!row.empty()) key_width = std::max(key_width, display_width(row[0]));
+      }
+      key_width = std::min(key_width, width / 3);
+      for (const auto& row : b.rows) {
+        std::string key = row.empty() ? "" : row[0];
+        std::string value = row.size() > 1 ? row[1] : "";
+        int pad = std::max(0, key_width - display_width(key));
+        std::string lead = first + key + ":" + std::string(static_cast<std::size_t>(pad) + 1, ' ');
+        wrap(value, width, lead, indent(rest, std::string(static_cast<std::size_t>(key_width) + 2, ' '), width), out);
+      }
+      break;
+    }
   }
 }
 
@@ -247,6 +263,22 @@ std::string render_text(const View& v, int width) {
       line += l.resource_id ? "resource " + *l.resource_id : l.href;
       wrap(line, width, "  ", "      ", out);
     }
+  }
+  if (!v.actions.empty()) {
+    out.emplace_back();
+    out.emplace_back("Actions:");
+    for (const auto& a : v.actions) {
+      std::string line = "[" + a.type + "] " + a.label;
+      if (!a.url.empty()) line += ": " + a.url;
+      if (a.resource_id) line += ": msgc open " + *a.resource_id;
+      wrap(line, width, "  ", "      ", out);
+    }
+  }
+  if (v.page) {
+    out.emplace_back();
+    std::string line = "page " + std::to_string(v.page->number) + " of " + std::to_string(v.page->count);
+    if (v.page->number < v.page->count) line += " (next: --page " + std::to_string(v.page->number + 1) + ")";
+    out.push_back(line);
   }
   for (const auto& n : v.notes) out.push_back("note: " + n);
   std::string s;

@@ -26,6 +26,8 @@ std::string_view type_name(BlockType t) {
       return "indent";
     case BlockType::kRule:
       return "rule";
+    case BlockType::kFacts:
+      return "facts";
   }
   return "paragraph";
 }
@@ -51,7 +53,8 @@ json::object block_json(const Block& b) {
       o["items"] = std::move(items);
       break;
     }
-    case BlockType::kTable: {
+    case BlockType::kTable:
+    case BlockType::kFacts: {
       json::array rows;
       for (const auto& row : b.rows) {
         json::array cells;
@@ -92,15 +95,25 @@ json::object to_json(const View& v) {
     images.push_back(std::move(o));
   }
   for (const auto& n : v.notes) notes.push_back(json::string(n));
-  return {{"view", 1},
-          {"kind", v.kind},
-          {"opener", v.opener},
-          {"title", v.title},
-          {"charset", v.charset},
-          {"blocks", blocks_json(v.blocks)},
-          {"links", std::move(links)},
-          {"images", std::move(images)},
-          {"notes", std::move(notes)}};
+  json::array actions;
+  for (const auto& a : v.actions) {
+    json::object o{{"type", a.type}, {"label", a.label}};
+    if (!a.url.empty()) o["url"] = a.url;
+    if (a.resource_id) o["resource_id"] = *a.resource_id;
+    actions.push_back(std::move(o));
+  }
+  json::object out{{"view", 1},
+                   {"kind", v.kind},
+                   {"opener", v.opener},
+                   {"title", v.title},
+                   {"charset", v.charset},
+                   {"blocks", blocks_json(v.blocks)},
+                   {"links", std::move(links)},
+                   {"images", std::move(images)},
+                   {"actions", std::move(actions)},
+                   {"notes", std::move(notes)}};
+  if (v.page) out["page"] = json::object{{"number", v.page->number}, {"count", v.page->count}};
+  return out;
 }
 
 }  // namespace mc::client

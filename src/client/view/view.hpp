@@ -13,7 +13,7 @@
 
 namespace mc::client {
 
-enum class BlockType { kHeading, kParagraph, kList, kTable, kPre, kQuote, kIndent, kRule };
+enum class BlockType { kHeading, kParagraph, kList, kTable, kPre, kQuote, kIndent, kRule, kFacts };
 
 struct Block;
 using Blocks = std::vector<Block>;
@@ -25,7 +25,7 @@ struct Block {
   bool ordered = false;                        // kList
   std::int64_t start = 1;                      // kList, ordered: the first number
   std::vector<Blocks> items;                   // kList: each item's blocks
-  std::vector<std::vector<std::string>> rows;  // kTable: rows of cells
+  std::vector<std::vector<std::string>> rows;  // kTable: rows of cells; kFacts: [key, value] pairs
   Blocks children;                             // kQuote, kIndent
 
   // A heading, paragraph or pre block; a rule.
@@ -59,14 +59,31 @@ struct Image {
   std::optional<std::string> resource_id;
 };
 
+// Something the user can do from a view (a handler's): buy an offer (a web
+// address), open or download another resource of the catalog.
+struct Action {
+  std::string type;  // "buy", "open", "download"
+  std::string label;
+  std::string url;                         // buy
+  std::optional<std::string> resource_id;  // open, download
+};
+
+// Where a paged view is: page `number` of `count` (msgc open --page N).
+struct PagePosition {
+  int number = 1;
+  int count = 1;
+};
+
 struct View {
   std::string kind;    // the resource's type: "webpage", "novel", ...
-  std::string opener;  // who made it: "browser", "text"
+  std::string opener;  // who made it: "browser", "text", "details", or a handler's name
   std::string title;
   std::string charset;  // what the bytes were decoded from ("UTF-8", "GB18030", ...)
   Blocks blocks;
   std::vector<Link> links;
   std::vector<Image> images;
+  std::vector<Action> actions;
+  std::optional<PagePosition> page;
   // Set when limits cut the page: nesting flattened, elements dropped.
   std::vector<std::string> notes;
 };
