@@ -457,21 +457,83 @@ Command group_command() {
 
 // ---- handlers -----------------------------------------------------------------------
 
+// Input and intermediate views of an interactive handler: lines from
+// stdin (a prompt on stderr when it is a terminal), views as text, or as
+// {"show": VIEW} lines with --json.
+void interactive_options(CallOptions& o, bool json) {
+  o.input = [](const std::string& prompt) -> std::optional<std::string> {
+    if (isatty(STDIN_FILENO)) std::cerr << prompt << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) return std::nullopt;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  };
+  o.show = [json](const json::object& shown) {
+    if (json) {
+      print_json_line(json::object{{"show", shown.at("view")}});
+    } else if (const auto* text = shown.if_contains("text")) {
+      std::cout << json::value_to<std::string>(*text) << std::flush;
+    }
+  };
+}
+
 Command handler_command() {
   struct Args {
-    std::string action, file;
+    std::string action, path, file, key, type, mime, title;
+    int page = 0;
+    int width = 0;
   };
   auto a = std::make_shared<Args>();
-  return {"handler", "handler packages: keygen FILE makes a publishing key pair (FILE secret, FILE.pub public)",
+  return {"handler",
+          "handler packages: keygen FILE (a publishing key pair: FILE secret, FILE.pub public); publish DIR --key "
+          "FILE (sign a handler folder and upload it); run DIR FILE (try a handler folder on a local file)",
           [a](CLI::App& c) {
-            c.add_option("ACTION", a->action, "keygen")->required()->check(CLI::IsMember({"keygen"}));
-            c.add_option("FILE", a->file, "where the secret key goes (mode 0600); the public key goes to FILE.pub")
+            c.add_option("ACTION", a->action, "keygen, publish or run")
+                ->required()
+                ->check(CLI::IsMember({"keygen", "publish", "run"}));
+            c.add_option("PATH", a->path, "keygen: where the secret key goes; publish, run: the handler's folder")
                 ->required();
+            c.add_option("FILE", a->file, "run: the file to open");
+            c.add_option("--key", a->key, "publish: the secret key file (msgc handler keygen)");
+            c.add_option("--type", a->type, "run: the resource's kind (default: the manifest's first)");
+            c.add_option("--mime", a->mime, "run: the resource's MIME type");
+            c.add_option("--title", a->title, "run: the resource's title (default: the file's name)");
+            c.add_option("--page", a->page, "run: the page to show")->check(CLI::PositiveNumber);
+            c.add_option("--width", a->width, "run: wrap text to this many columns")->check(CLI::Range(20, 1000));
           },
           [a](Session& s) {
-            MC_CLI_CALL(answer, s, "handler", {{"action", a->action}, {"path", a->file}});
-            if (s.globals().json) {
+            const Globals& g = s.globals();
+            json::object req{{"action", a->action}, {"path", a->path}};
+            if (a->action == "publish") {
+              if (a->key.empty()) return usage_error("handler publish needs --key FILE (the secret key)");
+              req["key"] = a->key;
+            }
+            CallOptions options;
+            if (a->action == "run") {
+              if (a->file.empty()) return usage_error("handler run needs the FILE to open");
+              req["file"] = a->file;
+              if (!a->type.empty()) req["type"] = a->type;
+              if (!a->mime.empty()) req["mime"] = a->mime;
+              if (!a->title.empty()) req["title"] = a->title;
+              if (a->page > 0) req["page"] = a->page;
+              if (!g.json) req["width"] = output_width(a->width);
+              interactive_options(options, g.json);
+            }
+            auto r = s.call("handler", req, options);
+            if (!r) return report(r.error());
+            const auto& answer = *r;
+            if (g.json) {
               print_answer(answer);
+              return 0;
+            }
+            if (a->action == "run") {
+              std::cout << json::value_to<std::string>(answer.at("text"));
+              return 0;
+            }
+            if (a->action == "publish") {
+              MC_CLI_READ(wire::Handler, h, answer.at("handler"));
+              std::cout << "published " << h.name << " " << h.version << " (" << h.size << " bytes, sha256 " << h.sha256
+                        << ", signed by key " << h.key_id << ")\n";
               return 0;
             }
             std::cout << "secret key: " << json::value_to<std::string>(answer.at("secret_key_path"))

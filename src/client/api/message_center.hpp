@@ -38,6 +38,12 @@ struct MessageCenterConfig {
 struct CallOptions {
   // Download progress of this call; unset: "progress" events.
   ProgressFn progress;
+  // For interactive handlers (a game): the next line the user types, or
+  // nullopt at the end of input; and each intermediate view, as
+  // {"view": VIEW} plus "text" (VIEW rendered) when the call asked for a
+  // width. Unset: input ends at once, and intermediate views are not shown.
+  std::function<std::optional<std::string>(const std::string& prompt)> input;
+  std::function<void(const boost::json::object& shown)> show;
 };
 
 using EventHandler = std::function<void(const boost::json::object& event)>;

@@ -7,6 +7,7 @@
 #include "client/acquire/catalog.hpp"
 #include "client/acquire/download.hpp"
 #include "client/api/request.hpp"
+#include "client/handlers/handler_source.hpp"
 #include "client/handlers/keys.hpp"
 #include "client/local/client_config.hpp"
 #include "client/open/open.hpp"
@@ -296,17 +297,52 @@ Answer op_group(MessageCenter& mc, const json::object& req, const CallOptions&) 
 
 // ---- handlers ---------------------------------------------------------------
 
-// The publisher's side of handler packages (docs/handlers.md). Local: no
-// login, no server; the secret key never leaves this machine.
-Answer op_handler(MessageCenter&, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {"action", "path"}));
+// The author's and publisher's side of handler packages (docs/handlers.md):
+// keygen and run are local (no login, no server); publish signs locally and
+// uploads, so the secret key never leaves this machine.
+Answer op_handler(MessageCenter& mc, const json::object& req, const CallOptions& o) {
+  MC_TRY(auto r, RequestReader::of(req, {"action", "path", "key", "file", "type", "mime", "title", "page", "width"}));
   MC_TRY(auto action, r.required_string("action", 16));
-  if (action != "keygen") return Error::invalid_argument("invalid_field", "field 'action' must be keygen");
+  if (action != "keygen" && action != "publish" && action != "run") {
+    return Error::invalid_argument("invalid_field", "field 'action' must be keygen, publish or run");
+  }
   MC_TRY(auto path, r.required_string("path"));
-  MC_TRY(auto k, write_handler_key_pair(path));
-  return json::object{{"key_id", k.key_id},
-                      {"secret_key_path", k.secret_key_path},
-                      {"public_key_path", k.public_key_path}};
+  if (action == "keygen") {
+    MC_TRY(auto k, write_handler_key_pair(path));
+    return json::object{{"key_id", k.key_id},
+                        {"secret_key_path", k.secret_key_path},
+                        {"public_key_path", k.public_key_path}};
+  }
+  if (action == "publish") {
+    MC_TRY(auto key, r.required_string("key"));
+    MC_TRY(auto conn, mc.logged_in());
+    MC_TRY(auto h, publish_handler(*conn, path, key));
+    return json::object{{"handler", wire::to_json(h)}};
+  }
+  LocalRun run;
+  run.dir = path;
+  MC_TRY(run.file, r.required_string("file"));
+  MC_TRY(auto type, r.string("type", 64));
+  MC_TRY(auto mime, r.string("mime", 255));
+  MC_TRY(auto title, r.string("title", 200));
+  MC_TRY(auto page, r.integer("page", 1, 1000000000));
+  MC_TRY(auto width, r.integer("width", 20, 1000));
+  run.type = type.value_or("");
+  run.mime = mime.value_or("");
+  run.title = title.value_or("");
+  run.page = static_cast<int>(page.value_or(1));
+  run.input = o.input;
+  if (o.show) {
+    run.show = [&o, width](const View& v) {
+      json::object shown{{"view", to_json(v)}};
+      if (width) shown["text"] = render_text(v, static_cast<int>(*width));
+      o.show(shown);
+    };
+  }
+  MC_TRY(auto view, run_handler_dir(run));
+  json::object out{{"view", to_json(view)}};
+  if (width) out["text"] = render_text(view, static_cast<int>(*width));
+  return out;
 }
 
 Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&);
@@ -332,7 +368,10 @@ constexpr Operation kOperations[] = {
     {"follow", "deliver inbox items live, as events", true, op_follow},
     {"unfollow", "stop delivering items live", false, op_unfollow},
     {"group", "create, add to, remove from, list or delete the user's groups", true, op_group},
-    {"handler", "handler packages: keygen (a publishing key pair, made locally)", false, op_handler},
+    {"handler",
+     "handler packages: keygen (a publishing key pair, made locally), publish (sign a folder and upload it), run "
+     "(try a folder on a local file)",
+     false, op_handler},
 };
 
 Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&) {
