@@ -132,12 +132,16 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(novel["followed"]["n"], 1)
 
     def test_a_kind_nothing_opens_yet_is_saved_and_said_so(self):
+        # No handler is installed and the store has none: the details view
+        # says what the resource is and where its verified copy is.
         page = self.alice.json_lines("catalog", "--type", "webpage")[0]
-        r = self.bob.run("open", page["id"], "--link", "2", check=False)
-        self.assertEqual(r.returncode, 1)
-        self.assertIn("(no_handler)", r.stderr)
-        self.assertIn("music", r.stderr)
-        path = r.stderr.split("saved at ")[1].split(" (no_handler)")[0]
+        r = self.bob.run("open", page["id"], "--link", "2")
+        self.assertIn("No handler on this terminal or in the provider's store opens music", r.stdout)
+        out = self.bob.json_lines("open", page["id"], "--link", "2")[0]
+        self.assertEqual(out["view"]["opener"], "details")
+        facts = dict(out["view"]["blocks"][0]["rows"])
+        path = facts["Saved at"]
+        self.assertEqual(path, out["path"])
         music = [x for x in self.bob.json_lines("catalog", "--type", "music")][0]
         with open(path, "rb") as f:
             self.assertEqual(hashlib.sha256(f.read()).hexdigest(), music["sha256"])

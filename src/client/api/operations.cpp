@@ -1,5 +1,6 @@
 #include "client/api/operations.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 
@@ -8,7 +9,9 @@
 #include "client/acquire/download.hpp"
 #include "client/api/request.hpp"
 #include "client/handlers/handler_source.hpp"
+#include "client/handlers/installed.hpp"
 #include "client/handlers/keys.hpp"
+#include "client/handlers/open_with_handler.hpp"
 #include "client/local/client_config.hpp"
 #include "client/open/open.hpp"
 #include "client/share/share.hpp"
@@ -51,10 +54,25 @@ Answer log_in(MessageCenter& mc, const json::object& req, bool register_first) {
   // A follow of the previous login would go on with its token and its
   // local store: a login ends it (follow again to go on).
   mc.stop_follow();
-  return json::object{{"network_id", l.user.network_id},
-                      {"role", role_name(l.user.role)},
-                      {"device_id", l.device_id},
-                      {"server", server}};
+  json::object out{{"network_id", l.user.network_id},
+                   {"role", role_name(l.user.role)},
+                   {"device_id", l.device_id},
+                   {"server", server}};
+  // The provider's handler publishing keys are pinned at the first login
+  // (trust on first use, unless config.toml names them); the ids are shown
+  // for the user to compare with what the provider publishes.
+  // Pinning is not the login: a failure here is retried when a handler is
+  // first needed.
+  auto config = load_client_config(mc.home());
+  auto logged = mc.logged_in();
+  if (config && logged) {
+    if (auto pinned = pin_server_keys(**logged, mc.home(), *config)) {
+      json::array ids;
+      for (const auto& k : *pinned) ids.emplace_back(k);
+      out["pinned_handler_keys"] = std::move(ids);
+    }
+  }
+  return out;
 }
 
 Answer op_register(MessageCenter& mc, const json::object& req, const CallOptions&) { return log_in(mc, req, true); }
@@ -186,10 +204,11 @@ json::object link_json(const Link& l) {
 }
 
 Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o) {
-  MC_TRY(auto r, RequestReader::of(req, {"id", "link", "width"}));
+  MC_TRY(auto r, RequestReader::of(req, {"id", "link", "width", "page"}));
   MC_TRY(auto id, r.required_string("id", 128));
   MC_TRY(auto link, r.integer("link", 1, 1000000));
   MC_TRY(auto width, r.integer("width", 20, 1000));
+  MC_TRY(auto page, r.integer("page", 1, 1000000000));
   MC_TRY(auto config, load_client_config(mc.home()));
   MC_TRY(auto conn, mc.logged_in());
   OpenOptions oo;
@@ -197,6 +216,15 @@ Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o)
   oo.config = config;
   if (link) oo.link = static_cast<int>(*link);
   oo.progress = progress_for(mc, o, "open", id);
+  oo.page = static_cast<int>(page.value_or(1));
+  oo.input = o.input;
+  if (o.show) {
+    oo.show = [&o, width](const View& v) {
+      json::object shown{{"view", to_json(v)}};
+      if (width) shown["text"] = render_text(v, static_cast<int>(*width));
+      o.show(shown);
+    };
+  }
   MC_TRY(auto opened, open_resource(*conn, id, oo));
   bool not_fetched = opened.external && !opened.fetched;
   json::object out{{"external", opened.external}, {"fetched", opened.fetched}};
@@ -204,6 +232,11 @@ Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o)
   if (!opened.path.empty()) out["path"] = opened.path;
   if (opened.item_id) out["item_id"] = *opened.item_id;
   if (opened.followed) out["followed"] = link_json(*opened.followed);
+  if (!opened.handler.empty()) {
+    out["handler"] = opened.handler;
+    out["handler_installed"] = opened.handler_installed;
+  }
+  if (opened.offline) out["offline"] = true;
   if (!not_fetched) {
     out["view"] = to_json(opened.view);
     if (width) out["text"] = render_text(opened.view, static_cast<int>(*width));
@@ -345,6 +378,67 @@ Answer op_handler(MessageCenter& mc, const json::object& req, const CallOptions&
   return out;
 }
 
+json::object installed_json(const InstalledHandler& h) {
+  json::array kinds, mimes;
+  for (const auto& k : h.kinds) kinds.emplace_back(k);
+  for (const auto& m : h.mimes) mimes.emplace_back(m);
+  return {{"name", h.name},     {"version", h.version}, {"kinds", std::move(kinds)},     {"mimes", std::move(mimes)},
+          {"sha256", h.sha256}, {"key_id", h.key_id},   {"installed_at", h.installed_at}};
+}
+
+// The handlers installed on this terminal: list, remove NAME, update (each
+// to the store's newest version, verified; one that fails keeps its
+// installed version and says why).
+Answer op_handlers(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"action", "name"}));
+  MC_TRY(auto action_field, r.string("action", 16));
+  std::string action = action_field.value_or("list");
+  if (action != "list" && action != "remove" && action != "update") {
+    return Error::invalid_argument("invalid_field", "field 'action' must be list, remove or update");
+  }
+  if (action == "remove") {
+    MC_TRY(auto name, r.required_string("name", 64));
+    MC_TRY_STATUS(remove_handler(mc.home(), name));
+    return json::object{{"removed", name}};
+  }
+  MC_TRY(auto installed, installed_handlers(mc.home()));
+  MC_TRY(auto config, load_client_config(mc.home()));
+  MC_TRY(auto keys, pinned_keys(mc.home(), config));
+  json::array key_ids;
+  for (const auto& k : keys.key_ids) key_ids.emplace_back(k);
+  if (action == "list") {
+    json::array list;
+    for (const auto& h : installed) list.push_back(installed_json(h));
+    return json::object{{"handlers", std::move(list)},
+                        {"pinned_keys", std::move(key_ids)},
+                        {"keys_from_config", keys.from_config}};
+  }
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto offered, list_store_handlers(*conn));
+  json::array results;
+  for (const auto& h : installed) {
+    json::object one{{"name", h.name}, {"from", h.version}};
+    auto newest = std::find_if(offered.begin(), offered.end(), [&](const auto& o) { return o.name == h.name; });
+    auto have = handler::SemVer::parse(h.version);
+    auto offer = newest == offered.end() ? Result<handler::SemVer>(Error::not_found("gone", ""))
+                                         : handler::SemVer::parse(newest->version);
+    if (!have || !offer || !(*have < *offer)) {
+      one["status"] = "current";
+    } else if (auto done = update_from_store(*conn, mc.home(), *newest, keys); done) {
+      one["status"] = "updated";
+      one["to"] = done->version;
+    } else {
+      one["status"] = "failed";
+      json::object error;
+      error["code"] = done.error().code;
+      error["message"] = done.error().message;
+      one["error"] = std::move(error);
+    }
+    results.push_back(std::move(one));
+  }
+  return json::object{{"handlers", std::move(results)}};
+}
+
 Answer op_operations(MessageCenter&, const json::object& req, const CallOptions&);
 
 constexpr Operation kOperations[] = {
@@ -368,6 +462,7 @@ constexpr Operation kOperations[] = {
     {"follow", "deliver inbox items live, as events", true, op_follow},
     {"unfollow", "stop delivering items live", false, op_unfollow},
     {"group", "create, add to, remove from, list or delete the user's groups", true, op_group},
+    {"handlers", "the handlers installed on this terminal: list, remove, update", false, op_handlers},
     {"handler",
      "handler packages: keygen (a publishing key pair, made locally), publish (sign a folder and upload it), run "
      "(try a folder on a local file)",

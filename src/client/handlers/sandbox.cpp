@@ -320,15 +320,13 @@ int sb_require(lua_State* L) {
 
 // ---- C library functions the hook cannot interrupt ---------------------------
 
-// Every string, utf8 and table function is called through this: it bills
-// one step plus the size of its string arguments, so that a C function
-// walking 16 MiB costs as much as the loop it replaces.
+// Every string, utf8 and table function is called through this: one step
+// a call. Their work is either proportional to what they allocate (sub,
+// rep, upper, format, ...: the allocator bills it) or bounded by small
+// arguments; the functions that walk a string without allocating have
+// their own wrappers below.
 int sb_charged(lua_State* L) {
-  std::int64_t steps = 1;
-  for (int i = 1, n = lua_gettop(L); i <= n; ++i) {
-    if (lua_type(L, i) == LUA_TSTRING) steps += static_cast<std::int64_t>(lua_rawlen(L, i)) / kBytesPerStep;
-  }
-  if (!sandbox_of(L).charge(steps)) raise_limit(L);
+  if (!sandbox_of(L).charge(1)) raise_limit(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -359,6 +357,24 @@ int sb_rep(lua_State* L) {
     }
     charge_or_raise(L, 1 + static_cast<std::int64_t>(total) / kBytesPerStep);
   }
+  return call_original(L);
+}
+
+// utf8.len(s [, i [, j]]) and utf8.codepoint(s [, i [, j]]) walk bytes i..j
+// without allocating; utf8.offset may walk the whole string.
+int sb_utf8_walk(lua_State* L) {
+  std::size_t len = 0;
+  luaL_checklstring(L, 1, &len);
+  auto n = static_cast<lua_Integer>(len);
+  auto position = [n](lua_Integer p) { return p >= 0 ? p : n + p + 1; };
+  std::int64_t bytes = n;
+  int kind = static_cast<int>(lua_tointeger(L, lua_upvalueindex(2)));  // 0 len, 1 codepoint, 2 offset
+  if (kind != 2) {
+    lua_Integer i = position(luaL_optinteger(L, 2, 1));
+    lua_Integer j = position(luaL_optinteger(L, 3, kind == 0 ? -1 : i));
+    bytes = j >= i ? j - i + 1 : 0;
+  }
+  charge_or_raise(L, 1 + bytes / kBytesPerStep);
   return call_original(L);
 }
 
@@ -667,6 +683,7 @@ int mc_show(lua_State* L) {
   if (ok && s.run->show) {
     v.opener = s.pkg->manifest.name;
     v.kind = s.run->resource.type;
+    v.charset = "UTF-8";
     s.run->show(v);
   }
   v = View{};
@@ -738,7 +755,15 @@ int setup_state(lua_State* L) {
   lua_settop(L, str - 1);
 
   lua_getglobal(L, "utf8");
-  charge_library(L, {});
+  int u8 = lua_gettop(L);
+  charge_library(L, {"len", "codepoint", "offset"});
+  int walker = 0;
+  for (const char* name : {"len", "codepoint", "offset"}) {
+    lua_getfield(L, u8, name);
+    lua_pushinteger(L, walker++);
+    lua_pushcclosure(L, sb_utf8_walk, 2);
+    lua_setfield(L, u8, name);
+  }
   lua_pop(L, 1);
 
   lua_getglobal(L, "table");
@@ -874,6 +899,7 @@ Result<HandlerResult> run_handler(const handler::Package& pkg, HandlerRun run, c
   s.start_call();
   lua_pushcfunction(L, load_entry);
   if (lua_pcall(L, 0, 1, 0) != LUA_OK) return failure();
+  if (run.load_only) return HandlerResult{};
   // open({page = N})
   s.start_call();
   lua_createtable(L, 0, 1);

@@ -43,6 +43,9 @@ struct HandlerRun {
   std::function<std::optional<std::string>(const std::string& prompt)> input;
   // mc.show(view): an intermediate view (an interactive handler's board).
   std::function<void(const View&)> show;
+  // Only load the entry script and check that it returns a function (an
+  // install's trial load); the result's view is empty.
+  bool load_only = false;
 };
 
 struct HandlerResult {

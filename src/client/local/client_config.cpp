@@ -38,8 +38,23 @@ Result<ClientConfig> load_client_config(const std::string& home) {
     return bad(path, std::string(e.description()) + " (line " + std::to_string(e.source().begin.line) + ")");
   }
   for (const auto& [section, node] : tbl) {
-    if (section.str() != "browser" || !node.is_table()) {
-      return bad(path, "unknown setting '" + std::string(section.str()) + "' (known: [browser])");
+    if ((section.str() != "browser" && section.str() != "handlers") || !node.is_table()) {
+      return bad(path, "unknown setting '" + std::string(section.str()) + "' (known: [browser], [handlers])");
+    }
+    if (section.str() == "handlers") {
+      for (const auto& [k, v] : *node.as_table()) {
+        if (k.str() != "keys") return bad(path, "unknown setting 'handlers." + std::string(k.str()) + "'");
+        const auto* list = v.as_array();
+        if (!list) return bad(path, "handlers.keys must be a list of public keys (64 hex digits each)");
+        for (const auto& e : *list) {
+          auto key = e.value<std::string>();
+          bool hex = key && key->size() == 64;
+          for (char c : key.value_or("")) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+          if (!hex) return bad(path, "handlers.keys must be a list of public keys (64 lower-case hex digits each)");
+          cfg.handlers.keys.push_back(*key);
+        }
+      }
+      continue;
     }
     BrowserConfig& b = cfg.browser;
     for (const auto& [k, v] : *node.as_table()) {

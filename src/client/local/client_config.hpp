@@ -9,10 +9,16 @@
 //   fetch_timeout_seconds = 10    # the longest an external fetch may take
 //   max_page_bytes = 33554432     # the largest page the browser opens
 //   default_charset = "utf-8"     # for pages that name none
+//
+//   [handlers]
+//   keys = ["HEX", ...]           # the provider's handler publishing keys (64
+//                                 # hex digits each); set, they are the only
+//                                 # keys trusted, and none is taken from the server
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -26,8 +32,13 @@ struct BrowserConfig {
   std::string default_charset = "utf-8";
 };
 
+struct HandlersConfig {
+  std::vector<std::string> keys;  // 32-byte Ed25519 public keys, as 64 hex digits
+};
+
 struct ClientConfig {
   BrowserConfig browser;
+  HandlersConfig handlers;
 };
 
 // Errors: kInvalidArgument "bad_config" (unparsable TOML, unknown key, a

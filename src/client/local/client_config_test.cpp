@@ -35,6 +35,14 @@ TEST_F(ClientConfigTest, SettingsAreRead) {
   EXPECT_EQ(c->browser.default_charset, "GBK");
 }
 
+TEST_F(ClientConfigTest, HandlerKeysAreRead) {
+  std::string key(64, 'a');
+  write("[handlers]\nkeys = [\"" + key + "\"]\n");
+  auto c = load_client_config(home_.string());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->handlers.keys, std::vector<std::string>{key});
+}
+
 TEST_F(ClientConfigTest, MistakesAreNamed) {
   for (const auto& [text, says] : std::vector<std::pair<std::string, std::string>>{
            {"[browser]\nfetch_externl = true\n", "unknown setting 'browser.fetch_externl'"},
@@ -42,6 +50,9 @@ TEST_F(ClientConfigTest, MistakesAreNamed) {
            {"[browser]\ndefault_charset = \"klingon\"\n", "must name a charset"},
            {"[brwser]\n", "unknown setting 'brwser'"},
            {"[browser\n", "line 1"},
+           {"[handlers]\nkeys = \"abc\"\n", "handlers.keys must be a list"},
+           {"[handlers]\nkeys = [\"ABCD\"]\n", "64 lower-case hex digits"},
+           {"[handlers]\nkey = []\n", "unknown setting 'handlers.key'"},
        }) {
     write(text);
     auto c = load_client_config(home_.string());

@@ -10,9 +10,12 @@
 #include "client/browser/ascii.hpp"
 #include "client/browser/html_view.hpp"
 #include "client/browser/links.hpp"
+#include "client/handlers/open_with_handler.hpp"
 #include "client/open/fetch_page.hpp"
 #include "client/open/text_view.hpp"
 #include "client/sync/inbox.hpp"
+#include "core/durable_file.hpp"
+#include "core/wire/codec.hpp"
 
 namespace mc::client {
 
@@ -68,21 +71,77 @@ Page page_for(const Connection& conn, const std::string& bytes, const std::strin
   return p;
 }
 
+// The resource's record: from the server, kept under HOME/cache/records so
+// that it opens again when the server cannot be reached.
+Result<wire::Resource> resource_record(Connection& conn, const std::string& resource_id, const OpenOptions& o,
+                                       bool& offline) {
+  bool safe_id = !resource_id.empty() && resource_id.size() <= 128;
+  for (char c : resource_id) safe_id = safe_id && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+  std::string dir = o.home + "/cache/records";
+  std::string path = dir + "/" + resource_id + ".json";
+  auto r = describe_resource(conn, resource_id);
+  if (r) {
+    if (safe_id && make_dirs_durably(dir, 0700)) {
+      (void)write_file_durably(path, boost::json::serialize(wire::to_json(*r)), 0600);  // a cache: best effort
+    }
+    return r;
+  }
+  if (!r.error().is(ErrorKind::kUnavailable) || !safe_id) return r.error();
+  auto text = read_small_file(path, 1 << 20);
+  if (!text) return r.error();
+  boost::system::error_code ec;
+  auto v = boost::json::parse(*text, ec);
+  if (ec) return r.error();
+  auto cached = wire::from_json<wire::Resource>(v);
+  if (!cached) return r.error();
+  offline = true;
+  return cached;
+}
+
+// What the terminal shows for a resource nothing here opens: what it is and
+// where its verified copy is.
+View details_view(const wire::Resource& r, const std::string& path) {
+  View v;
+  v.opener = "details";
+  v.title = r.title;
+  std::string tags;
+  for (const auto& t : r.tags) tags += (tags.empty() ? "" : ", ") + t;
+  Block facts;
+  facts.type = BlockType::kFacts;
+  facts.rows = {{"Kind", r.type},      {"Type", r.mime},           {"Size", std::to_string(r.size) + " bytes"},
+                {"SHA-256", r.sha256}, {"Publisher", r.publisher}, {"Tags", tags},
+                {"Saved at", path}};
+  v.blocks.push_back(std::move(facts));
+  v.blocks.push_back(
+      Block::with_text(BlockType::kParagraph, "No handler on this terminal or in the provider's store opens " + r.type +
+                                                  " resources (" + r.mime + "). The file is saved above; msgc get " +
+                                                  r.id + " copies it where you like."));
+  v.actions.push_back(Action{"download", "Download", "", r.id});
+  return v;
+}
+
 Result<Opened> open_by_id(Connection& conn, const std::string& resource_id, const OpenOptions& o) {
-  MC_TRY(auto r, describe_resource(conn, resource_id));
+  Opened out;
+  MC_TRY(auto r, resource_record(conn, resource_id, o, out.offline));
   MC_TRY(auto path, cached_copy(conn, r, o));
   std::string opener = opener_for(r);
-  if (opener.empty()) {
-    return Error::failed_precondition("no_handler", "nothing on this terminal opens " + r.type + " resources (" +
-                                                        r.mime + ") yet; the file is saved at " + path);
-  }
   const BrowserConfig& b = o.config.browser;
-  MC_TRY(auto bytes, read_whole(path, static_cast<std::size_t>(b.max_page_bytes)));
-  Opened out;
   if (opener == "browser") {
+    MC_TRY(auto bytes, read_whole(path, static_cast<std::size_t>(b.max_page_bytes)));
     MC_TRY(out.view, html_to_view(page_for(conn, bytes, r.mime, resource_content_url(conn.url().text(), r.id), b)));
   } else {
-    MC_TRY(out.view, text_to_view(bytes, r.mime, b.default_charset, static_cast<std::size_t>(b.max_page_bytes)));
+    HandlerOpen ho{o.home, o.config, o.page, o.input, o.show};
+    MC_TRY(auto by_handler, open_with_handler(conn, r, path, ho));
+    if (by_handler) {
+      out.view = std::move(by_handler->view);
+      out.handler = by_handler->handler;
+      out.handler_installed = by_handler->installed_now;
+    } else if (opener == "text") {
+      MC_TRY(auto bytes, read_whole(path, static_cast<std::size_t>(b.max_page_bytes)));
+      MC_TRY(out.view, text_to_view(bytes, r.mime, b.default_charset, static_cast<std::size_t>(b.max_page_bytes)));
+    } else {
+      out.view = details_view(r, path);
+    }
   }
   out.view.kind = r.type;
   if (out.view.title.empty()) out.view.title = r.title;

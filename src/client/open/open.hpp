@@ -7,6 +7,7 @@
 // of the catalog is fetched only when the user's configuration allows it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,10 @@ struct OpenOptions {
   ClientConfig config;
   std::optional<int> link;  // follow this link (1-based) of the opened page
   ProgressFn progress;      // download progress, when a resource is fetched
+  int page = 1;             // for a handler's paged view (a novel)
+  // An interactive handler's input lines and intermediate views (a game).
+  std::function<std::optional<std::string>(const std::string&)> input;
+  std::function<void(const View&)> show;
 };
 
 struct Opened {
@@ -33,12 +38,20 @@ struct Opened {
   std::optional<Link> followed;        // the link that was followed
   bool external = false;               // it leads out of the catalog ...
   bool fetched = false;                // ... and was fetched (browser.fetch_external)
+  std::string handler;                 // "NAME VERSION" when a handler made the view
+  bool handler_installed = false;      // ... downloaded, verified and installed by this open
+  bool offline = false;                // the server could not be reached: opened from what is stored here
 };
 
 // `id`: a resource id (r_...) or an inbox item id (i_...).
+// Web pages open in the built-in browser; other resources with the best
+// handler installed, else one fetched from the provider's store
+// (client/handlers/open_with_handler.hpp); else text in the text viewer;
+// else a details view (what it is, where its file is). A resource opened
+// before opens again with the server down, from HOME/cache.
 // Errors: the server's (resource_not_found, item_not_found, ...); download
-// errors; kFailedPrecondition "no_handler" for a kind nothing here opens yet
-// (the file is still saved, and the message says where); the opener's
+// errors; a handler's (handler_limit, handler_error, handler_bad_view,
+// bad_signature, unknown_signing_key, handler_downgrade); the opener's
 // (page_too_large, not_a_web_page, not_text); kInvalidArgument
 // "no_such_link" for a link number the page does not have; for an external
 // fetch, kInvalidArgument "unsupported_url" (not http), kTooLarge
