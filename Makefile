@@ -22,7 +22,7 @@ dev: deps
 	cmake --build --preset dev -j$(JOBS)
 
 run: build
-	build/release/msgcenterd --listen $(LISTEN) --data $(DATA) --demo
+	scripts/run-demo build/release $(LISTEN) $(DATA)
 
 test: dev
 	ctest --preset dev -j$(JOBS)

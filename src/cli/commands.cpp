@@ -66,6 +66,12 @@ Command login_command(bool register_first) {
                     << json::value_to<std::string>(o.at("network_id")) << " ("
                     << json::value_to<std::string>(o.at("role")) << ") at "
                     << json::value_to<std::string>(o.at("server")) << "\n";
+          if (const auto* keys = o.if_contains("pinned_handler_keys")) {
+            for (const auto& k : keys->as_array()) {
+              std::cout << "pinned the provider's handler publishing key " << json::value_to<std::string>(k)
+                        << " (compare it with the one the provider publishes)\n";
+            }
+          }
         }
         return 0;
       }};
@@ -237,28 +243,55 @@ int output_width(int requested) {
   return 80;
 }
 
+// Input and intermediate views of an interactive handler: lines from
+// stdin (a prompt on stderr when it is a terminal), views as text, or as
+// {"show": VIEW} lines with --json.
+void interactive_options(CallOptions& o, bool json) {
+  o.input = [](const std::string& prompt) -> std::optional<std::string> {
+    if (isatty(STDIN_FILENO)) std::cerr << prompt << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) return std::nullopt;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  };
+  o.show = [json](const json::object& shown) {
+    if (json) {
+      print_json_line(json::object{{"show", shown.at("view")}});
+    } else if (const auto* text = shown.if_contains("text")) {
+      std::cout << json::value_to<std::string>(*text) << std::flush;
+    }
+  };
+}
+
 Command open_command() {
   struct Args {
     std::string id;
     int link = 0;
     int width = 0;
+    int page = 0;
   };
   auto a = std::make_shared<Args>();
-  return {"open", "open a resource or inbox item: web pages in the built-in browser, text in the viewer",
+  return {"open",
+          "open a resource or inbox item: web pages in the built-in browser, other kinds with the provider's signed "
+          "handlers (fetched when missing), text in the viewer; a game reads its moves from stdin",
           [a](CLI::App& c) {
             c.add_option("ID", a->id, "a resource id (r_...) or an inbox item id (i_...)")->required();
             c.add_option("--link", a->link, "follow link N of the page (the numbers shown in [N])")
                 ->check(CLI::PositiveNumber);
             c.add_option("--width", a->width, "wrap text to this many columns (default: the terminal's, else 80)")
                 ->check(CLI::Range(20, 1000));
+            c.add_option("--page", a->page, "show page N of a paged view (a novel)")->check(CLI::PositiveNumber);
           },
           [a](Session& s) {
             const Globals& g = s.globals();
             json::object req{{"id", a->id}};
             if (a->link > 0) req["link"] = a->link;
+            if (a->page > 0) req["page"] = a->page;
             if (!g.json) req["width"] = output_width(a->width);  // the library renders the text
             Progress progress(g.json);
-            auto r = s.call("open", req, progress.options());
+            CallOptions options = progress.options();
+            interactive_options(options, g.json);
+            auto r = s.call("open", req, options);
             progress.finish();
             if (!r) return report(r.error());
             if (g.json) {
@@ -275,6 +308,11 @@ Command open_command() {
                         << g.home << "/config.toml)\n";
               return 0;
             }
+            if (o.contains("handler") && o.at("handler_installed").as_bool()) {
+              std::cerr << "installed handler " << json::value_to<std::string>(o.at("handler"))
+                        << " from the provider's store (signature verified)\n";
+            }
+            if (o.contains("offline")) std::cerr << "the server cannot be reached: opened what is stored here\n";
             if (followed) {
               const auto* rid = followed->if_contains("resource_id");
               std::string what = rid ? "resource " + json::value_to<std::string>(*rid)
@@ -457,26 +495,6 @@ Command group_command() {
 
 // ---- handlers -----------------------------------------------------------------------
 
-// Input and intermediate views of an interactive handler: lines from
-// stdin (a prompt on stderr when it is a terminal), views as text, or as
-// {"show": VIEW} lines with --json.
-void interactive_options(CallOptions& o, bool json) {
-  o.input = [](const std::string& prompt) -> std::optional<std::string> {
-    if (isatty(STDIN_FILENO)) std::cerr << prompt << std::flush;
-    std::string line;
-    if (!std::getline(std::cin, line)) return std::nullopt;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    return line;
-  };
-  o.show = [json](const json::object& shown) {
-    if (json) {
-      print_json_line(json::object{{"show", shown.at("view")}});
-    } else if (const auto* text = shown.if_contains("text")) {
-      std::cout << json::value_to<std::string>(*text) << std::flush;
-    }
-  };
-}
-
 Command handler_command() {
   struct Args {
     std::string action, path, file, key, type, mime, title;
@@ -545,6 +563,60 @@ Command handler_command() {
           }};
 }
 
+Command handlers_command() {
+  struct Args {
+    std::string action = "list", name;
+  };
+  auto a = std::make_shared<Args>();
+  return {
+      "handlers", "the handlers installed here: list (default), remove NAME, update (to the store's newest)",
+      [a](CLI::App& c) {
+        c.add_option("ACTION", a->action, "list, remove or update")->check(CLI::IsMember({"list", "remove", "update"}));
+        c.add_option("NAME", a->name, "remove: the handler's name");
+      },
+      [a](Session& s) {
+        json::object req{{"action", a->action}};
+        if (a->action == "remove") {
+          if (a->name.empty()) return usage_error("handlers remove needs the handler's NAME");
+          req["name"] = a->name;
+        }
+        MC_CLI_CALL(answer, s, "handlers", req);
+        if (s.globals().json) {
+          print_answer(answer);
+          return 0;
+        }
+        if (a->action == "remove") {
+          std::cout << "removed " << a->name << "\n";
+          return 0;
+        }
+        for (const auto& v : answer.at("handlers").as_array()) {
+          const auto& h = v.as_object();
+          std::string name = json::value_to<std::string>(h.at("name"));
+          if (a->action == "list") {
+            std::cout << name << " " << json::value_to<std::string>(h.at("version")) << " (key "
+                      << json::value_to<std::string>(h.at("key_id")) << ")\n";
+          } else {
+            std::string status = json::value_to<std::string>(h.at("status"));
+            std::cout << name << " " << json::value_to<std::string>(h.at("from"));
+            if (status == "updated") std::cout << " -> " << json::value_to<std::string>(h.at("to"));
+            if (status == "current") std::cout << ": up to date";
+            if (status == "failed") {
+              std::cout << ": kept; the update failed: "
+                        << terminal_safe(json::value_to<std::string>(h.at("error").at("message")));
+            }
+            std::cout << "\n";
+          }
+        }
+        if (a->action == "list") {
+          for (const auto& k : answer.at("pinned_keys").as_array()) {
+            std::cout << "trusted publishing key " << json::value_to<std::string>(k)
+                      << (answer.at("keys_from_config").as_bool() ? " (from config.toml)" : " (pinned)") << "\n";
+          }
+        }
+        return 0;
+      }};
+}
+
 }  // namespace
 
 Result<MessageCenter*> Session::center() {
@@ -578,6 +650,7 @@ std::vector<Command> command_table() {
   t.push_back(receipts_command());
   t.push_back(inbox_command());
   t.push_back(group_command());
+  t.push_back(handlers_command());
   t.push_back(handler_command());
   return t;
 }

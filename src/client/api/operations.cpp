@@ -372,9 +372,9 @@ Answer op_handler(MessageCenter& mc, const json::object& req, const CallOptions&
       o.show(shown);
     };
   }
-  MC_TRY(auto view, run_handler_dir(run));
-  json::object out{{"view", to_json(view)}};
-  if (width) out["text"] = render_text(view, static_cast<int>(*width));
+  MC_TRY(auto result, run_handler_dir(run, mc.home()));
+  json::object out{{"view", to_json(result.view)}, {"instructions", result.instructions_used}};
+  if (width) out["text"] = render_text(result.view, static_cast<int>(*width));
   return out;
 }
 

@@ -37,7 +37,9 @@ struct LocalRun {
 };
 
 // Runs an unsigned handler folder on a local file in the sandbox, with
-// the sandbox's default limits and a state that is not kept.
-Result<View> run_handler_dir(const LocalRun& run);
+// the sandbox's default limits. With `state_home`, the handler's state is
+// kept in STATE_HOME/handler-runs/NAME/state.json from run to run (apart
+// from what installed handlers keep).
+Result<handlers::HandlerResult> run_handler_dir(const LocalRun& run, const std::string& state_home = "");
 
 }  // namespace mc::client
