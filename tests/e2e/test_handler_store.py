@@ -1,0 +1,197 @@
+"""Handlers from the provider's store, end to end (issue 11, docs/handlers.md):
+the provider makes a publishing key with msgc, the operator registers its
+public half with msgcenterd, the provider signs and publishes handler folders;
+bob, with no handlers installed, receives alice's share of a novel, opens it,
+and his msgc downloads, verifies, installs and runs the novel reader. The
+second open downloads nothing (it works with the server stopped); a package
+changed on the server is refused and nothing is installed; versions only go
+up on the client."""
+
+import json
+import os
+import shutil
+import subprocess
+import unittest
+
+from tests.e2e.harness import MSGCENTERD, ROOT, Msgc, Server, Workspace
+
+NOVEL = ("The Quiet Harbour\n\nChapter One\n\n" + "The ferry came in at dusk. " * 400 + "\n\n" +
+         "Chapter Two\n\n" + "Rain fell on the harbour. " * 400 + "\n")
+
+
+def copy_handler(src_name, dst, version=None, main_extra=None):
+    shutil.copytree(os.path.join(ROOT, "handlers", src_name), dst)
+    if version:
+        path = os.path.join(dst, "manifest.json")
+        with open(path) as f:
+            m = json.load(f)
+        m["version"] = version
+        with open(path, "w") as f:
+            json.dump(m, f)
+    if main_extra is not None:
+        with open(os.path.join(dst, "main.lua"), "w") as f:
+            f.write(main_extra)
+    return dst
+
+
+class HandlerStoreTest(unittest.TestCase):
+    def setUp(self):
+        self.ws = Workspace()
+        self.server = Server(self.ws.sub("server")).start()
+        self.server.add_provider("studio")
+        self.studio = Msgc(self.server, self.ws.sub("studio"))
+        self.studio.run("login", "studio", stdin="studio-password\n")
+        self.key = os.path.join(self.ws.sub("keys"), "publish.key")
+        self.studio.run("handler", "keygen", self.key)
+        r = subprocess.run([MSGCENTERD, "--data", self.server.data, "handler-key", "add", self.key + ".pub"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("registered handler publishing key", r.stdout)
+
+    def tearDown(self):
+        self.server.kill()
+        self.ws.cleanup()
+
+    def publish(self, folder, key=None, check=True):
+        return self.studio.run("handler", "publish", folder, "--key", key or self.key, check=check)
+
+    def publish_novel(self):
+        path = os.path.join(self.ws.sub("content"), "novel.txt")
+        with open(path, "w") as f:
+            f.write(NOVEL)
+        out = self.studio.json_lines("publish", path, "--type", "novel", "--title", "The Quiet Harbour",
+                                     "--mime", "text/plain; charset=utf-8")[0]
+        return out["resource"]["id"] if "resource" in out else out["id"]
+
+    def test_a_share_opens_with_a_handler_fetched_verified_and_installed_on_demand(self):
+        r = self.publish(os.path.join(ROOT, "handlers", "novel-reader"))
+        self.assertIn("published novel-reader 1.0.0", r.stdout)
+        rid = self.publish_novel()
+        alice = Msgc.registered(self.server, self.ws.sub("alice"), "alice")
+        bob = Msgc(self.server, self.ws.sub("bob"))
+        self.server.request("POST", "/v1/accounts", {"network_id": "bob", "password": "bob-password"})
+        login = bob.run("login", "bob", stdin="bob-password\n")
+        with open(self.key + ".pub") as f:
+            public_hex = f.read().split()[1]
+        self.assertIn("pinned the provider's handler publishing key", login.stdout)
+        self.assertEqual(bob.json_lines("handlers")[0]["handlers"], [])
+
+        alice.run("share", rid, "--to", "bob", "--note", "chapter one")
+        item = bob.json_lines("inbox")[0]
+        first = bob.run("open", item["id"], "--width", "80")
+        self.assertIn("installed handler novel-reader 1.0.0", first.stderr)
+        self.assertIn("Chapter One", first.stdout)
+        self.assertIn("page 1 of", first.stdout)
+        installed = bob.json_lines("handlers")[0]
+        self.assertEqual([h["name"] for h in installed["handlers"]], ["novel-reader"])
+        with open(os.path.join(bob.home, "handler-keys.json")) as f:
+            self.assertEqual(json.load(f)["keys"][0]["public_key"], public_hex)
+        self.assertIn(installed["pinned_keys"][0], login.stdout)
+        # Opening the item marked it opened, as msgc get does.
+        receipts = alice.json_lines("receipts", item["share_id"])
+        self.assertIsNotNone(receipts[0].get("opened_at"), receipts)
+
+        again = bob.json_lines("open", rid, "--page", "2")[0]
+        self.assertEqual(again["view"]["opener"], "novel-reader")
+        self.assertFalse(again["handler_installed"])
+        self.assertEqual(again["view"]["page"]["number"], 2)
+        # The second open needs nothing from the server: with it stopped,
+        # the installed handler and the stored novel still open.
+        self.server.kill()
+        offline = bob.json_lines("open", rid, "--page", "2")[0]
+        self.assertTrue(offline["offline"])
+        self.assertEqual(offline["view"], again["view"])
+
+    def test_the_store_refuses_what_a_registered_key_did_not_sign(self):
+        folder = copy_handler("product-card", os.path.join(self.ws.sub("src"), "card"))
+        stranger = os.path.join(self.ws.sub("stranger"), "k.key")
+        self.studio.run("handler", "keygen", stranger)
+        r = self.publish(folder, key=stranger, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("(unknown_signing_key)", r.stderr)
+        token = self.server.login_token("studio", "studio-password")
+        status, _, body = self.server.request("POST", "/v1/handlers", b"msgcenter-handler 1\nnonsense", token=token)
+        self.assertEqual(status, 400, body)
+        self.assertEqual(json.loads(body)["error"]["code"], "malformed_package")
+        self.publish(folder)
+        r = self.publish(folder, check=False)
+        self.assertIn("(handler_version_exists)", r.stderr)
+        # Users read the store; only providers publish.
+        bob = Msgc.registered(self.server, self.ws.sub("bob"), "bob")
+        bob_token = self.server.login_token("bob", "bob-password")
+        status, _, _ = self.server.request("POST", "/v1/handlers", b"x", token=bob_token)
+        self.assertEqual(status, 403)
+        status, headers, body = self.server.request("GET", "/v1/handlers?kind=product", token=bob_token)
+        self.assertEqual(status, 200)
+        listed = json.loads(body)["handlers"]
+        self.assertEqual([(h["name"], h["match"]) for h in listed], [("product-card", "kind")])
+        status, headers, package = self.server.request("GET", "/v1/handlers/product-card/1.0.0/package",
+                                                       token=bob_token)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["etag"], '"%s"' % listed[0]["sha256"])
+        self.assertTrue(package.startswith(b"msgcenter-handler 1\n"))
+        with open(os.path.join(self.server.data, "handlers", "product-card", "1.0.0.mch"), "rb") as f:
+            self.assertEqual(f.read(), package, "kept exactly as uploaded")
+        del bob
+
+    def test_a_package_changed_on_the_server_is_refused_and_nothing_is_installed(self):
+        self.publish(os.path.join(ROOT, "handlers", "novel-reader"))
+        rid = self.publish_novel()
+        stored = os.path.join(self.server.data, "handlers", "novel-reader", "1.0.0.mch")
+        with open(stored, "rb") as f:
+            data = bytearray(f.read())
+        at = data.index(b"return")  # inside a Lua file: the change would run
+        data[at:at + 6] = b"error "
+        with open(stored, "wb") as f:
+            f.write(bytes(data))
+        carol = Msgc.registered(self.server, self.ws.sub("carol"), "carol")
+        r = carol.run("open", rid, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("(bad_signature)", r.stderr)
+        self.assertEqual(carol.json_lines("handlers")[0]["handlers"], [])
+        self.assertFalse(os.path.exists(os.path.join(carol.home, "handlers", "novel-reader")))
+
+    def test_updates_only_go_up_and_a_broken_update_keeps_the_old_version(self):
+        src = self.ws.sub("src")
+        self.publish(copy_handler("novel-reader", os.path.join(src, "v1")))
+        rid = self.publish_novel()
+        bob = Msgc.registered(self.server, self.ws.sub("bob"), "bob")
+        self.assertEqual(bob.json_lines("open", rid)[0]["handler"], "novel-reader 1.0.0")
+        # 1.1.0 does not load (its entry script raises): the update fails, 1.0.0 stays.
+        self.publish(copy_handler("novel-reader", os.path.join(src, "v11"), "1.1.0", "error('broken release')\n"))
+        update = bob.json_lines("handlers", "update")[0]["handlers"][0]
+        self.assertEqual(update["status"], "failed", update)
+        self.assertIn("broken release", update["error"]["message"])
+        self.assertEqual(bob.json_lines("open", rid)[0]["handler"], "novel-reader 1.0.0")
+        # 1.2.0 is fine and replaces it.
+        self.publish(copy_handler("novel-reader", os.path.join(src, "v12"), "1.2.0"))
+        update = bob.json_lines("handlers", "update")[0]["handlers"][0]
+        self.assertEqual((update["status"], update["to"]), ("updated", "1.2.0"))
+        # Removed and offered only an older version, the client refuses it.
+        bob.run("handlers", "remove", "novel-reader")
+        os.remove(os.path.join(self.server.data, "handlers", "novel-reader", "1.2.0.mch"))
+        self.server.sql("DELETE FROM handler_versions WHERE version IN ('1.2.0', '1.1.0')")
+        r = bob.run("open", rid, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("(handler_downgrade)", r.stderr)
+
+    def test_keys_named_in_the_configuration_are_the_only_ones_trusted(self):
+        self.publish(os.path.join(ROOT, "handlers", "novel-reader"))
+        rid = self.publish_novel()
+        home = self.ws.sub("dave")
+        other = os.path.join(self.ws.sub("other"), "o.key")
+        self.studio.run("handler", "keygen", other)
+        with open(other + ".pub") as f:
+            other_hex = f.read().split()[1]
+        with open(os.path.join(home, "config.toml"), "w") as f:
+            f.write('[handlers]\nkeys = ["%s"]\n' % other_hex)
+        dave = Msgc.registered(self.server, home, "dave")
+        self.assertFalse(os.path.exists(os.path.join(home, "handler-keys.json")), "nothing pinned from the server")
+        r = dave.run("open", rid, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("(unknown_signing_key)", r.stderr)
+        self.assertEqual(dave.json_lines("handlers")[0]["handlers"], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
