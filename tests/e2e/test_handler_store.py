@@ -130,14 +130,14 @@ class HandlerStoreTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(headers["etag"], '"%s"' % listed[0]["sha256"])
         self.assertTrue(package.startswith(b"msgcenter-handler 1\n"))
-        with open(os.path.join(self.server.data, "handlers", "product-card", "1.0.0.mch"), "rb") as f:
+        with open(os.path.join(self.server.data, "blobs", "handlers", "product-card", "1.0.0.mch"), "rb") as f:
             self.assertEqual(f.read(), package, "kept exactly as uploaded")
         del bob
 
     def test_a_package_changed_on_the_server_is_refused_and_nothing_is_installed(self):
         self.publish(os.path.join(ROOT, "handlers", "novel-reader"))
         rid = self.publish_novel()
-        stored = os.path.join(self.server.data, "handlers", "novel-reader", "1.0.0.mch")
+        stored = os.path.join(self.server.data, "blobs", "handlers", "novel-reader", "1.0.0.mch")
         with open(stored, "rb") as f:
             data = bytearray(f.read())
         at = data.index(b"return")  # inside a Lua file: the change would run
@@ -169,7 +169,7 @@ class HandlerStoreTest(unittest.TestCase):
         self.assertEqual((update["status"], update["to"]), ("updated", "1.2.0"))
         # Removed and offered only an older version, the client refuses it.
         bob.run("handlers", "remove", "novel-reader")
-        os.remove(os.path.join(self.server.data, "handlers", "novel-reader", "1.2.0.mch"))
+        os.remove(os.path.join(self.server.data, "blobs", "handlers", "novel-reader", "1.2.0.mch"))
         self.server.sql("DELETE FROM handler_versions WHERE version IN ('1.2.0', '1.1.0')")
         r = bob.run("open", rid, check=False)
         self.assertEqual(r.returncode, 1)

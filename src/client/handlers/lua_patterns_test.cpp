@@ -751,23 +751,5 @@ TEST(LuaPatterns, InstallsIntoAnyTableAtARelativeIndex) {
   lua_close(L);
 }
 
-// Timing only; run with --gtest_also_run_disabled_tests.
-TEST(LuaPatterns, DISABLED_BenchmarkAgainstStockLua) {
-  const char* code = R"lua(
-    local find, s = string.find, 'some text with 12345 digits'
-    local t0 = os.clock()
-    for _ = 1, 1000000 do find(s, '%d+') end
-    return tostring(os.clock() - t0)
-  )lua";
-  CountingBudget budget;
-  lua_State* ref = new_state(nullptr);
-  lua_State* ours = new_state(&budget);
-  double t_ref = std::stod(run_chunk(ref, code));
-  double t_ours = std::stod(run_chunk(ours, code));
-  std::printf("[          ] 1e6 find(s, '%%d+'): lua %.3fs, ours %.3fs, ratio %.2f\n", t_ref, t_ours, t_ours / t_ref);
-  lua_close(ref);
-  lua_close(ours);
-}
-
 }  // namespace
 }  // namespace mc::client::handlers

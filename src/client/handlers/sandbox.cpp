@@ -320,18 +320,10 @@ int sb_require(lua_State* L) {
 
 // ---- C library functions the hook cannot interrupt ---------------------------
 
-// Every string, utf8 and table function is called through this: one step
-// a call. Their work is either proportional to what they allocate (sub,
-// rep, upper, format, ...: the allocator bills it) or bounded by small
-// arguments; the functions that walk a string without allocating have
-// their own wrappers below.
-int sb_charged(lua_State* L) {
-  if (!sandbox_of(L).charge(1)) raise_limit(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
-}
+// The string, utf8 and table functions are left as they are, apart from the
+// few below: the others either do work in proportion to what they allocate
+// (sub, rep, upper, format, byte of a range: the allocator bills it) or a
+// bounded amount, and the call instruction itself is counted by the hook.
 
 void charge_or_raise(lua_State* L, std::int64_t steps) {
   if (!sandbox_of(L).charge(steps)) raise_limit(L);
@@ -416,26 +408,6 @@ int sb_walks_list(lua_State* L) {
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
   return lua_gettop(L);
-}
-
-// Wraps every function of the library table on the stack top in sb_charged,
-// except those `skip` names (they get their own wrappers).
-void charge_library(lua_State* L, std::initializer_list<const char*> skip) {
-  lua_pushnil(L);
-  while (lua_next(L, -2) != 0) {
-    bool skipped = false;
-    if (lua_type(L, -2) == LUA_TSTRING) {
-      for (const char* k : skip) skipped = skipped || std::strcmp(lua_tostring(L, -2), k) == 0;
-    }
-    if (!skipped && lua_iscfunction(L, -1)) {
-      lua_pushcclosure(L, sb_charged, 1);
-      lua_pushvalue(L, -2);
-      lua_insert(L, -2);
-      lua_rawset(L, -4);
-    } else {
-      lua_pop(L, 1);
-    }
-  }
 }
 
 void wrap_field(lua_State* L, int table, const char* name, lua_CFunction f, int extra_upvalues = 0) {
@@ -745,7 +717,6 @@ int setup_state(lua_State* L) {
   int str = lua_gettop(L);
   lua_pushnil(L);
   lua_setfield(L, str, "dump");
-  charge_library(L, {"find", "match", "gmatch", "gsub", "rep"});
   install_pattern_functions(L, str, &s);
   wrap_field(L, str, "rep", sb_rep);
   lua_pushliteral(L, "");
@@ -756,7 +727,6 @@ int setup_state(lua_State* L) {
 
   lua_getglobal(L, "utf8");
   int u8 = lua_gettop(L);
-  charge_library(L, {"len", "codepoint", "offset"});
   int walker = 0;
   for (const char* name : {"len", "codepoint", "offset"}) {
     lua_getfield(L, u8, name);

@@ -81,9 +81,11 @@ Result<wire::Resource> resource_record(Connection& conn, const std::string& reso
   std::string path = dir + "/" + resource_id + ".json";
   auto r = describe_resource(conn, resource_id);
   if (r) {
-    if (safe_id && make_dirs_durably(dir, 0700)) {
-      (void)write_file_durably(path, boost::json::serialize(wire::to_json(*r)), 0600);  // a cache: best effort
-    }
+    // A cache, written only when it changed (an fsync per open would be
+    // most of a warm open's time); best effort.
+    std::string text = boost::json::serialize(wire::to_json(*r));
+    auto old = read_small_file(path, 1 << 20);
+    if (safe_id && (!old || *old != text) && make_dirs_durably(dir, 0700)) (void)write_file_durably(path, text, 0600);
     return r;
   }
   if (!r.error().is(ErrorKind::kUnavailable) || !safe_id) return r.error();

@@ -85,7 +85,7 @@ Result<std::string> query_filter(HttpRequest& req, const char* name, std::size_t
   const auto* p = req.query_param(name);
   if (!p) return std::string();
   if (p->size() > max) {
-    return Error::invalid_argument("invalid_query", std::string(name) + " is longer than " + std::to_string(max));
+    return Error::invalid_argument("invalid_parameter", std::string(name) + " is longer than " + std::to_string(max));
   }
   return *p;
 }

@@ -14,7 +14,7 @@ namespace mc::handlers {
 
 struct HandlerContext {
   store::HandlerStore& store;
-  std::string dir;  // DATA/handlers: NAME/VERSION.mch, the bytes as uploaded
+  std::string dir;  // BLOBS/handlers: NAME/VERSION.mch, the bytes as uploaded
   // One upload at a time: the check that a version is new, the file and
   // the row go together.
   std::mutex publish_mu;

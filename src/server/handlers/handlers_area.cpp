@@ -1,5 +1,7 @@
-// The handlers area: the store of signed handler packages (DATA/handlers)
-// and its routes.
+// The handlers area: the store of signed handler packages and its routes.
+// The packages live beside the blobs (BLOBS/handlers, by default
+// DATA/blobs/handlers): every node of a tier mounts the blob directory, so
+// each serves what any of them accepted.
 #include "core/durable_file.hpp"
 #include "server/area.hpp"
 #include "server/config.hpp"
@@ -17,7 +19,7 @@ class HandlersArea final : public server::Area {
 };
 
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
-  auto area = std::make_unique<HandlersArea>(ctx.stores.handlers(), ctx.config.data + "/handlers");
+  auto area = std::make_unique<HandlersArea>(ctx.stores.handlers(), server::blobs_dir(ctx.config) + "/handlers");
   MC_TRY_STATUS(make_dirs_durably(area->context.dir));
   register_handler_routes(ctx.router, area->context);
   return std::unique_ptr<server::Area>(std::move(area));
