@@ -14,6 +14,7 @@
 
 #include "client/api/message_center.hpp"
 #include "core/random.hpp"
+#include "core/version.hpp"
 
 using mc::Error;
 using mc::ErrorKind;
@@ -243,6 +244,7 @@ void mc_client_free(mc_client* c) {
   });
 }
 
+static_assert(std::string_view(MC_VERSION_STRING) == mc::kVersion, "msgcenter.h and core/version.hpp disagree");
 const char* mc_version(void) { return MC_VERSION_STRING; }
 
 }  // extern "C"

@@ -248,10 +248,12 @@ int output_width(int requested) {
 // {"show": VIEW} lines with --json.
 void interactive_options(CallOptions& o, bool json) {
   o.input = [](const std::string& prompt) -> std::optional<std::string> {
-    if (isatty(STDIN_FILENO)) std::cerr << prompt << std::flush;
+    // The prompt is the handler's text: no control sequence reaches the terminal.
+    if (isatty(STDIN_FILENO)) std::cerr << terminal_safe(prompt.substr(0, 200)) << std::flush;
     std::string line;
     if (!std::getline(std::cin, line)) return std::nullopt;
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.size() > 4096) line.resize(4096);  // a move, not a file
     return line;
   };
   o.show = [json](const json::object& shown) {
@@ -313,6 +315,16 @@ Command open_command() {
                         << " from the provider's store (signature verified)\n";
             }
             if (o.contains("offline")) std::cerr << "the server cannot be reached: opened what is stored here\n";
+            if (const auto* keys = o.if_contains("pinned_handler_keys")) {
+              for (const auto& k : keys->as_array()) {
+                std::cerr << "pinned the provider's handler publishing key " << json::value_to<std::string>(k)
+                          << " (compare it with the one the provider publishes)\n";
+              }
+            }
+            if (const auto* refused = o.if_contains("handler_refused")) {
+              std::cerr << "warning: " << terminal_safe(json::value_to<std::string>(refused->at("message"))) << " ("
+                        << json::value_to<std::string>(refused->at("code")) << ")\n";
+            }
             if (followed) {
               const auto* rid = followed->if_contains("resource_id");
               std::string what = rid ? "resource " + json::value_to<std::string>(*rid)

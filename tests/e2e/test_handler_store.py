@@ -85,7 +85,7 @@ class HandlerStoreTest(unittest.TestCase):
         installed = bob.json_lines("handlers")[0]
         self.assertEqual([h["name"] for h in installed["handlers"]], ["novel-reader"])
         with open(os.path.join(bob.home, "handler-keys.json")) as f:
-            self.assertEqual(json.load(f)["keys"][0]["public_key"], public_hex)
+            self.assertEqual(json.load(f)["servers"][self.server.url]["keys"][0]["public_key"], public_hex)
         self.assertIn(installed["pinned_keys"][0], login.stdout)
         # Opening the item marked it opened, as msgc get does.
         receipts = alice.json_lines("receipts", item["share_id"])
@@ -101,6 +101,63 @@ class HandlerStoreTest(unittest.TestCase):
         offline = bob.json_lines("open", rid, "--page", "2")[0]
         self.assertTrue(offline["offline"])
         self.assertEqual(offline["view"], again["view"])
+
+    def test_every_kind_of_the_catalog_opens(self):
+        for name in ("novel-reader", "audio-info", "video-info", "product-card", "sudoku"):
+            self.publish(os.path.join(ROOT, "handlers", name))
+        content = self.ws.sub("content")
+        video = os.path.join(content, "clip.mp4")
+        r = subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                            "testsrc=size=320x240:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+                            video], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        files = {
+            "novel": (os.path.join(content, "n.txt"), NOVEL.encode(), "text/plain"),
+            "music": ("/usr/share/sounds/alsa/Front_Center.wav", None, "audio/wav"),
+            "video": (video, None, "video/mp4"),
+            "product": (os.path.join(content, "p.json"),
+                        b'{"name":"Trail shoes","price":"59.00","currency":"EUR","buy_url":"https://shop.example/t"}',
+                        "application/json"),
+            "game": (os.path.join(content, "g.json"),
+                     b'{"puzzle":"530070000600195000098000060800060003400803001700020006060000280000419005000080079"}',
+                     "application/json"),
+            "webpage": (os.path.join(content, "w.html"),
+                        b"<!doctype html><title>Offers</title><h1>Offers</h1><p>Shoes.</p>", "text/html"),
+        }
+        ids = {}
+        for kind, (path, data, mime) in files.items():
+            if data is not None:
+                with open(path, "wb") as f:
+                    f.write(data)
+            ids[kind] = self.studio.json_lines("publish", path, "--type", kind, "--title", kind.title(),
+                                               "--mime", mime)[0]["id"]
+        bob = Msgc.registered(self.server, self.ws.sub("bob"), "bob")
+        token = self.server.login_token("bob", "bob-password")
+        status, _, body = self.server.request("GET", "/v1/handlers", token=token)
+        self.assertEqual([h["name"] for h in json.loads(body)["handlers"]],
+                         ["audio-info", "novel-reader", "product-card", "sudoku", "video-info"])
+        status, _, body = self.server.request("GET", "/v1/handlers?mime=application/json", token=token)
+        self.assertEqual([(h["name"], h["match"]) for h in json.loads(body)["handlers"]],
+                         [("product-card", "mime"), ("sudoku", "mime")])
+        openers = {}
+        for kind, rid in ids.items():
+            out = bob.json_lines("open", rid)
+            openers[kind] = out[-1]["view"]["opener"]
+        self.assertEqual(openers, {"novel": "novel-reader", "music": "audio-info", "video": "video-info",
+                                   "product": "product-card", "game": "sudoku", "webpage": "browser"})
+        product = bob.run("open", ids["product"], "--width", "70").stdout
+        self.assertIn("59.00 EUR", product)
+        self.assertIn("[buy]", product)
+        video_text = bob.run("open", ids["video"], "--width", "70").stdout
+        self.assertIn("320x240", video_text)
+        # The game plays in the terminal: moves on stdin, the board after each.
+        game = bob.run("open", ids["game"], "--width", "70", stdin="1 3 4\n1 1 9\nquit\n")
+        self.assertEqual(game.returncode, 0, game.stderr)
+        self.assertIn("1 | 5 3 4 |", game.stdout)  # the move was made
+        self.assertGreaterEqual(game.stdout.count("+-------+-------+-------+"), 8, "a board per turn")
+        shown = bob.json_lines("open", ids["game"], "--json")
+        self.assertIn("show", shown[0])
+        self.assertIn("view", shown[-1])
 
     def test_the_store_refuses_what_a_registered_key_did_not_sign(self):
         folder = copy_handler("product-card", os.path.join(self.ws.sub("src"), "card"))
@@ -130,14 +187,17 @@ class HandlerStoreTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(headers["etag"], '"%s"' % listed[0]["sha256"])
         self.assertTrue(package.startswith(b"msgcenter-handler 1\n"))
-        with open(os.path.join(self.server.data, "blobs", "handlers", "product-card", "1.0.0.mch"), "rb") as f:
+        stored = os.path.join(self.server.data, "blobs", "handlers", "product-card",
+                              "1.0.0-%s.mch" % listed[0]["sha256"])
+        with open(stored, "rb") as f:
             self.assertEqual(f.read(), package, "kept exactly as uploaded")
         del bob
 
     def test_a_package_changed_on_the_server_is_refused_and_nothing_is_installed(self):
         self.publish(os.path.join(ROOT, "handlers", "novel-reader"))
         rid = self.publish_novel()
-        stored = os.path.join(self.server.data, "blobs", "handlers", "novel-reader", "1.0.0.mch")
+        folder = os.path.join(self.server.data, "blobs", "handlers", "novel-reader")
+        stored = os.path.join(folder, os.listdir(folder)[0])
         with open(stored, "rb") as f:
             data = bytearray(f.read())
         at = data.index(b"return")  # inside a Lua file: the change would run
@@ -145,9 +205,15 @@ class HandlerStoreTest(unittest.TestCase):
         with open(stored, "wb") as f:
             f.write(bytes(data))
         carol = Msgc.registered(self.server, self.ws.sub("carol"), "carol")
-        r = carol.run("open", rid, check=False)
-        self.assertEqual(r.returncode, 1)
+        # The novel still opens, in the built-in text viewer; the refused
+        # handler never runs, and the user is told why.
+        r = carol.run("open", rid)
+        self.assertIn("novel-reader 1.0.0 was refused", r.stderr)
         self.assertIn("(bad_signature)", r.stderr)
+        out = carol.json_lines("open", rid)[0]
+        self.assertEqual(out["handler_refused"]["code"], "bad_signature")
+        self.assertEqual(out["view"]["opener"], "text")
+        self.assertNotIn("handler", out)
         self.assertEqual(carol.json_lines("handlers")[0]["handlers"], [])
         self.assertFalse(os.path.exists(os.path.join(carol.home, "handlers", "novel-reader")))
 
@@ -169,11 +235,12 @@ class HandlerStoreTest(unittest.TestCase):
         self.assertEqual((update["status"], update["to"]), ("updated", "1.2.0"))
         # Removed and offered only an older version, the client refuses it.
         bob.run("handlers", "remove", "novel-reader")
-        os.remove(os.path.join(self.server.data, "blobs", "handlers", "novel-reader", "1.2.0.mch"))
+        folder = os.path.join(self.server.data, "blobs", "handlers", "novel-reader")
+        os.remove(os.path.join(folder, [f for f in os.listdir(folder) if f.startswith("1.2.0-")][0]))
         self.server.sql("DELETE FROM handler_versions WHERE version IN ('1.2.0', '1.1.0')")
-        r = bob.run("open", rid, check=False)
-        self.assertEqual(r.returncode, 1)
-        self.assertIn("(handler_downgrade)", r.stderr)
+        out = bob.json_lines("open", rid)[0]
+        self.assertEqual(out["handler_refused"]["code"], "handler_downgrade")
+        self.assertEqual(bob.json_lines("handlers")[0]["handlers"], [])
 
     def test_keys_named_in_the_configuration_are_the_only_ones_trusted(self):
         self.publish(os.path.join(ROOT, "handlers", "novel-reader"))
@@ -187,10 +254,10 @@ class HandlerStoreTest(unittest.TestCase):
             f.write('[handlers]\nkeys = ["%s"]\n' % other_hex)
         dave = Msgc.registered(self.server, home, "dave")
         self.assertFalse(os.path.exists(os.path.join(home, "handler-keys.json")), "nothing pinned from the server")
-        r = dave.run("open", rid, check=False)
-        self.assertEqual(r.returncode, 1)
-        self.assertIn("(unknown_signing_key)", r.stderr)
+        out = dave.json_lines("open", rid)[0]
+        self.assertEqual(out["handler_refused"]["code"], "unknown_signing_key")
         self.assertEqual(dave.json_lines("handlers")[0]["handlers"], [])
+        self.assertTrue(dave.json_lines("handlers")[0]["keys_from_config"])
 
 
 if __name__ == "__main__":

@@ -237,6 +237,17 @@ Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o)
     out["handler_installed"] = opened.handler_installed;
   }
   if (opened.offline) out["offline"] = true;
+  if (opened.handler_refused) {
+    json::object refused;
+    refused["code"] = opened.handler_refused->code;
+    refused["message"] = opened.handler_refused->message;
+    out["handler_refused"] = std::move(refused);
+  }
+  if (!opened.pinned_keys.empty()) {
+    json::array ids;
+    for (const auto& k : opened.pinned_keys) ids.emplace_back(k);
+    out["pinned_handler_keys"] = std::move(ids);
+  }
   if (!not_fetched) {
     out["view"] = to_json(opened.view);
     if (width) out["text"] = render_text(opened.view, static_cast<int>(*width));
@@ -403,7 +414,8 @@ Answer op_handlers(MessageCenter& mc, const json::object& req, const CallOptions
   }
   MC_TRY(auto installed, installed_handlers(mc.home()));
   MC_TRY(auto config, load_client_config(mc.home()));
-  MC_TRY(auto keys, pinned_keys(mc.home(), config));
+  MC_TRY(auto server_url, parse_url(mc.server()));
+  MC_TRY(auto keys, pinned_keys(mc.home(), config, server_url.text()));
   json::array key_ids;
   for (const auto& k : keys.key_ids) key_ids.emplace_back(k);
   if (action == "list") {

@@ -1,6 +1,11 @@
 #include "client/handlers/installed.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
+#include <cerrno>
 #include <filesystem>
 
 #include "client/handlers/sandbox.hpp"
@@ -9,6 +14,7 @@
 #include "core/handler/matching.hpp"
 #include "core/random.hpp"
 #include "core/sha256.hpp"
+#include "core/version.hpp"
 #include "core/wire/codec.hpp"
 
 namespace mc::client {
@@ -91,17 +97,50 @@ json::array string_array(const std::vector<std::string>& list) {
   return a;
 }
 
+// Holds HOME/handlers/.lock for one read-modify-write of the index, so that
+// two processes on one profile (msgc and an app) never lose each other's
+// entries, the record of the highest versions included.
+class IndexLock {
+ public:
+  static Result<IndexLock> take(const std::string& home) {
+    MC_TRY_STATUS(make_dirs_durably(handlers_dir(home), 0700));
+    std::string path = handlers_dir(home) + "/.lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Error::failed_precondition("cannot_write_file", "cannot open " + path);
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        ::close(fd);
+        return Error::failed_precondition("cannot_write_file", "cannot lock " + path);
+      }
+    }
+    return IndexLock(fd);
+  }
+  IndexLock(IndexLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  IndexLock& operator=(IndexLock&&) = delete;
+  ~IndexLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+
+ private:
+  explicit IndexLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 }  // namespace
 
-Result<PinnedKeys> pinned_keys(const std::string& home, const ClientConfig& config) {
+// HOME/handler-keys.json: {"servers": {URL: {"keys": [{"key_id", "public_key"}], "pinned_at"}}}
+Result<PinnedKeys> pinned_keys(const std::string& home, const ClientConfig& config, const std::string& server) {
   PinnedKeys out;
   std::vector<std::string> hex = config.handlers.keys;
   out.from_config = !hex.empty();
   if (hex.empty()) {
     MC_TRY(auto o, read_json_file(keys_path(home)));
-    if (o) {
-      const auto* keys = o->if_contains("keys");
-      if (!keys || !keys->is_array()) return corrupt(keys_path(home), "no list of keys");
+    const json::value* servers = o ? o->if_contains("servers") : nullptr;
+    if (o && (!servers || !servers->is_object())) return corrupt(keys_path(home), "no servers");
+    const json::value* entry = servers ? servers->as_object().if_contains(server) : nullptr;
+    if (entry) {
+      const auto* keys = entry->is_object() ? entry->as_object().if_contains("keys") : nullptr;
+      if (!keys || !keys->is_array()) return corrupt(keys_path(home), "no list of keys for " + server);
       for (const auto& k : keys->as_array()) {
         if (!k.is_object()) return corrupt(keys_path(home), "a key is not an object");
         hex.push_back(string_of(k.as_object(), "public_key"));
@@ -119,7 +158,8 @@ Result<PinnedKeys> pinned_keys(const std::string& home, const ClientConfig& conf
 
 Result<std::vector<std::string>> pin_server_keys(Connection& conn, const std::string& home,
                                                  const ClientConfig& config) {
-  MC_TRY(auto have, pinned_keys(home, config));
+  std::string server = conn.url().text();
+  MC_TRY(auto have, pinned_keys(home, config, server));
   if (have.from_config || !have.public_keys.empty()) return std::vector<std::string>{};
   MC_TRY(auto answer, conn.call("GET", "/v1/handler-keys"));
   const auto* keys = answer.is_object() ? answer.as_object().if_contains("keys") : nullptr;
@@ -137,7 +177,11 @@ Result<std::vector<std::string>> pin_server_keys(Connection& conn, const std::st
     pinned.push_back(json::object{{"key_id", ids.back()}, {"public_key", key.public_key}});
   }
   if (ids.empty()) return ids;  // nothing to pin yet: try again when a handler is needed
-  MC_TRY_STATUS(write_json_file(keys_path(home), json::object{{"keys", std::move(pinned)}, {"pinned_at", now_ms()}}));
+  MC_TRY(auto o, read_json_file(keys_path(home)));
+  json::object file = o.value_or(json::object{});
+  if (!file.contains("servers") || !file["servers"].is_object()) file["servers"] = json::object{};
+  file["servers"].as_object()[server] = json::object{{"keys", std::move(pinned)}, {"pinned_at", now_ms()}};
+  MC_TRY_STATUS(write_json_file(keys_path(home), file));
   return ids;
 }
 
@@ -184,6 +228,7 @@ Result<InstalledHandler> install_handler(const std::string& home, const std::str
   }
   MC_TRY_STATUS(handler::verify_package(pkg, keys.public_keys));
   const auto& m = pkg.manifest;
+  MC_TRY(auto lock, IndexLock::take(home));
   MC_TRY(auto idx, read_index(home));
   if (const auto* h = idx.highest.if_contains(m.name); h && h->is_string()) {
     auto highest = handler::SemVer::parse(std::string(h->as_string()));
@@ -192,6 +237,11 @@ Result<InstalledHandler> install_handler(const std::string& home, const std::str
                                                                  " is older than version " + highest->text() +
                                                                  ", which this terminal installed before");
     }
+  }
+  if (auto client = handler::SemVer::parse(kVersion); client && *client < m.min_client) {
+    return Error::failed_precondition("handler_needs_newer_client", m.name + " " + m.version.text() +
+                                                                        " needs msgcenter " + m.min_client.text() +
+                                                                        " or later; this is " + std::string(kVersion));
   }
   // It must load before it replaces anything.
   handlers::HandlerRun trial;
@@ -230,6 +280,7 @@ Result<handler::Package> load_installed(const std::string& home, const Installed
 }
 
 Status remove_handler(const std::string& home, const std::string& name) {
+  MC_TRY(auto lock, IndexLock::take(home));
   MC_TRY(auto idx, read_index(home));
   const auto* h = idx.handlers.if_contains(name);
   if (!h) return Error::not_found("handler_not_installed", "no handler '" + name + "' is installed");

@@ -29,13 +29,15 @@ struct PinnedKeys {
 };
 
 // The configuration's keys when it names any, else those pinned under
-// HOME (none yet: empty). Errors: kDataLoss "bad_key_file" for a pinned
-// keys file that does not read back.
-Result<PinnedKeys> pinned_keys(const std::string& home, const ClientConfig& config);
+// HOME for `server` (each server's keys are pinned apart; none yet: empty).
+// Errors: kDataLoss "bad_key_file" for a pinned keys file that does not
+// read back.
+Result<PinnedKeys> pinned_keys(const std::string& home, const ClientConfig& config, const std::string& server);
 
 // Trust on first use: when the configuration names no keys and none are
-// pinned yet, pins the keys the server lists (GET /v1/handler-keys) and
-// returns their ids; otherwise changes nothing and returns none.
+// pinned yet for the connection's server, pins the keys it lists (GET
+// /v1/handler-keys) and returns their ids; otherwise changes nothing and
+// returns none.
 Result<std::vector<std::string>> pin_server_keys(Connection& conn, const std::string& home, const ClientConfig& config);
 
 struct InstalledHandler {
@@ -56,13 +58,15 @@ std::optional<InstalledHandler> best_installed(const std::vector<InstalledHandle
                                                const std::string& mime);
 
 // Verifies `bytes` with `keys`, refuses a version below the highest ever
-// installed under its name, loads it once in the sandbox, and only then
+// installed under its name, refuses one that needs a newer client
+// (min_client), loads it once in the sandbox, and only then
 // installs it (the package file, then installed.json, both durably). The
 // version it replaces keeps working if any step fails. Errors: the
 // package's (malformed_package, ...), kPermissionDenied
 // "unknown_signing_key" (also when no key is pinned), kDataLoss
 // "bad_signature", kFailedPrecondition "handler_downgrade",
-// "handler_error"/"handler_limit" (it does not load).
+// "handler_needs_newer_client", "handler_error"/"handler_limit" (it does
+// not load).
 Result<InstalledHandler> install_handler(const std::string& home, const std::string& bytes, const PinnedKeys& keys);
 
 // The installed package, read and verified again.

@@ -104,26 +104,41 @@ TEST_F(InstalledTest, NothingIsInstalledWithoutAPinnedKey) {
   EXPECT_NE(r.error().message.find("[handlers] keys"), std::string::npos);
 }
 
-TEST_F(InstalledTest, ConfiguredKeysWinOverPinnedOnes) {
+TEST_F(InstalledTest, KeysArePinnedPerServerAndConfiguredKeysWin) {
   ClientConfig config;
-  auto k = pinned_keys(home(), config);
+  const std::string a = "http://a.example:8080", b = "http://b.example:8080";
+  auto k = pinned_keys(home(), config, a);
   ASSERT_TRUE(k);
   EXPECT_TRUE(k->public_keys.empty());
-  ASSERT_TRUE(write_file_durably(home() + "/handler-keys.json",
-                                 R"({"keys":[{"key_id":"x","public_key":")" + std::string(64, 'a') + R"("}]})"));
-  k = pinned_keys(home(), config);
+  ASSERT_TRUE(write_file_durably(home() + "/handler-keys.json", R"({"servers":{")" + a +
+                                                                    R"(":{"keys":[{"key_id":"x","public_key":")" +
+                                                                    std::string(64, 'a') + R"("}]}}})"));
+  k = pinned_keys(home(), config, a);
   ASSERT_TRUE(k);
   ASSERT_EQ(k->public_keys.size(), 1u);
   EXPECT_FALSE(k->from_config);
   EXPECT_EQ(k->key_ids[0], handler::key_id(std::string(32, '\xaa'))) << "the id is computed, not read";
+  EXPECT_TRUE(pinned_keys(home(), config, b)->public_keys.empty()) << "another server's keys are its own";
   config.handlers.keys = {std::string(64, 'b')};
-  k = pinned_keys(home(), config);
+  k = pinned_keys(home(), config, a);
   ASSERT_TRUE(k);
   EXPECT_TRUE(k->from_config);
   EXPECT_EQ(k->public_keys[0], std::string(32, '\xbb'));
-  ASSERT_TRUE(write_file_durably(home() + "/handler-keys.json", R"({"keys":[{"public_key":"zz"}]})"));
+  ASSERT_TRUE(write_file_durably(home() + "/handler-keys.json",
+                                 R"({"servers":{")" + a + R"(":{"keys":[{"public_key":"zz"}]}}})"));
   config.handlers.keys.clear();
-  EXPECT_EQ(pinned_keys(home(), config).error().code, "bad_key_file");
+  EXPECT_EQ(pinned_keys(home(), config, a).error().code, "bad_key_file");
+}
+
+TEST_F(InstalledTest, AHandlerThatNeedsANewerClientIsRefused) {
+  auto m = handler::parse_manifest(R"({"name":"reader","version":"1.0.0","kinds":["novel"],"mimes":[],)"
+                                   R"("entry":"main.lua","min_client":"99.0.0","description":""})");
+  ASSERT_TRUE(m);
+  auto bytes = handler::build_package(*m, {{"main.lua", "return function() end"}}, key_);
+  ASSERT_TRUE(bytes);
+  auto r = install_handler(home(), *bytes, keys_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "handler_needs_newer_client");
 }
 
 TEST_F(InstalledTest, StateRoundTripsAndABrokenFileStartsAfresh) {

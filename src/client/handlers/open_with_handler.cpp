@@ -5,6 +5,7 @@
 #include "client/handlers/installed.hpp"
 #include "client/handlers/sandbox.hpp"
 #include "client/transport/url.hpp"
+#include "core/handler/matching.hpp"
 #include "core/handler/package.hpp"
 #include "core/wire/codec.hpp"
 
@@ -28,6 +29,9 @@ Result<std::optional<wire::Handler>> ask_store(Connection& conn, const wire::Res
   return std::optional<wire::Handler>(std::move(h));
 }
 
+// The package the store listed as `h`, checked to be that one: a server
+// could serve another validly signed package (an old version never
+// installed here, another handler) under the name.
 Result<std::string> download_package(Connection& conn, const wire::Handler& h) {
   MC_TRY(auto reply,
          conn.http().request("GET", "/v1/handlers/" + url_encode(h.name) + "/" + url_encode(h.version) + "/package", {},
@@ -36,7 +40,20 @@ Result<std::string> download_package(Connection& conn, const wire::Handler& h) {
   if (reply.body.size() > handler::kMaxPackageBytes) {
     return Error::too_large("package_too_large", "the server sent a package over 1 MiB");
   }
+  MC_TRY(auto pkg, handler::parse_package(reply.body));
+  if (pkg.manifest.name != h.name || pkg.manifest.version.text() != h.version) {
+    return Error{ErrorKind::kDataLoss, "unexpected_package",
+                 "the server listed " + h.name + " " + h.version + " but sent " + pkg.manifest.name + " " +
+                     pkg.manifest.version.text()};
+  }
   return std::move(reply.body);
+}
+
+int rank_of(const std::string& match) {
+  if (match == "kind") return static_cast<int>(handler::Match::kKind);
+  if (match == "mime") return static_cast<int>(handler::Match::kMime);
+  if (match == "mime_wildcard") return static_cast<int>(handler::Match::kMimeWildcard);
+  return 0;
 }
 
 }  // namespace
@@ -59,23 +76,37 @@ Result<InstalledHandler> update_from_store(Connection& conn, const std::string& 
   return install_handler(home, bytes, keys);
 }
 
-Result<std::optional<HandlerOpened>> open_with_handler(Connection& conn, const wire::Resource& r,
-                                                       const std::string& content_path, const HandlerOpen& o) {
+Result<HandlerOpened> open_with_handler(Connection& conn, const wire::Resource& r, const std::string& content_path,
+                                        const HandlerOpen& o) {
+  HandlerOpened out;
+  std::string server = conn.url().text();
   MC_TRY(auto installed, installed_handlers(o.home));
-  MC_TRY(auto keys, pinned_keys(o.home, o.config));
+  MC_TRY(auto keys, pinned_keys(o.home, o.config, server));
   auto best = best_installed(installed, r.type, r.mime);
-  bool installed_now = false;
-  if (!best) {
+  int best_rank = best ? static_cast<int>(handler::match(best->kinds, best->mimes, r.type, r.mime)) : 0;
+  if (best_rank < static_cast<int>(handler::Match::kKind)) {
     MC_TRY(auto offered, ask_store(conn, r));
-    if (!offered) return std::optional<HandlerOpened>();
-    MC_TRY(auto bytes, download_package(conn, *offered));
-    if (keys.public_keys.empty()) {
-      MC_TRY_STATUS(pin_server_keys(conn, o.home, o.config));
-      MC_TRY(keys, pinned_keys(o.home, o.config));
+    if (offered && rank_of(offered->match) > best_rank) {
+      auto fetched = [&]() -> Result<InstalledHandler> {
+        MC_TRY(auto bytes, download_package(conn, *offered));
+        if (keys.public_keys.empty()) {
+          MC_TRY(out.pinned_now, pin_server_keys(conn, o.home, o.config));
+          MC_TRY(keys, pinned_keys(o.home, o.config, server));
+        }
+        return install_handler(o.home, bytes, keys);
+      }();
+      if (fetched) {
+        best = std::move(*fetched);
+        out.installed_now = true;
+      } else if (!fetched.error().is(ErrorKind::kUnavailable)) {
+        // Refused: never run. What is installed (if anything) still opens it.
+        auto e = fetched.error();
+        e.message = "the provider's handler " + offered->name + " " + offered->version + " was refused: " + e.message;
+        out.refused = std::move(e);
+      }
     }
-    MC_TRY(best, install_handler(o.home, bytes, keys));
-    installed_now = true;
   }
+  if (!best) return out;
   MC_TRY(auto pkg, load_installed(o.home, *best, keys));
   handlers::HandlerRun run;
   run.resource = r;
@@ -86,8 +117,9 @@ Result<std::optional<HandlerOpened>> open_with_handler(Connection& conn, const w
   run.show = o.show;
   MC_TRY(auto result, handlers::run_handler(pkg, std::move(run)));
   if (result.state_changed) MC_TRY_STATUS(save_handler_state(o.home, best->name, result.state));
-  return std::optional<HandlerOpened>(
-      HandlerOpened{std::move(result.view), best->name + " " + best->version, installed_now});
+  out.view = std::move(result.view);
+  out.handler = best->name + " " + best->version;
+  return out;
 }
 
 }  // namespace mc::client

@@ -24,17 +24,23 @@ struct HandlerOpen {
 };
 
 struct HandlerOpened {
-  View view;
-  std::string handler;         // "NAME VERSION"
+  std::optional<View> view;    // none: no handler here or in the store opens it
+  std::string handler;         // "NAME VERSION" of the handler that made the view
   bool installed_now = false;  // downloaded from the store by this open
+  // The store offered a handler and it was refused (it did not verify, is
+  // older than one installed before, needs a newer client, does not load):
+  // the view comes from an installed handler or is none; never from it.
+  std::optional<Error> refused;
+  std::vector<std::string> pinned_now;  // key ids pinned by this open (trust on first use)
 };
 
-// nullopt: no handler here or in the store opens it (or the store cannot
-// be reached). Errors: the sandbox's (handler_limit, handler_error,
-// handler_bad_view), an install's (unknown_signing_key, bad_signature,
-// handler_downgrade, malformed_package), the store's.
-Result<std::optional<HandlerOpened>> open_with_handler(Connection& conn, const wire::Resource& r,
-                                                       const std::string& content_path, const HandlerOpen& o);
+// An installed handler that opens the resource's kind is used as it is;
+// otherwise the store is asked, and its handler is installed when it fits
+// better than what is installed. The store out of reach: what is installed.
+// Errors: the sandbox's (handler_limit, handler_error, handler_bad_view),
+// an installed file's that no longer verifies (bad_signature), the store's.
+Result<HandlerOpened> open_with_handler(Connection& conn, const wire::Resource& r, const std::string& content_path,
+                                        const HandlerOpen& o);
 
 // The newest version of every handler in the store, by name.
 Result<std::vector<wire::Handler>> list_store_handlers(Connection& conn);

@@ -42,6 +42,7 @@ constexpr std::size_t kMaxRead = 1u << 20;
 constexpr std::size_t kMaxBuiltString = 16u << 20;
 constexpr lua_Integer kMaxUnpack = 10000;
 constexpr std::size_t kMaxErrorMessage = 500;
+constexpr std::size_t kMaxJsonText = 1u << 20;
 
 struct Sandbox final : StepBudget {
   SandboxLimits limits;
@@ -347,7 +348,9 @@ int sb_rep(lua_State* L) {
     if (total > static_cast<double>(kMaxBuiltString)) {
       return luaL_error(L, "string.rep: the result would be over %d MiB", static_cast<int>(kMaxBuiltString >> 20));
     }
-    charge_or_raise(L, 1 + static_cast<std::int64_t>(total) / kBytesPerStep);
+    // Repetitions count like bytes even when they copy nothing: rep("", 2^62) loops 2^62 times.
+    double steps = 1 + (total + static_cast<double>(n)) / kBytesPerStep;
+    charge_or_raise(L, steps > 1e15 ? std::int64_t{1'000'000'000'000'000} : static_cast<std::int64_t>(steps));
   }
   return call_original(L);
 }
@@ -358,7 +361,13 @@ int sb_utf8_walk(lua_State* L) {
   std::size_t len = 0;
   luaL_checklstring(L, 1, &len);
   auto n = static_cast<lua_Integer>(len);
-  auto position = [n](lua_Integer p) { return p >= 0 ? p : n + p + 1; };
+  // Positions as Lua reads them, clamped to 0..n+1 so that no arithmetic
+  // below can overflow (utf8.len(s, math.mininteger, math.maxinteger)).
+  auto position = [n](lua_Integer p) -> lua_Integer {
+    if (p >= 0) return std::min(p, n + 1);
+    if (p < -n) return 0;
+    return n + p + 1;
+  };
   std::int64_t bytes = n;
   int kind = static_cast<int>(lua_tointeger(L, lua_upvalueindex(2)));  // 0 len, 1 codepoint, 2 offset
   if (kind != 2) {
@@ -393,17 +402,32 @@ int sb_unpack(lua_State* L) {
   return call_original(L);
 }
 
-// table.sort, insert, remove and move walk the whole list inside C.
+// table.sort, insert, remove and move walk the list inside C, by its
+// length as they see it (luaL_len: __len counts, as in the originals).
+enum ListWalk { kSort, kInsert, kRemove, kMove };
+
 int sb_walks_list(lua_State* L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  double n = static_cast<double>(lua_rawlen(L, 1));
-  double steps = lua_toboolean(L, lua_upvalueindex(2)) ? n * std::log2(n + 2) : n;
-  if (lua_type(L, lua_upvalueindex(3)) == LUA_TBOOLEAN && lua_gettop(L) >= 4) {  // table.move(a1, f, e, t [, a2])
+  auto walk = static_cast<ListWalk>(lua_tointeger(L, lua_upvalueindex(2)));
+  double steps = 1;
+  if (walk == kMove) {
     lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-    if (e >= f) steps = std::max(steps, static_cast<double>(e) - static_cast<double>(f) + 1);
+    if (e >= f) steps += static_cast<double>(e) - static_cast<double>(f);
+  } else {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    auto n = static_cast<double>(luaL_len(L, 1));
+    if (walk == kSort) {
+      steps += n > 1 ? n * std::log2(n) : 0;
+    } else {
+      // Appending and popping the last element are O(1); a position
+      // shifts everything after it.
+      bool positional = walk == kInsert ? lua_gettop(L) >= 3 : lua_gettop(L) >= 2;
+      if (positional) {
+        auto pos = static_cast<double>(luaL_checkinteger(L, 2));
+        steps += std::max(0.0, n - pos + 1);
+      }
+    }
   }
-  if (steps > 1e12) steps = 1e12;
-  charge_or_raise(L, 1 + static_cast<std::int64_t>(steps));
+  charge_or_raise(L, steps > 1e15 ? std::int64_t{1'000'000'000'000'000} : static_cast<std::int64_t>(steps));
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -534,6 +558,9 @@ int push_json_protected(lua_State* L) {
 int mc_json_decode(lua_State* L) {
   std::size_t len = 0;
   const char* text = luaL_checklstring(L, 1, &len);
+  // The parsed document lives on the C++ heap, outside the state's cap, at
+  // a few times the text's size: the text is bounded instead.
+  luaL_argcheck(L, len <= kMaxJsonText, 1, "mc.json_decode takes at most 1 MiB of text");
   charge_or_raise(L, 1 + static_cast<std::int64_t>(len) / 4);
   int status = LUA_OK;
   bool parsed = false;
@@ -636,33 +663,82 @@ int mc_input(lua_State* L) {
       got = true;
     }
   }
-  // Each turn of an interactive handler gets the whole budget again: the
-  // limits cap the work per move, not the length of the game.
-  s.start_call();
   if (!got) {
+    // No line: the budget goes on (a handler that asks again and again at
+    // the end of input is a loop like any other).
     lua_pushnil(L);
     return 1;
   }
+  // Each turn of an interactive handler gets the whole budget again: the
+  // limits cap the work per move, not the length of the game. Time spent
+  // waiting for the user does not count.
+  s.start_call();
   lua_pushlstring(L, s.scratch.data(), s.scratch.size());
   return 1;
+}
+
+struct ViewRead {
+  View* view;
+  std::string* error;
+  bool ok = false;
+};
+
+// read_view under lua_pcall: reading pushes keys, which may allocate; an
+// error must stop inside this call, not unwind past the C++ view, and never
+// escape a protected call (which would abort the process).
+int read_view_protected(lua_State* L) {
+  auto* r = static_cast<ViewRead*>(lua_touserdata(L, 2));
+  r->ok = read_view(L, 1, *r->view, *r->error);
+  return 0;
+}
+
+// Rough size of a view, for the budget: its text and structure.
+std::int64_t view_weight(const Blocks& blocks) {
+  std::int64_t w = 0;
+  for (const auto& b : blocks) {
+    w += 8 + static_cast<std::int64_t>(b.text.size()) / kBytesPerStep;
+    for (const auto& row : b.rows) {
+      for (const auto& c : row) w += 1 + static_cast<std::int64_t>(c.size()) / kBytesPerStep;
+    }
+    for (const auto& item : b.items) w += view_weight(item);
+    w += view_weight(b.children);
+  }
+  return w;
 }
 
 int mc_show(lua_State* L) {
   auto& s = sandbox_of(L);
   luaL_checktype(L, 1, LUA_TTABLE);
-  View v;  // released below, before any error is raised
-  bool ok = read_view(L, 1, v, s.view_error);
-  if (ok && s.run->show) {
-    v.opener = s.pkg->manifest.name;
-    v.kind = s.run->resource.type;
-    v.charset = "UTF-8";
-    s.run->show(v);
+  lua_settop(L, 1);
+  int status = LUA_OK;
+  bool charged = true;
+  {
+    View v;
+    ViewRead read{&v, &s.view_error};
+    lua_pushcfunction(L, read_view_protected);
+    lua_pushvalue(L, 1);
+    lua_pushlightuserdata(L, &read);
+    status = lua_pcall(L, 2, 0, 0);
+    if (status == LUA_OK && read.ok) {
+      // Showing costs as much as the view is big: a handler that shows
+      // huge views in a loop runs out of budget like any other loop.
+      charged = s.charge(100 + view_weight(v.blocks));
+      if (charged && s.run->show) {
+        v.opener = s.pkg->manifest.name;
+        v.kind = s.run->resource.type;
+        v.charset = "UTF-8";
+        s.run->show(v);
+      }
+    } else if (status == LUA_OK) {
+      status = -1;  // a bad view: its message is in s.view_error
+    }
   }
-  v = View{};
-  if (!ok) {
+  if (!charged || s.tripped != Limit::kNone) raise_limit(L);
+  if (status == -1) {
     lua_pushlstring(L, s.view_error.data(), s.view_error.size());
     return lua_error(L);
   }
+  if (status != LUA_OK) return lua_error(L);  // the error read_view raised, on the stack
   return 0;
 }
 
@@ -740,15 +816,12 @@ int setup_state(lua_State* L) {
   int tab = lua_gettop(L);
   wrap_field(L, tab, "concat", sb_concat);
   wrap_field(L, tab, "unpack", sb_unpack);
-  for (const char* name : {"sort", "insert", "remove", "move"}) {
+  const std::pair<const char*, ListWalk> walks[] = {
+      {"sort", kSort}, {"insert", kInsert}, {"remove", kRemove}, {"move", kMove}};
+  for (const auto& [name, walk] : walks) {
     lua_getfield(L, tab, name);
-    lua_pushboolean(L, std::strcmp(name, "sort") == 0);  // n log n
-    if (std::strcmp(name, "move") == 0) {
-      lua_pushboolean(L, 1);
-    } else {
-      lua_pushnil(L);
-    }
-    lua_pushcclosure(L, sb_walks_list, 3);
+    lua_pushinteger(L, walk);
+    lua_pushcclosure(L, sb_walks_list, 2);
     lua_setfield(L, tab, name);
   }
   lua_pop(L, 1);
@@ -787,6 +860,17 @@ int load_entry(lua_State* L) {
   return 1;
 }
 
+// open({page = N}), with the open function and N on the stack.
+int call_open(lua_State* L) {
+  lua_Integer page = lua_tointeger(L, 2);
+  lua_settop(L, 1);
+  lua_createtable(L, 0, 1);
+  lua_pushinteger(L, page);
+  lua_setfield(L, -2, "page");
+  lua_call(L, 1, 1);
+  return 1;
+}
+
 // The text of the error on the top of the stack, made safe to print: no
 // control characters, at most kMaxErrorMessage bytes.
 std::string error_text(lua_State* L) {
@@ -802,20 +886,6 @@ std::string error_text(lua_State* L) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }
   return out;
-}
-
-// read_view under lua_pcall: reading pushes keys, which may allocate, and
-// an error outside any protected call would abort the process.
-struct ViewRead {
-  View* view;
-  std::string* error;
-  bool ok = false;
-};
-
-int read_view_protected(lua_State* L) {
-  auto* r = static_cast<ViewRead*>(lua_touserdata(L, 2));
-  r->ok = read_view(L, 1, *r->view, *r->error);
-  return 0;
 }
 
 struct StateCloser {
@@ -864,19 +934,19 @@ Result<HandlerResult> run_handler(const handler::Package& pkg, HandlerRun run, c
     return fail("handler_error", "handler_error: " + error_text(L));
   };
 
+  // Everything that may allocate runs inside lua_pcall: an error outside
+  // any protected call would abort the process.
   lua_pushcfunction(L, setup_state);
-  if (lua_pcall(L, 0, 0, 0) != LUA_OK) return failure();
+  if (lua_pcall(L, 0, 0, 0) != LUA_OK || s.tripped != Limit::kNone) return failure();
   s.start_call();
   lua_pushcfunction(L, load_entry);
-  if (lua_pcall(L, 0, 1, 0) != LUA_OK) return failure();
+  if (lua_pcall(L, 0, 1, 0) != LUA_OK || s.tripped != Limit::kNone) return failure();
   if (run.load_only) return HandlerResult{};
-  // open({page = N})
   s.start_call();
-  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, call_open);
+  lua_insert(L, -2);
   lua_pushinteger(L, run.page);
-  lua_setfield(L, -2, "page");
-  if (lua_pcall(L, 1, 1, 0) != LUA_OK) return failure();
-  if (s.tripped != Limit::kNone) return failure();
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK || s.tripped != Limit::kNone) return failure();
   HandlerResult out;
   out.instructions_used = s.charged_this_call;
   if (lua_type(L, -1) != LUA_TTABLE) {

@@ -216,6 +216,50 @@ TEST_F(SandboxTest, CFunctionsTheHookCannotInterruptAreBoundedOrCharged) {
   EXPECT_EQ(e.code, "handler_limit") << e.message;
 }
 
+TEST_F(SandboxTest, WaysAroundTheChargesAreClosed) {
+  // rep of an empty string copies nothing but loops n times.
+  auto e = failure("return string.rep('', math.maxinteger)");
+  EXPECT_EQ(e.code, "handler_limit") << e.message;
+  // __len makes insert and remove shift a list far longer than its raw length.
+  e = failure(
+      "local t = setmetatable({}, {__len = function() return math.maxinteger // 2 end}) "
+      "table.insert(t, 1, 'x')");
+  EXPECT_EQ(e.code, "handler_limit") << e.message;
+  // Positions that would overflow must not turn a charge into a credit.
+  e = failure("local s = ('x'):rep(1000) while true do pcall(utf8.len, s, math.mininteger, math.maxinteger) end");
+  EXPECT_EQ(e.code, "handler_limit") << e.message;
+  // Asking for input again and again at its end is a loop like any other.
+  e = failure("return function() repeat local l = mc.input() until false end");
+  EXPECT_EQ(e.code, "handler_limit") << e.message;
+  // Showing big views costs what they weigh.
+  e = failure(
+      "return function() local big = {title = 't', blocks = {}} "
+      "for i = 1, 2000 do big.blocks[i] = {type = 'paragraph', text = ('w '):rep(500)} end "
+      "while true do mc.show(big) end end");
+  EXPECT_EQ(e.code, "handler_limit") << e.message;
+  // JSON is parsed outside the state's cap: its text is bounded.
+  e = failure("return function() return mc.json_decode('[' .. ('1,'):rep(600000) .. '1]') end");
+  EXPECT_EQ(e.code, "handler_error");
+  EXPECT_NE(e.message.find("1 MiB"), std::string::npos) << e.message;
+}
+
+TEST_F(SandboxTest, MemoryFilledToTheBrimBeforeReturningIsReportedNotFatal) {
+  // The entry fills the state to just under its cap and returns: whatever
+  // the host allocates next must fail inside a protected call.
+  auto r = run_handler(package(R"lua(
+local t, cap = {}, 16 * 1024 * 1024
+while collectgarbage("count") * 1024 < cap - 256 do
+  local ok = pcall(function() t[#t + 1] = ("x"):rep(64) .. #t end)
+  if not ok then break end
+end
+return function() return {title = "full", blocks = {}} end
+)lua"),
+                       run_for(), small());
+  if (!r) {
+    EXPECT_EQ(r.error().code, "handler_limit") << r.error().message;
+  }
+}
+
 TEST_F(SandboxTest, FinalizersAreRefused) {
   auto e = failure(std::string("setmetatable({}, {__gc = function() while true do end end})") + kReturnView);
   EXPECT_EQ(e.code, "handler_error");

@@ -134,15 +134,20 @@ Result<Opened> open_by_id(Connection& conn, const std::string& resource_id, cons
   } else {
     HandlerOpen ho{o.home, o.config, o.page, o.input, o.show};
     MC_TRY(auto by_handler, open_with_handler(conn, r, path, ho));
-    if (by_handler) {
-      out.view = std::move(by_handler->view);
-      out.handler = by_handler->handler;
-      out.handler_installed = by_handler->installed_now;
+    out.handler_refused = by_handler.refused;
+    out.pinned_keys = by_handler.pinned_now;
+    if (by_handler.view) {
+      out.view = std::move(*by_handler.view);
+      out.handler = by_handler.handler;
+      out.handler_installed = by_handler.installed_now;
     } else if (opener == "text") {
       MC_TRY(auto bytes, read_whole(path, static_cast<std::size_t>(b.max_page_bytes)));
       MC_TRY(out.view, text_to_view(bytes, r.mime, b.default_charset, static_cast<std::size_t>(b.max_page_bytes)));
     } else {
       out.view = details_view(r, path);
+    }
+    if (out.handler_refused) {
+      out.view.notes.push_back(out.handler_refused->message + " (" + out.handler_refused->code + ")");
     }
   }
   out.view.kind = r.type;

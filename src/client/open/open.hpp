@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "client/acquire/download.hpp"
 #include "client/connection.hpp"
@@ -34,13 +35,15 @@ struct Opened {
   wire::Resource resource;  // what was opened (the link's target when following one)
   std::string path;         // its verified local copy ("" for an external page)
   View view;
-  std::optional<std::string> item_id;  // set when an inbox item was opened (and marked opened)
-  std::optional<Link> followed;        // the link that was followed
-  bool external = false;               // it leads out of the catalog ...
-  bool fetched = false;                // ... and was fetched (browser.fetch_external)
-  std::string handler;                 // "NAME VERSION" when a handler made the view
-  bool handler_installed = false;      // ... downloaded, verified and installed by this open
-  bool offline = false;                // the server could not be reached: opened from what is stored here
+  std::optional<std::string> item_id;    // set when an inbox item was opened (and marked opened)
+  std::optional<Link> followed;          // the link that was followed
+  bool external = false;                 // it leads out of the catalog ...
+  bool fetched = false;                  // ... and was fetched (browser.fetch_external)
+  std::string handler;                   // "NAME VERSION" when a handler made the view
+  bool handler_installed = false;        // ... downloaded, verified and installed by this open
+  bool offline = false;                  // the server could not be reached: opened from what is stored here
+  std::optional<Error> handler_refused;  // the store's handler was refused (the view says so too)
+  std::vector<std::string> pinned_keys;  // handler key ids pinned by this open
 };
 
 // `id`: a resource id (r_...) or an inbox item id (i_...).

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "core/clock.hpp"
@@ -21,8 +22,20 @@ using net::HttpRequest;
 using net::HttpResponse;
 using net::json_response;
 
-std::string package_path(const HandlerContext& c, const std::string& name, const std::string& version) {
-  return c.dir + "/" + name + "/" + version + ".mch";
+std::string package_path(const HandlerContext& c, const std::string& name, const std::string& version,
+                         const std::string& sha256) {
+  return c.dir + "/" + name + "/" + version + "-" + sha256 + ".mch";
+}
+
+void remove_temporaries(const std::string& dir) {
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file() && it->path().filename().string().find(".tmp-") != std::string::npos) {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
 }
 
 namespace {
@@ -71,10 +84,10 @@ Result<HttpResponse> publish(HandlerContext& c, HttpRequest& req) {
     return existing.error();
   }
   // The file first, then the row: a crash between them leaves a file no
-  // row names, which the next upload of that version replaces; a row never
+  // row names (the next upload of those bytes writes it again); a row never
   // names a file that is not there.
   MC_TRY_STATUS(make_dirs_durably(c.dir + "/" + v.name));
-  MC_TRY_STATUS(write_file_durably(package_path(c, v.name, v.version), req.body));
+  MC_TRY_STATUS(write_file_durably(package_path(c, v.name, v.version, v.sha256), req.body));
   MC_TRY(auto stored, c.store.add_version(v, req.user().user_id));
   spdlog::info("event=handler_published name={} version={} key_id={} by={}", stored.name, stored.version, stored.key_id,
                req.user().network_id);
@@ -100,9 +113,10 @@ Result<HttpResponse> list(HandlerContext& c, HttpRequest& req) {
   std::map<std::string, std::pair<store::HandlerVersion, handler::SemVer>> newest;
   for (auto& v : all) {
     auto ver = handler::SemVer::parse(v.version);
-    if (!ver) continue;  // stored versions were parsed when published
-    auto it = newest.find(v.name);
-    if (it == newest.end() || it->second.second < *ver) newest[v.name] = {std::move(v), std::move(*ver)};
+    if (!ver) continue;         // stored versions were parsed when published
+    std::string name = v.name;  // not v.name below: the right side is evaluated (and moves v) first
+    auto it = newest.find(name);
+    if (it == newest.end() || it->second.second < *ver) newest[name] = {std::move(v), std::move(*ver)};
   }
   bool filtered = !kind.empty() || !mime.empty();
   std::vector<wire::Handler> out;
@@ -125,7 +139,7 @@ Result<HttpResponse> list(HandlerContext& c, HttpRequest& req) {
 
 Result<std::pair<store::HandlerVersion, std::string>> version_and_path(HandlerContext& c, HttpRequest& req) {
   MC_TRY(auto v, c.store.get_version(req.path_params["name"], req.path_params["version"]));
-  std::string path = package_path(c, v.name, v.version);
+  std::string path = package_path(c, v.name, v.version, v.sha256);
   return std::make_pair(std::move(v), std::move(path));
 }
 

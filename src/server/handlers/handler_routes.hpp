@@ -14,13 +14,19 @@ namespace mc::handlers {
 
 struct HandlerContext {
   store::HandlerStore& store;
-  std::string dir;  // BLOBS/handlers: NAME/VERSION.mch, the bytes as uploaded
+  std::string dir;  // BLOBS/handlers: NAME/VERSION-SHA256.mch, the bytes as uploaded
   // One upload at a time: the check that a version is new, the file and
   // the row go together.
   std::mutex publish_mu;
 };
 
-std::string package_path(const HandlerContext& c, const std::string& name, const std::string& version);
+// Named by content too: two nodes of a tier taking the same version at once
+// write two files, and the row that wins names its own.
+std::string package_path(const HandlerContext& c, const std::string& name, const std::string& version,
+                         const std::string& sha256);
+
+// Removes temporary files a crash left in the package folders.
+void remove_temporaries(const std::string& dir);
 
 void register_handler_routes(net::Router& router, HandlerContext& c);
 

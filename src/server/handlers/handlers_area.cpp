@@ -21,6 +21,7 @@ class HandlersArea final : public server::Area {
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
   auto area = std::make_unique<HandlersArea>(ctx.stores.handlers(), server::blobs_dir(ctx.config) + "/handlers");
   MC_TRY_STATUS(make_dirs_durably(area->context.dir));
+  remove_temporaries(area->context.dir);
   register_handler_routes(ctx.router, area->context);
   return std::unique_ptr<server::Area>(std::move(area));
 }
