@@ -76,8 +76,10 @@ class HandlerStoreTest(unittest.TestCase):
         self.assertIn("pinned the provider's handler publishing key", login.stdout)
         self.assertEqual(bob.json_lines("handlers")[0]["handlers"], [])
 
+        follower = bob.follow()  # stores each item in bob's profile, as it arrives
         alice.run("share", rid, "--to", "bob", "--note", "chapter one")
-        item = bob.json_lines("inbox")[0]
+        item = follower.next_item(15)
+        follower.stop()
         first = bob.run("open", item["id"], "--width", "80")
         self.assertIn("installed handler novel-reader 1.0.0", first.stderr)
         self.assertIn("Chapter One", first.stdout)
@@ -101,6 +103,11 @@ class HandlerStoreTest(unittest.TestCase):
         offline = bob.json_lines("open", rid, "--page", "2")[0]
         self.assertTrue(offline["offline"])
         self.assertEqual(offline["view"], again["view"])
+        # So does the item: bob's profile stored it when it arrived.
+        by_item = bob.json_lines("open", item["id"])[0]
+        self.assertTrue(by_item["offline"])
+        self.assertEqual(by_item["view"]["opener"], "novel-reader")
+        self.assertTrue(any("not told" in n for n in by_item["view"]["notes"]), by_item["view"]["notes"])
 
     def test_every_kind_of_the_catalog_opens(self):
         for name in ("novel-reader", "audio-info", "video-info", "product-card", "sudoku"):

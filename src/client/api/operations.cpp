@@ -217,6 +217,7 @@ Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o)
   if (link) oo.link = static_cast<int>(*link);
   oo.progress = progress_for(mc, o, "open", id);
   oo.page = static_cast<int>(page.value_or(1));
+  oo.network_id = mc.profile().network_id;
   oo.input = o.input;
   if (o.show) {
     oo.show = [&o, width](const View& v) {

@@ -48,4 +48,12 @@ Result<std::int64_t> LocalStore::cursor() {
   return *row ? st.int64(0) : std::int64_t{0};
 }
 
+Result<std::optional<std::string>> LocalStore::item_json(const std::string& id) {
+  MC_TRY(auto st, db_->prepare("SELECT json FROM items WHERE id = ?"));
+  st.bind(1, id);
+  MC_TRY(bool row, st.step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st.text(0));
+}
+
 }  // namespace mc::client

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ class LocalStore {
   // that is further. Returns whether the item was new.
   Result<bool> store_item(const std::string& id, std::int64_t seq, const std::string& json);
   Result<std::int64_t> cursor();
+  // A stored item's JSON, as it arrived; nullopt when this profile never stored it.
+  Result<std::optional<std::string>> item_json(const std::string& id);
 
  private:
   explicit LocalStore(std::unique_ptr<sqlite::Database> db);

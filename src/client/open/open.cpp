@@ -11,6 +11,7 @@
 #include "client/browser/html_view.hpp"
 #include "client/browser/links.hpp"
 #include "client/handlers/open_with_handler.hpp"
+#include "client/local/local_store.hpp"
 #include "client/open/fetch_page.hpp"
 #include "client/open/text_view.hpp"
 #include "client/sync/inbox.hpp"
@@ -98,6 +99,21 @@ Result<wire::Resource> resource_record(Connection& conn, const std::string& reso
   if (!cached) return r.error();
   offline = true;
   return cached;
+}
+
+// An inbox item this profile stored, read back.
+std::optional<wire::InboxItem> stored_item(const std::string& home, const std::string& network_id,
+                                           const std::string& id) {
+  auto local = LocalStore::open(home, network_id);
+  if (!local) return std::nullopt;
+  auto json_text = (*local)->item_json(id);
+  if (!json_text || !*json_text) return std::nullopt;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(**json_text, ec);
+  if (ec) return std::nullopt;
+  auto item = wire::from_json<wire::InboxItem>(v);
+  if (!item) return std::nullopt;
+  return std::move(*item);
 }
 
 // What the terminal shows for a resource nothing here opens: what it is and
@@ -209,14 +225,31 @@ std::string opener_for(const wire::Resource& r) {
 Result<Opened> open_resource(Connection& conn, const std::string& id, const OpenOptions& o) {
   std::string resource_id = id;
   std::optional<std::string> item_id;
+  bool item_offline = false;
   if (id.starts_with("i_")) {
-    MC_TRY(auto item, get_item(conn, id));
-    if (item.resource.id.empty()) return Error::invalid_argument("no_resource", id + " carries no resource to open");
-    resource_id = item.resource.id;
+    auto item = get_item(conn, id);
+    if (!item && item.error().is(ErrorKind::kUnavailable) && !o.network_id.empty()) {
+      // The server is out of reach: an item this profile stored (msgc inbox
+      // --follow stores each one) still names its resource.
+      auto stored = stored_item(o.home, o.network_id, id);
+      if (stored) {
+        item = std::move(*stored);
+        item_offline = true;
+      }
+    }
+    if (!item) return item.error();
+    if (item->resource.id.empty()) return Error::invalid_argument("no_resource", id + " carries no resource to open");
+    resource_id = item->resource.id;
     item_id = id;
   }
   MC_TRY(auto opened, open_by_id(conn, resource_id, o));
-  if (item_id) {
+  if (item_offline) {
+    // No receipt can be sent now; nothing queues it.
+    opened.item_id = item_id;
+    opened.offline = true;
+    opened.view.notes.push_back(
+        "the server cannot be reached: the sender is not told this was opened (open it again online to tell them)");
+  } else if (item_id) {
     // The sender's receipt says "opened" only once it has been.
     MC_TRY_STATUS(mark_opened(conn, *item_id));
     opened.item_id = item_id;

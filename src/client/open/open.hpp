@@ -26,6 +26,9 @@ struct OpenOptions {
   std::optional<int> link;  // follow this link (1-based) of the opened page
   ProgressFn progress;      // download progress, when a resource is fetched
   int page = 1;             // for a handler's paged view (a novel)
+  // Whose local store (client/local/local_store.hpp) an inbox item is
+  // looked up in when the server cannot be reached.
+  std::string network_id;
   // An interactive handler's input lines and intermediate views (a game).
   std::function<std::optional<std::string>(const std::string&)> input;
   std::function<void(const View&)> show;

@@ -107,7 +107,8 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
        {"sport", "shoes"},
        "application/json",
        "trail-shoes.json",
-       R"({"name":"Trail running shoes","price":"59.00","currency":"EUR","sizes":[40,41,42,43,44]})"},
+       R"({"name":"Trail running shoes","price":"59.00","currency":"EUR","sizes":[40,41,42,43,44],)"
+       R"("description":"Light shoes with a deep grip for wet forest paths.","buy_url":"https://shop.example/trail-shoes"})"},
       {"game",
        "Pocket Sudoku #1",
        {"puzzle"},
