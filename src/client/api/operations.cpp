@@ -203,6 +203,17 @@ json::object link_json(const Link& l) {
   return o;
 }
 
+// An interactive handler's intermediate views, for the caller's show
+// callback: the view as JSON, and as text when the call gave a width.
+std::function<void(const View&)> show_views(const CallOptions& o, std::optional<std::int64_t> width) {
+  if (!o.show) return {};
+  return [&o, width](const View& v) {
+    json::object shown{{"view", to_json(v)}};
+    if (width) shown["text"] = render_text(v, static_cast<int>(*width));
+    o.show(shown);
+  };
+}
+
 Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o) {
   MC_TRY(auto r, RequestReader::of(req, {"id", "link", "width", "page"}));
   MC_TRY(auto id, r.required_string("id", 128));
@@ -219,13 +230,7 @@ Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o)
   oo.page = static_cast<int>(page.value_or(1));
   oo.network_id = mc.profile().network_id;
   oo.input = o.input;
-  if (o.show) {
-    oo.show = [&o, width](const View& v) {
-      json::object shown{{"view", to_json(v)}};
-      if (width) shown["text"] = render_text(v, static_cast<int>(*width));
-      o.show(shown);
-    };
-  }
+  oo.show = show_views(o, width);
   MC_TRY(auto opened, open_resource(*conn, id, oo));
   bool not_fetched = opened.external && !opened.fetched;
   json::object out{{"external", opened.external}, {"fetched", opened.fetched}};
@@ -377,13 +382,7 @@ Answer op_handler(MessageCenter& mc, const json::object& req, const CallOptions&
   run.title = title.value_or("");
   run.page = static_cast<int>(page.value_or(1));
   run.input = o.input;
-  if (o.show) {
-    run.show = [&o, width](const View& v) {
-      json::object shown{{"view", to_json(v)}};
-      if (width) shown["text"] = render_text(v, static_cast<int>(*width));
-      o.show(shown);
-    };
-  }
+  run.show = show_views(o, width);
   MC_TRY(auto result, run_handler_dir(run, mc.home()));
   json::object out{{"view", to_json(result.view)}, {"instructions", result.instructions_used}};
   if (width) out["text"] = render_text(result.view, static_cast<int>(*width));

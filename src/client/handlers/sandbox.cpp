@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "client/handlers/lua_patterns.hpp"
 #include "client/handlers/lua_view.hpp"
@@ -434,10 +435,12 @@ int sb_walks_list(lua_State* L) {
   return lua_gettop(L);
 }
 
-void wrap_field(lua_State* L, int table, const char* name, lua_CFunction f, int extra_upvalues = 0) {
+// Replaces table[name] with f, which gets the original as upvalue 1 (and
+// `tag`, when given, as upvalue 2).
+void wrap_field(lua_State* L, int table, const char* name, lua_CFunction f, std::optional<lua_Integer> tag = {}) {
   lua_getfield(L, table, name);
-  if (extra_upvalues) lua_rotate(L, -1 - extra_upvalues, 1);  // the original first
-  lua_pushcclosure(L, f, 1 + extra_upvalues);
+  if (tag) lua_pushinteger(L, *tag);
+  lua_pushcclosure(L, f, tag ? 2 : 1);
   lua_setfield(L, table, name);
 }
 
@@ -803,27 +806,19 @@ int setup_state(lua_State* L) {
 
   lua_getglobal(L, "utf8");
   int u8 = lua_gettop(L);
-  int walker = 0;
-  for (const char* name : {"len", "codepoint", "offset"}) {
-    lua_getfield(L, u8, name);
-    lua_pushinteger(L, walker++);
-    lua_pushcclosure(L, sb_utf8_walk, 2);
-    lua_setfield(L, u8, name);
-  }
+  wrap_field(L, u8, "len", sb_utf8_walk, 0);
+  wrap_field(L, u8, "codepoint", sb_utf8_walk, 1);
+  wrap_field(L, u8, "offset", sb_utf8_walk, 2);
   lua_pop(L, 1);
 
   lua_getglobal(L, "table");
   int tab = lua_gettop(L);
   wrap_field(L, tab, "concat", sb_concat);
   wrap_field(L, tab, "unpack", sb_unpack);
-  const std::pair<const char*, ListWalk> walks[] = {
-      {"sort", kSort}, {"insert", kInsert}, {"remove", kRemove}, {"move", kMove}};
-  for (const auto& [name, walk] : walks) {
-    lua_getfield(L, tab, name);
-    lua_pushinteger(L, walk);
-    lua_pushcclosure(L, sb_walks_list, 2);
-    lua_setfield(L, tab, name);
-  }
+  wrap_field(L, tab, "sort", sb_walks_list, kSort);
+  wrap_field(L, tab, "insert", sb_walks_list, kInsert);
+  wrap_field(L, tab, "remove", sb_walks_list, kRemove);
+  wrap_field(L, tab, "move", sb_walks_list, kMove);
   lua_pop(L, 1);
 
   lua_getglobal(L, "coroutine");
