@@ -194,6 +194,17 @@ class HandlerStoreTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(headers["etag"], '"%s"' % listed[0]["sha256"])
         self.assertTrue(package.startswith(b"msgcenter-handler 1\n"))
+        status, _, body = self.server.request("GET", "/v1/handlers/product-card/1.0.0/package", token=bob_token,
+                                              headers={"If-None-Match": headers["etag"]})
+        self.assertEqual((status, body), (304, b""))
+        status, _, body = self.server.request("GET", "/v1/handlers/product-card/1.0.0", token=bob_token)
+        record = json.loads(body)
+        self.assertEqual(record["handler"]["sha256"], listed[0]["sha256"])
+        self.assertEqual(len(record["signature"]), 128)
+        self.assertTrue(package.startswith(b"msgcenter-handler 1\nmanifest %d\n%s\n" % (
+            len(record["manifest"]), record["manifest"].encode())))
+        status, _, body = self.server.request("GET", "/v1/handlers/product-card/9.9.9", token=bob_token)
+        self.assertEqual((status, json.loads(body)["error"]["code"]), (404, "handler_not_found"))
         stored = os.path.join(self.server.data, "blobs", "handlers", "product-card",
                               "1.0.0-%s.mch" % listed[0]["sha256"])
         with open(stored, "rb") as f:
