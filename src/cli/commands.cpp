@@ -41,6 +41,17 @@ void on_signal(int) { g_stop = true; }
 
 void print_answer(const json::object& o) { print_json_line(o); }
 
+// The handler publishing keys a login or an open pinned, for the user to
+// compare with what the provider publishes.
+void print_pinned_keys(const json::object& answer, std::ostream& out) {
+  const auto* keys = answer.if_contains("pinned_handler_keys");
+  if (!keys) return;
+  for (const auto& k : keys->as_array()) {
+    out << "pinned the provider's handler publishing key " << json::value_to<std::string>(k)
+        << " (compare it with the one the provider publishes)\n";
+  }
+}
+
 // ---- accounts ----------------------------------------------------------------
 
 Command login_command(bool register_first) {
@@ -66,12 +77,7 @@ Command login_command(bool register_first) {
                     << json::value_to<std::string>(o.at("network_id")) << " ("
                     << json::value_to<std::string>(o.at("role")) << ") at "
                     << json::value_to<std::string>(o.at("server")) << "\n";
-          if (const auto* keys = o.if_contains("pinned_handler_keys")) {
-            for (const auto& k : keys->as_array()) {
-              std::cout << "pinned the provider's handler publishing key " << json::value_to<std::string>(k)
-                        << " (compare it with the one the provider publishes)\n";
-            }
-          }
+          print_pinned_keys(o, std::cout);
         }
         return 0;
       }};
@@ -315,12 +321,7 @@ Command open_command() {
                         << " from the provider's store (signature verified)\n";
             }
             if (o.contains("offline")) std::cerr << "the server cannot be reached: opened what is stored here\n";
-            if (const auto* keys = o.if_contains("pinned_handler_keys")) {
-              for (const auto& k : keys->as_array()) {
-                std::cerr << "pinned the provider's handler publishing key " << json::value_to<std::string>(k)
-                          << " (compare it with the one the provider publishes)\n";
-              }
-            }
+            print_pinned_keys(o, std::cerr);
             if (const auto* refused = o.if_contains("handler_refused")) {
               std::cerr << "warning: " << terminal_safe(json::value_to<std::string>(refused->at("message"))) << " ("
                         << json::value_to<std::string>(refused->at("code")) << ")\n";

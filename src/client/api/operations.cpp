@@ -390,11 +390,13 @@ Answer op_handler(MessageCenter& mc, const json::object& req, const CallOptions&
 }
 
 json::object installed_json(const InstalledHandler& h) {
-  json::array kinds, mimes;
-  for (const auto& k : h.kinds) kinds.emplace_back(k);
-  for (const auto& m : h.mimes) mimes.emplace_back(m);
-  return {{"name", h.name},     {"version", h.version}, {"kinds", std::move(kinds)},     {"mimes", std::move(mimes)},
-          {"sha256", h.sha256}, {"key_id", h.key_id},   {"installed_at", h.installed_at}};
+  return {{"name", h.name},
+          {"version", h.version},
+          {"kinds", json::value_from(h.kinds)},
+          {"mimes", json::value_from(h.mimes)},
+          {"sha256", h.sha256},
+          {"key_id", h.key_id},
+          {"installed_at", h.installed_at}};
 }
 
 // The handlers installed on this terminal: list, remove NAME, update (each

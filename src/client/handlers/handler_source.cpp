@@ -2,10 +2,10 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
-#include <fstream>
 
+#include "client/acquire/catalog.hpp"
+#include "client/handlers/installed.hpp"
 #include "core/durable_file.hpp"
-#include "core/sha256.hpp"
 #include "core/wire/codec.hpp"
 
 namespace mc::client {
@@ -68,37 +68,15 @@ Result<handlers::HandlerResult> run_handler_dir(const LocalRun& run, const std::
   r.resource.filename = fs::path(run.file).filename().string();
   r.resource.size = static_cast<std::int64_t>(size);
   // Handlers key their caches by the content's SHA-256, as for a resource.
-  {
-    std::ifstream in(run.file, std::ios::binary);
-    Sha256 h;
-    char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) h.update(buf, static_cast<std::size_t>(in.gcount()));
-    r.resource.sha256 = h.hex_digest();
-  }
+  MC_TRY(r.resource.sha256, sha256_of_file(run.file));
   r.content_path = run.file;
   r.page = run.page;
   r.input = run.input;
   r.show = run.show;
-  // The state is the handler's cache: one that does not read back starts afresh.
   std::string state_file = state_home + "/handler-runs/" + pkg.manifest.name + "/state.json";
-  if (!state_home.empty()) {
-    if (auto text = read_small_file(state_file, 1 << 20)) {
-      boost::system::error_code ec;
-      auto v = boost::json::parse(*text, ec);
-      if (!ec && v.is_object()) {
-        for (const auto& [k, val] : v.as_object()) {
-          if (val.is_string()) r.state[std::string(k)] = std::string(val.as_string());
-        }
-      }
-    }
-  }
+  if (!state_home.empty()) r.state = load_handler_state(state_file);
   MC_TRY(auto result, handlers::run_handler(pkg, std::move(r)));
-  if (!state_home.empty() && result.state_changed) {
-    boost::json::object o;
-    for (const auto& [k, v] : result.state) o[k] = v;
-    MC_TRY_STATUS(make_dirs_durably(fs::path(state_file).parent_path().string(), 0700));
-    MC_TRY_STATUS(write_file_durably(state_file, boost::json::serialize(o), 0600));
-  }
+  if (!state_home.empty() && result.state_changed) MC_TRY_STATUS(save_handler_state(state_file, result.state));
   return result;
 }
 

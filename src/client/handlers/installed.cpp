@@ -32,9 +32,6 @@ std::string index_path(const std::string& home) { return handlers_dir(home) + "/
 std::string package_file(const std::string& home, const std::string& name, const std::string& version) {
   return handlers_dir(home) + "/" + name + "/" + version + ".mch";
 }
-std::string state_path(const std::string& home, const std::string& name) {
-  return handlers_dir(home) + "/" + name + "/state.json";
-}
 
 Error corrupt(const std::string& path, const std::string& what) {
   return Error{ErrorKind::kDataLoss, "bad_key_file", path + ": " + what};
@@ -89,12 +86,6 @@ std::vector<std::string> strings_of(const json::value* v) {
 std::string string_of(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-json::array string_array(const std::vector<std::string>& list) {
-  json::array a;
-  for (const auto& s : list) a.emplace_back(s);
-  return a;
 }
 
 // Holds HOME/handlers/.lock for one read-modify-write of the index, so that
@@ -256,9 +247,12 @@ Result<InstalledHandler> install_handler(const std::string& home, const std::str
     previous = string_of(old->as_object(), "version");
   }
   InstalledHandler h{m.name, version, m.kinds, m.mimes, sha256_hex(bytes), pkg.key_id, now_ms()};
-  idx.handlers[m.name] = json::object{
-      {"version", h.version}, {"kinds", string_array(h.kinds)}, {"mimes", string_array(h.mimes)}, {"sha256", h.sha256},
-      {"key_id", h.key_id},   {"installed_at", h.installed_at}};
+  idx.handlers[m.name] = json::object{{"version", h.version},
+                                      {"kinds", json::value_from(h.kinds)},
+                                      {"mimes", json::value_from(h.mimes)},
+                                      {"sha256", h.sha256},
+                                      {"key_id", h.key_id},
+                                      {"installed_at", h.installed_at}};
   idx.highest[m.name] = version;
   MC_TRY_STATUS(write_index(home, idx));
   if (!previous.empty() && previous != version) {
@@ -291,9 +285,13 @@ Status remove_handler(const std::string& home, const std::string& name) {
   return {};
 }
 
-Result<std::map<std::string, std::string>> load_handler_state(const std::string& home, const std::string& name) {
+std::string handler_state_path(const std::string& home, const std::string& name) {
+  return handlers_dir(home) + "/" + name + "/state.json";
+}
+
+std::map<std::string, std::string> load_handler_state(const std::string& path) {
   std::map<std::string, std::string> out;
-  auto o = read_json_file(state_path(home, name));
+  auto o = read_json_file(path);
   if (!o || !*o) return out;  // a state that does not read back starts afresh: it is the handler's cache
   for (const auto& [k, v] : **o) {
     if (v.is_string()) out[std::string(k)] = std::string(v.as_string());
@@ -301,11 +299,10 @@ Result<std::map<std::string, std::string>> load_handler_state(const std::string&
   return out;
 }
 
-Status save_handler_state(const std::string& home, const std::string& name,
-                          const std::map<std::string, std::string>& state) {
+Status save_handler_state(const std::string& path, const std::map<std::string, std::string>& state) {
   json::object o;
   for (const auto& [k, v] : state) o[k] = v;
-  return write_json_file(state_path(home, name), o);
+  return write_json_file(path, o);
 }
 
 }  // namespace mc::client

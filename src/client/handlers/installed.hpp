@@ -77,8 +77,12 @@ Result<handler::Package> load_installed(const std::string& home, const Installed
 // "handler_not_installed".
 Status remove_handler(const std::string& home, const std::string& name);
 
-Result<std::map<std::string, std::string>> load_handler_state(const std::string& home, const std::string& name);
-Status save_handler_state(const std::string& home, const std::string& name,
-                          const std::map<std::string, std::string>& state);
+// An installed handler's state file: HOME/handlers/NAME/state.json.
+std::string handler_state_path(const std::string& home, const std::string& name);
+// A handler's state (mc.state_get/state_set) from its file; a file that is
+// missing or does not read back gives an empty state (it is the handler's
+// cache). Saving writes it durably, creating its folder.
+std::map<std::string, std::string> load_handler_state(const std::string& path);
+Status save_handler_state(const std::string& path, const std::map<std::string, std::string>& state);
 
 }  // namespace mc::client

@@ -142,14 +142,14 @@ TEST_F(InstalledTest, AHandlerThatNeedsANewerClientIsRefused) {
 }
 
 TEST_F(InstalledTest, StateRoundTripsAndABrokenFileStartsAfresh) {
-  ASSERT_TRUE(save_handler_state(home(), "reader", {{"index:abc", "1,2,3"}}));
-  auto s = load_handler_state(home(), "reader");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->at("index:abc"), "1,2,3");
-  ASSERT_TRUE(write_file_durably(home() + "/handlers/reader/state.json", "{not json"));
-  s = load_handler_state(home(), "reader");
-  ASSERT_TRUE(s);
-  EXPECT_TRUE(s->empty());
+  std::string path = handler_state_path(home(), "reader");
+  EXPECT_EQ(path, home() + "/handlers/reader/state.json");
+  ASSERT_TRUE(save_handler_state(path, {{"index:abc", "1,2,3"}}));
+  auto s = load_handler_state(path);
+  EXPECT_EQ(s.at("index:abc"), "1,2,3");
+  ASSERT_TRUE(write_file_durably(path, "{not json"));
+  s = load_handler_state(path);
+  EXPECT_TRUE(s.empty());
 }
 
 }  // namespace

@@ -112,11 +112,12 @@ Result<HandlerOpened> open_with_handler(Connection& conn, const wire::Resource& 
   run.resource = r;
   run.content_path = content_path;
   run.page = o.page;
-  MC_TRY(run.state, load_handler_state(o.home, best->name));
+  std::string state_file = handler_state_path(o.home, best->name);
+  run.state = load_handler_state(state_file);
   run.input = o.input;
   run.show = o.show;
   MC_TRY(auto result, handlers::run_handler(pkg, std::move(run)));
-  if (result.state_changed) MC_TRY_STATUS(save_handler_state(o.home, best->name, result.state));
+  if (result.state_changed) MC_TRY_STATUS(save_handler_state(state_file, result.state));
   out.view = std::move(result.view);
   out.handler = best->name + " " + best->version;
   return out;
