@@ -10,8 +10,9 @@
 
 namespace mc {
 
-inline constexpr std::array<std::string_view, 6> kResourceTypes = {"video", "music",   "novel",
-                                                                   "game",  "product", "webpage"};
+// "file" is anything else: no handler of its own; it opens as text or details.
+inline constexpr std::array<std::string_view, 7> kResourceTypes = {"video",   "music",   "novel", "game",
+                                                                   "product", "webpage", "file"};
 
 Status validate_resource_type(std::string_view type);
 

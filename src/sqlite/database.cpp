@@ -34,6 +34,11 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_real(int index, double v) {
+  sqlite3_bind_double(stmt_, index, v);
+  return *this;
+}
+
 Result<bool> Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -68,6 +73,7 @@ std::string Statement::text(int col) const {
 }
 
 bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // SQLite keeps memory statistics under one process-wide mutex by default:
@@ -156,6 +162,8 @@ Transaction::Transaction(Database& db) : db_(db), begun_(db.exec("BEGIN IMMEDIAT
 Transaction::~Transaction() {
   if (open_) (void)db_.exec("ROLLBACK");
 }
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 Status Transaction::commit() {
   auto st = db_.exec("COMMIT");

@@ -29,6 +29,7 @@ class Statement {
   Statement& bind(int index, std::string_view v);  // bound as TEXT
   Statement& bind_blob(int index, std::string_view v);
   Statement& bind_null(int index);
+  Statement& bind_real(int index, double v);
 
   // Advances to the next row. true: a row is ready; false: done.
   Result<bool> step();
@@ -39,6 +40,7 @@ class Statement {
   std::int64_t int64(int col) const;
   std::string text(int col) const;
   bool is_null(int col) const;
+  double real(int col) const;
 
  private:
   sqlite3* db_;
@@ -64,12 +66,14 @@ class StatementLease {
   Statement& bind(int index, std::string_view v) { return st_->bind(index, v); }
   Statement& bind_blob(int index, std::string_view v) { return st_->bind_blob(index, v); }
   Statement& bind_null(int index) { return st_->bind_null(index); }
+  Statement& bind_real(int index, double v) { return st_->bind_real(index, v); }
   Result<bool> step() { return st_->step(); }
   Status run() { return st_->run(); }
   void reset() { st_->reset(); }
   std::int64_t int64(int col) const { return st_->int64(col); }
   std::string text(int col) const { return st_->text(col); }
   bool is_null(int col) const { return st_->is_null(col); }
+  double real(int col) const { return st_->real(col); }
 
  private:
   std::unique_ptr<Statement> owned_;
@@ -91,6 +95,7 @@ class Database {
   // once, reused). A statement already lent out is prepared afresh.
   Result<StatementLease> prepare(std::string_view sql);
   std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
   // False when no transaction is open (also after SQLite aborted one).
   bool in_transaction() const;
   std::string last_error() const;

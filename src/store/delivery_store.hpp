@@ -50,6 +50,14 @@ class DeliveryStore {
   // Per recipient of the share: delivered and opened times, hidden for
   // recipients who turned receipts off.
   virtual Result<std::vector<Receipt>> receipts(const std::string& share_id) = 0;
+
+  // Marks the share and every forward made from it, at any depth, revoked
+  // at `at` (a time already set stays). Errors: kNotFound "share_not_found".
+  virtual Status revoke_share(const std::string& share_id, std::int64_t at) = 0;
+  // When `user_id` last received `resource_id` through a share or forward
+  // that is not revoked; nullopt when no such share reached them.
+  virtual Result<std::optional<std::int64_t>> received_share_at(std::int64_t user_id,
+                                                                const std::string& resource_id) = 0;
 };
 
 }  // namespace mc::store

@@ -70,6 +70,7 @@ struct Share {
   std::vector<std::string> chain;
   std::vector<std::string> recipients;  // network IDs
   std::int64_t created_at = 0;
+  std::optional<std::int64_t> revoked_at;  // DELETE /v1/shares/{id}
 };
 
 // One recipient's new item: enough for a live stream to send it at once.

@@ -42,6 +42,15 @@ json::array string_array(const std::vector<std::string>& list) {
 
 json::value optional_int(const std::optional<std::int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
+// Stored JSON object text back into a value; a record never carries anything
+// else, so a damaged one shows as no attributes rather than failing the page.
+json::value parse_object_or_empty(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return json::object{};
+  return v;
+}
+
 // Reads the fields of one JSON object; the first problem sticks and the
 // reads after it return empty values, so a decoder reads every field and
 // checks once at the end.
@@ -219,7 +228,14 @@ json::object to_json(const Resource& r) {
           {"mime", r.mime},
           {"filename", r.filename},
           {"publisher", r.publisher},
-          {"created_at", r.created_at}};
+          {"created_at", r.created_at},
+          {"description", r.description},
+          {"updated_at", r.updated_at},
+          {"access", r.access},
+          {"shareable", r.shareable},
+          {"share_access_seconds", optional_int(r.share_access_seconds)},
+          {"attributes", parse_object_or_empty(r.attributes)},
+          {"gone", r.gone}};
 }
 
 json::object to_json(const ResourcePage& p) {
@@ -346,6 +362,17 @@ Result<Resource> from_json<Resource>(const json::value& v) {
   r.filename = f.str("filename");
   r.publisher = f.str("publisher");
   r.created_at = f.i64("created_at");
+  // Fields added with issue 10: absent from an older server's records.
+  r.description = f.opt_str("description").value_or("");
+  r.updated_at = f.opt_i64("updated_at").value_or(r.created_at);
+  r.access = f.opt_str("access").value_or("public");
+  r.shareable = !f.present("shareable") || f.boolean("shareable");
+  r.share_access_seconds = f.opt_i64("share_access_seconds");
+  if (const auto* a = f.present("attributes") ? f.sub("attributes") : nullptr) {
+    if (!a->is_object()) f.fail("attributes", "is not an object");
+    else r.attributes = json::serialize(*a);
+  }
+  r.gone = f.present("gone") && f.boolean("gone");
   return finish(f, r);
 }
 

@@ -10,8 +10,21 @@ namespace {
 namespace json = boost::json;
 
 Resource book() {
-  return Resource{"r_1", "novel",      "The Quiet Harbour", {"fiction", "sea"}, std::string(64, 'a'),
-                  1234,  "text/plain", "harbour.txt",       "studio",           1700000000000};
+  Resource r;
+  r.id = "r_1";
+  r.type = "novel";
+  r.title = "The Quiet Harbour";
+  r.tags = {"fiction", "sea"};
+  r.sha256 = std::string(64, 'a');
+  r.size = 1234;
+  r.mime = "text/plain";
+  r.filename = "harbour.txt";
+  r.publisher = "studio";
+  r.created_at = 1700000000000;
+  r.updated_at = r.created_at;
+  r.description = "A keeper's year.";
+  r.attributes = R"({"chapters":[{"title":"One","offset":0}]})";
+  return r;
 }
 
 TEST(CodecTest, AResourceRoundTripsInTheDocumentedFieldOrder) {
@@ -20,11 +33,30 @@ TEST(CodecTest, AResourceRoundTripsInTheDocumentedFieldOrder) {
       json::serialize(j),
       R"({"id":"r_1","type":"novel","title":"The Quiet Harbour","tags":["fiction","sea"],"sha256":")" +
           std::string(64, 'a') +
-          R"(","size":1234,"mime":"text/plain","filename":"harbour.txt","publisher":"studio","created_at":1700000000000})");
+          R"(","size":1234,"mime":"text/plain","filename":"harbour.txt","publisher":"studio","created_at":1700000000000,)"
+          R"("description":"A keeper's year.","updated_at":1700000000000,"access":"public","shareable":true,)"
+          R"("share_access_seconds":null,"attributes":{"chapters":[{"title":"One","offset":0}]},"gone":false})");
   auto back = from_json<Resource>(j);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->tags, book().tags);
   EXPECT_EQ(back->size, 1234);
+  EXPECT_EQ(back->attributes, book().attributes);
+  EXPECT_EQ(back->description, book().description);
+  EXPECT_FALSE(back->share_access_seconds);
+}
+
+TEST(CodecTest, AResourceFromAnOlderServerGetsTheDefaults) {
+  auto j = to_json(book());
+  for (auto key : {"description", "updated_at", "access", "shareable", "share_access_seconds", "attributes", "gone"}) {
+    j.erase(key);
+  }
+  auto back = from_json<Resource>(j);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->access, "public");
+  EXPECT_TRUE(back->shareable);
+  EXPECT_EQ(back->updated_at, back->created_at);
+  EXPECT_EQ(back->attributes, "{}");
+  EXPECT_FALSE(back->gone);
 }
 
 TEST(CodecTest, AForwardCarriesItsProvenanceAndReadsBackItsChain) {

@@ -52,6 +52,13 @@ struct Resource {
   std::string filename;
   std::string publisher;  // network ID of the provider that published it
   std::int64_t created_at = 0;
+  std::string description;
+  std::int64_t updated_at = 0;
+  std::string access = "public";                     // "public" | "restricted" (docs/catalog.md "Access")
+  bool shareable = true;                             // may recipients of a share read it when restricted
+  std::optional<std::int64_t> share_access_seconds;  // how long a share gives access; none: while it stands
+  std::string attributes = "{}";                     // the kind's attributes as canonical JSON text (docs/protocol.md)
+  bool gone = false;                                 // unpublished by its provider
 };
 
 struct ResourcePage {

@@ -5,14 +5,22 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstdint>
+#include <set>
 
+#include "core/catalog/resource_attributes.hpp"
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
 #include "core/random.hpp"
 #include "core/resource_type.hpp"
+#include "core/search/search_text.hpp"
+#include "core/sha256.hpp"
+#include "core/signed_token.hpp"
 #include "core/wire/codec.hpp"
+#include "server/accounts/user_lookup.hpp"
 #include "server/catalog/byte_range.hpp"
 #include "server/net/http_error.hpp"
+#include "server/popularity_counts.hpp"
+#include "store/resource_access.hpp"
 
 namespace mc::catalog {
 
@@ -26,6 +34,17 @@ namespace {
 
 constexpr int kDefaultPage = 50;
 constexpr int kMaxPage = 200;
+constexpr std::size_t kMaxDescriptionBytes = 4000;
+
+// A file name safe inside a quoted Content-Disposition value.
+std::string safe_filename(const std::string& name) {
+  std::string out;
+  for (char ch : name) {
+    auto u = static_cast<unsigned char>(ch);
+    out += (u < 0x20 || ch == '"' || ch == '\\' || u == 0x7f) ? '_' : ch;
+  }
+  return out;
+}
 
 std::string default_mime(const std::string& type) {
   if (type == "video") return "video/mp4";
@@ -63,6 +82,66 @@ class BlobUpload final : public net::UploadSink {
   std::string publisher_;
 };
 
+// The fields a publish and a PATCH share, as given (absent: unchanged).
+struct ResourceFields {
+  std::optional<std::string> title, description, access;
+  std::optional<std::vector<std::string>> tags;
+  std::optional<bool> shareable;
+  std::optional<std::optional<std::int64_t>> share_access_seconds;
+  const json::value* attributes = nullptr;  // into the request's body
+};
+
+constexpr std::int64_t kMaxShareAccessSeconds = 10LL * 365 * 24 * 3600;
+
+Result<ResourceFields> read_resource_fields(const json::object& body) {
+  ResourceFields f;
+  MC_TRY(f.title, string_field(body, "title", false, 200));
+  if (f.title && f.title->empty())
+    return Error::invalid_argument("invalid_field", "a resource needs a non-empty title");
+  MC_TRY(f.description, string_field(body, "description", false, kMaxDescriptionBytes));
+  MC_TRY(f.tags, string_list_field(body, "tags", false, 20, 32));
+  if (f.tags) {
+    for (const auto& t : *f.tags) {
+      if (t.empty()) return Error::invalid_argument("invalid_field", "a tag must not be empty");
+    }
+  }
+  MC_TRY(f.access, string_field(body, "access", false, 16));
+  if (f.access && *f.access != "public" && *f.access != "restricted") {
+    return Error::invalid_argument("invalid_field", "access must be \"public\" or \"restricted\"");
+  }
+  if (const auto* v = body.if_contains("shareable")) {
+    if (!v->is_bool()) return Error::invalid_argument("invalid_field", "shareable must be true or false");
+    f.shareable = v->as_bool();
+  }
+  if (const auto* v = body.if_contains("share_access_seconds")) {
+    if (v->is_null()) {
+      f.share_access_seconds = std::optional<std::int64_t>{};
+    } else if (v->is_int64() && v->as_int64() >= 1 && v->as_int64() <= kMaxShareAccessSeconds) {
+      f.share_access_seconds = std::optional<std::int64_t>(v->as_int64());
+    } else {
+      return Error::invalid_argument("invalid_field", "share_access_seconds must be null or an integer from 1 to " +
+                                                          std::to_string(kMaxShareAccessSeconds));
+    }
+  }
+  if (const auto* v = body.if_contains("attributes")) f.attributes = v;
+  return f;
+}
+
+// Checks attributes for `type` and that the resources they name exist.
+Result<std::string> checked_attributes(store::CatalogStore& catalog, const std::string& type,
+                                       const json::value* attributes, std::int64_t size) {
+  MC_TRY(auto canonical, validate_attributes(type, attributes, size));
+  for (const auto& id : referenced_resources(type, canonical)) {
+    auto r = catalog.get_resource(id);
+    if (!r && r.error().code == "resource_not_found") {
+      return Error::invalid_argument("invalid_attributes",
+                                     "attributes name resource '" + id + "', which does not exist");
+    }
+    if (!r) return r.error();
+  }
+  return json::serialize(canonical);
+}
+
 }  // namespace
 
 Result<store::Resource> publish_resource(store::CatalogStore& catalog, store::Resource r, std::int64_t publisher_id) {
@@ -70,8 +149,13 @@ Result<store::Resource> publish_resource(store::CatalogStore& catalog, store::Re
   if (r.title.empty()) return Error::invalid_argument("invalid_field", "a resource needs a non-empty title");
   MC_TRY(auto size, catalog.blob_size(r.sha256));
   if (!size) return Error::not_found("blob_not_found", "no blob with SHA-256 " + r.sha256 + ": upload it first");
+  boost::system::error_code ec;
+  auto attributes = json::parse(r.attributes.empty() ? "{}" : r.attributes, ec);
+  if (ec) return Error::invalid_argument("invalid_attributes", "attributes must be a JSON object");
+  MC_TRY(r.attributes, checked_attributes(catalog, r.type, &attributes, *size));
   r.id = new_id("r_");
   r.created_at = now_ms();
+  r.updated_at = r.created_at;
   if (r.mime.empty()) r.mime = default_mime(r.type);
   if (r.filename.empty()) r.filename = r.title;
   return catalog.create_resource(r, publisher_id);
@@ -101,6 +185,22 @@ Result<std::unique_ptr<net::UploadSink>> begin_upload(CatalogContext& c, HttpReq
       std::make_unique<BlobUpload>(std::move(w), expected, c.catalog, req.user().network_id));
 }
 
+// GET/HEAD /v1/blobs/{sha256}: whether the server holds a blob (a publisher
+// skips uploading what is there) and its bytes.
+Result<HttpResponse> get_blob(CatalogContext& c, HttpRequest& req) {
+  const auto& sha = req.path_params["sha256"];
+  if (!is_sha256_hex(sha)) {
+    return Error::invalid_argument("invalid_digest", "a blob is named by 64 lower-case hex characters");
+  }
+  MC_TRY(auto size, c.catalog.blob_size(sha));
+  if (!size) return Error::not_found("blob_not_found", "no blob with SHA-256 " + sha);
+  HttpResponse res;
+  res.content_type = "application/octet-stream";
+  res.headers = {{"ETag", "\"" + sha + "\""}, {"X-Content-SHA256", sha}};
+  res.file = net::FileSlice{c.blobs.path_for(sha), 0, static_cast<std::uint64_t>(*size)};
+  return res;
+}
+
 Result<HttpResponse> create_resource(CatalogContext& c, HttpRequest& req) {
   MC_TRY(auto body, parse_json_object(req.body));
   MC_TRY(auto type, string_field(body, "type", true, 32));
@@ -109,20 +209,79 @@ Result<HttpResponse> create_resource(CatalogContext& c, HttpRequest& req) {
   if (!is_sha256_hex(*sha)) {
     return Error::invalid_argument("invalid_digest", "sha256 must be 64 lower-case hex characters");
   }
-  MC_TRY(auto tags, string_list_field(body, "tags", false, 20, 32));
   MC_TRY(auto mime, string_field(body, "mime", false, 100));
   MC_TRY(auto filename, string_field(body, "filename", false, 200));
+  MC_TRY(auto f, read_resource_fields(body));
   store::Resource r;
   r.type = *type;
   r.title = *title;
   r.sha256 = *sha;
-  r.tags = tags.value_or(std::vector<std::string>{});
+  r.tags = f.tags.value_or(std::vector<std::string>{});
   r.mime = mime.value_or("");
   r.filename = filename.value_or("");
+  r.description = f.description.value_or("");
+  r.access = f.access.value_or("public");
+  r.shareable = f.shareable.value_or(true);
+  r.share_access_seconds = f.share_access_seconds.value_or(std::nullopt);
+  r.attributes = f.attributes ? json::serialize(*f.attributes) : "{}";
   MC_TRY(auto created, publish_resource(c.catalog, std::move(r), req.user().user_id));
   spdlog::info("event=resource_published id={} type={} by={}", created.id, created.type, req.user().network_id);
   return json_response(201, {{"resource", wire::to_json(created)}});
 }
+
+// The facts of a resource that the caller must have published.
+Result<store::AccessFacts> own_resource(CatalogContext& c, HttpRequest& req) {
+  MC_TRY(auto facts, c.catalog.access_facts(req.path_params["id"], req.user().user_id));
+  if (facts.publisher_id != req.user().user_id) {
+    return Error::permission_denied("not_publisher", "only the provider that published resource '" + facts.resource.id +
+                                                         "' may change it");
+  }
+  return facts;
+}
+
+Result<HttpResponse> update_resource(CatalogContext& c, HttpRequest& req) {
+  MC_TRY(auto body, parse_json_object(req.body));
+  for (const auto& [key, v] : body) {
+    static const std::set<std::string_view> kPatchable = {"title",     "description",          "tags",      "access",
+                                                          "shareable", "share_access_seconds", "attributes"};
+    if (!kPatchable.contains(key)) {
+      return Error::invalid_argument("invalid_field", "'" + std::string(key) + "' cannot be changed by PATCH");
+    }
+  }
+  MC_TRY(auto f, read_resource_fields(body));
+  MC_TRY(auto facts, own_resource(c, req));
+  store::ResourceChange change;
+  change.title = f.title;
+  change.description = f.description;
+  change.tags = f.tags;
+  change.access = f.access;
+  change.shareable = f.shareable;
+  change.share_access_seconds = f.share_access_seconds;
+  if (f.attributes) {
+    MC_TRY(change.attributes, checked_attributes(c.catalog, facts.resource.type, f.attributes, facts.resource.size));
+  }
+  change.updated_at = now_ms();
+  MC_TRY(auto updated, c.catalog.update_resource(facts.resource.id, change));
+  spdlog::info("event=resource_updated id={} by={}", updated.id, req.user().network_id);
+  return json_response(200, {{"resource", wire::to_json(updated)}});
+}
+
+Result<HttpResponse> unpublish_resource(CatalogContext& c, HttpRequest& req) {
+  MC_TRY(auto facts, own_resource(c, req));
+  MC_TRY(auto gone, c.catalog.unpublish_resource(facts.resource.id, now_ms()));
+  spdlog::info("event=resource_unpublished id={} by={}", gone.id, req.user().network_id);
+  return json_response(200, {{"resource", wire::to_json(gone)}});
+}
+
+// A cursor names the query it continues, so that it cannot be moved to another.
+std::string query_fingerprint(const store::ResourceQuery& q, const std::string& raw_q) {
+  return sha256_hex(q.type.value_or("") + '\n' + q.tag.value_or("") + '\n' + raw_q + '\n' +
+                    std::to_string(static_cast<int>(q.sort)))
+      .substr(0, 16);
+}
+
+constexpr int kMaxRanked = 10000;
+constexpr std::int64_t kSnapshotMs = 15 * 60 * 1000;
 
 Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
   std::optional<std::string> type;
@@ -130,20 +289,123 @@ Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
     MC_TRY_STATUS(validate_resource_type(*t));
     type = *t;
   }
-  MC_TRY(auto after, net::query_int(req, "after", 0, 0, INT64_MAX));
   MC_TRY(auto limit, net::query_int(req, "limit", kDefaultPage, 1, kMaxPage));
-  MC_TRY(auto page, c.catalog.list_resources(type, after, static_cast<int>(limit)));
-  return json_response(200, wire::to_json(wire::ResourcePage{std::move(page.resources), page.next_after}));
+  const auto* q_param = req.query_param("q");
+  const auto* sort_param = req.query_param("sort");
+  const auto* cursor_param = req.query_param("cursor");
+  const auto* tag_param = req.query_param("tag");
+  // The first listing: publishing order after a position (kept for old clients).
+  if (req.query_param("after")) {
+    MC_TRY(auto after, net::query_int(req, "after", 0, 0, INT64_MAX));
+    MC_TRY(auto page, c.catalog.list_resources(type, after, static_cast<int>(limit)));
+    return json_response(200, wire::to_json(wire::ResourcePage{std::move(page.resources), page.next_after}));
+  }
+  store::ResourceQuery q;
+  q.type = type;
+  q.limit = static_cast<int>(limit);
+  if (tag_param) {
+    if (tag_param->empty() || tag_param->size() > 32) {
+      return Error::invalid_argument("invalid_field", "tag must be 1 to 32 bytes");
+    }
+    q.tag = *tag_param;
+  }
+  std::string raw_q = q_param ? *q_param : "";
+  if (q_param) {
+    MC_TRY(auto parsed, search::parse_query(*q_param));
+    q.terms = std::move(parsed.terms);
+  }
+  std::string sort = sort_param ? *sort_param : (q_param ? "relevance" : "new");
+  if (sort == "new") q.sort = store::ResourceSort::kNew;
+  else if (sort == "popular") q.sort = store::ResourceSort::kPopular;
+  else if (sort == "relevance") q.sort = store::ResourceSort::kRelevance;
+  else return Error::invalid_argument("invalid_sort", "sort must be new, popular or relevance");
+  if (q.sort == store::ResourceSort::kRelevance && q.terms.empty()) {
+    return Error::invalid_argument("invalid_sort", "sort=relevance needs a search: q");
+  }
+  std::string fingerprint = query_fingerprint(q, raw_q);
+  auto bad_cursor = [] { return Error::invalid_argument("invalid_cursor", "the cursor is malformed or was changed"); };
+  // Opened cursor: {"f": fingerprint, "b": position} (new) or {"f", "s": snapshot, "o": offset}.
+  json::object cursor;
+  if (cursor_param) {
+    auto payload = open_token(c.cursor_key, "cursor", *cursor_param);
+    if (!payload) return bad_cursor();
+    boost::system::error_code ec;
+    auto v = json::parse(*payload, ec);
+    if (ec || !v.is_object()) return bad_cursor();
+    cursor = v.as_object();
+    const auto* f = cursor.if_contains("f");
+    if (!f || !f->is_string() || f->as_string() != fingerprint) {
+      return Error::invalid_argument("invalid_cursor", "the cursor belongs to another listing or search");
+    }
+  }
+  json::object out;
+  json::array list;
+  if (q.sort == store::ResourceSort::kNew) {
+    if (cursor_param) {
+      const auto* b = cursor.if_contains("b");
+      if (!b || !b->is_int64()) return bad_cursor();
+      q.before_position = b->as_int64();
+    }
+    MC_TRY(auto page, c.catalog.query_new(q));
+    for (const auto& r : page.resources) list.emplace_back(wire::to_json(r));
+    out["resources"] = std::move(list);
+    out["next_cursor"] = nullptr;
+    if (page.next_after) {
+      json::object next{{"f", fingerprint}, {"b", *page.next_after}};
+      out["next_cursor"] = sign_token(c.cursor_key, "cursor", json::serialize(next));
+    }
+    return json_response(200, out);
+  }
+  // Ranked: the first page ranks up to kMaxRanked and keeps the ranking when
+  // more pages follow, so that later pages never shift.
+  std::vector<std::string> ids;
+  std::string snapshot;
+  std::int64_t offset = 0;
+  if (cursor_param) {
+    const auto* sn = cursor.if_contains("s");
+    const auto* o = cursor.if_contains("o");
+    if (!sn || !sn->is_string() || !o || !o->is_int64() || o->as_int64() < 0) return bad_cursor();
+    snapshot = std::string(sn->as_string());
+    offset = o->as_int64();
+    MC_TRY(auto kept, c.catalog.get_snapshot(snapshot, now_ms()));
+    if (!kept) {
+      return Error::not_found("cursor_expired", "this search's later pages were kept for 15 minutes: search again");
+    }
+    ids = std::move(*kept);
+  } else {
+    MC_TRY(auto ranked, c.catalog.query_ranked(q, kMaxRanked));
+    ids = std::move(ranked.ids);
+    if (static_cast<std::int64_t>(ids.size()) > limit) {
+      snapshot = new_id("k_");
+      auto now = now_ms();
+      MC_TRY_STATUS(c.catalog.put_snapshot(snapshot, ids, now + kSnapshotMs, now));
+    }
+  }
+  auto first = std::min<std::size_t>(static_cast<std::size_t>(offset), ids.size());
+  auto last = std::min<std::size_t>(first + static_cast<std::size_t>(limit), ids.size());
+  MC_TRY(auto page, c.catalog.resources_by_ids({ids.begin() + first, ids.begin() + last}));
+  for (const auto& r : page) list.emplace_back(wire::to_json(r));
+  out["resources"] = std::move(list);
+  out["next_cursor"] = nullptr;
+  if (last < ids.size()) {
+    json::object next{{"f", fingerprint}, {"s", snapshot}, {"o", static_cast<std::int64_t>(last)}};
+    out["next_cursor"] = sign_token(c.cursor_key, "cursor", json::serialize(next));
+  }
+  return json_response(200, out);
 }
 
+// The record: every logged-in user sees it (a storefront lists what it
+// sells), but an unpublished one only its provider.
 Result<HttpResponse> get_resource(CatalogContext& c, HttpRequest& req) {
-  MC_TRY(auto r, c.catalog.get_resource(req.path_params["id"]));
-  return json_response(200, {{"resource", wire::to_json(r)}});
+  MC_TRY(auto facts, c.catalog.access_facts(req.path_params["id"], req.user().user_id));
+  if (facts.resource.gone && facts.publisher_id != req.user().user_id) {
+    return Error::not_found("resource_gone", "resource '" + facts.resource.id + "' was unpublished by its provider");
+  }
+  return json_response(200, {{"resource", wire::to_json(facts.resource)}});
 }
 
 // The bytes, with Range and If-Range (RFC 9110), sent with sendfile.
-Result<HttpResponse> get_content(CatalogContext& c, HttpRequest& req) {
-  MC_TRY(auto r, c.catalog.get_resource(req.path_params["id"]));
+HttpResponse content_response(CatalogContext& c, HttpRequest& req, const store::Resource& r) {
   auto size = static_cast<std::uint64_t>(r.size);
   std::string etag = "\"" + r.sha256 + "\"";
   HttpResponse res;
@@ -171,7 +433,101 @@ Result<HttpResponse> get_content(CatalogContext& c, HttpRequest& req) {
                                                   std::to_string(d.range.offset + d.range.length - 1) + "/" +
                                                   std::to_string(size));
   }
+  // A download counts once: when it starts at the first byte (a resume does not).
+  if (req.method == "GET" && slice.offset == 0) server::popularity_counts().count_download(r.id);
   res.file = slice;
+  return res;
+}
+
+Result<HttpResponse> get_content(CatalogContext& c, HttpRequest& req) {
+  MC_TRY(auto r,
+         store::readable_resource(c.catalog, c.deliveries, req.path_params["id"], req.user().user_id, now_ms()));
+  return content_response(c, req, r);
+}
+
+// Grants stand in for a purchase: the provider lets one user read a restricted resource.
+Result<HttpResponse> add_grant(CatalogContext& c, HttpRequest& req) {
+  MC_TRY(auto body, parse_json_object(req.body));
+  MC_TRY(auto who, string_field(body, "network_id", true, 64));
+  MC_TRY(auto facts, own_resource(c, req));
+  MC_TRY(auto users, accounts::resolve_users(c.accounts, {*who}, "unknown_user"));
+  MC_TRY_STATUS(c.catalog.grant(facts.resource.id, users.at(0).id, now_ms()));
+  spdlog::info("event=grant_added resource={} to={} by={}", facts.resource.id, *who, req.user().network_id);
+  return json_response(201, {{"resource_id", facts.resource.id}, {"network_id", *who}});
+}
+
+Result<HttpResponse> remove_grant(CatalogContext& c, HttpRequest& req) {
+  MC_TRY(auto facts, own_resource(c, req));
+  MC_TRY(auto users, accounts::resolve_users(c.accounts, {req.path_params["network_id"]}, "unknown_user"));
+  MC_TRY(bool removed, c.catalog.revoke_grant(facts.resource.id, users.at(0).id));
+  if (!removed) {
+    return Error::not_found("grant_not_found", "'" + req.path_params["network_id"] + "' has no grant of resource '" +
+                                                   facts.resource.id + "'");
+  }
+  spdlog::info("event=grant_removed resource={} from={} by={}", facts.resource.id, req.path_params["network_id"],
+               req.user().network_id);
+  return json_response(200, {{"resource_id", facts.resource.id}, {"network_id", req.path_params["network_id"]}});
+}
+
+Result<HttpResponse> list_grants(CatalogContext& c, HttpRequest& req) {
+  MC_TRY(auto facts, own_resource(c, req));
+  MC_TRY(auto names, c.catalog.list_grants(facts.resource.id));
+  json::array list;
+  for (const auto& n : names) list.emplace_back(n);
+  return json_response(200, {{"resource_id", facts.resource.id}, {"grants", list}});
+}
+
+constexpr std::int64_t kMaxLinkSeconds = 24 * 3600;
+
+// A link works without a token for as long as it says, and only while its
+// maker may still read the resource.
+Result<HttpResponse> create_link(CatalogContext& c, HttpRequest& req) {
+  std::int64_t seconds = kMaxLinkSeconds;
+  if (!req.body.empty()) {
+    MC_TRY(auto body, parse_json_object(req.body));
+    if (const auto* v = body.if_contains("expires_in")) {
+      if (!v->is_int64() || v->as_int64() < 1 || v->as_int64() > kMaxLinkSeconds) {
+        return Error::invalid_argument("invalid_field", "expires_in must be an integer from 1 to 86400 seconds");
+      }
+      seconds = v->as_int64();
+    }
+  }
+  MC_TRY(auto r,
+         store::readable_resource(c.catalog, c.deliveries, req.path_params["id"], req.user().user_id, now_ms()));
+  std::int64_t expires_at = now_ms() + seconds * 1000;
+  json::object payload{{"r", r.id}, {"u", req.user().user_id}, {"e", expires_at}};
+  std::string token = sign_token(c.link_key, "link", json::serialize(payload));
+  std::string path = "/v1/links/" + token;
+  const auto& host = req.header("host");
+  std::string url = host.empty() ? path : "http://" + host + path;
+  return json_response(201, {{"url", url}, {"path", path}, {"expires_at", expires_at}, {"resource_id", r.id}});
+}
+
+Result<HttpResponse> follow_link(CatalogContext& c, HttpRequest& req) {
+  auto invalid = [] { return Error::permission_denied("link_invalid", "this link is malformed or was changed"); };
+  auto payload = open_token(c.link_key, "link", req.path_params["token"]);
+  if (!payload) return invalid();
+  boost::system::error_code ec;
+  auto v = json::parse(*payload, ec);
+  if (ec || !v.is_object()) return invalid();
+  const auto& o = v.as_object();
+  const auto* r = o.if_contains("r");
+  const auto* u = o.if_contains("u");
+  const auto* e = o.if_contains("e");
+  if (!r || !r->is_string() || !u || !u->is_int64() || !e || !e->is_int64()) return invalid();
+  auto now = now_ms();
+  if (now >= e->as_int64()) return Error::permission_denied("link_expired", "this link expired: ask for a new one");
+  auto readable = store::readable_resource(c.catalog, c.deliveries, std::string(r->as_string()), u->as_int64(), now);
+  if (!readable) {
+    if (readable.error().code == "access_denied") {
+      return Error::permission_denied("link_revoked",
+                                      "the access this link was made with has been withdrawn (a grant or a share)");
+    }
+    return readable.error();
+  }
+  auto res = content_response(c, req, *readable);
+  res.headers.emplace_back("Content-Disposition", "inline; filename=\"" + safe_filename(readable->filename) + "\"");
+  res.headers.emplace_back("Cache-Control", "private, no-store");
   return res;
 }
 
@@ -185,6 +541,19 @@ void register_catalog_routes(net::Router& router, CatalogContext& c) {
   router.add("GET", "/v1/resources/{id}", Access::kUser, [&c](HttpRequest& req) { return get_resource(c, req); });
   router.add("GET", "/v1/resources/{id}/content", Access::kUser,
              [&c](HttpRequest& req) { return get_content(c, req); });
+  router.add("GET", "/v1/blobs/{sha256}", Access::kProvider, [&c](HttpRequest& req) { return get_blob(c, req); });
+  router.add("PATCH", "/v1/resources/{id}", Access::kProvider,
+             [&c](HttpRequest& req) { return update_resource(c, req); });
+  router.add("DELETE", "/v1/resources/{id}", Access::kProvider,
+             [&c](HttpRequest& req) { return unpublish_resource(c, req); });
+  router.add("GET", "/v1/resources/{id}/grants", Access::kProvider,
+             [&c](HttpRequest& req) { return list_grants(c, req); });
+  router.add("POST", "/v1/resources/{id}/grants", Access::kProvider,
+             [&c](HttpRequest& req) { return add_grant(c, req); });
+  router.add("DELETE", "/v1/resources/{id}/grants/{network_id}", Access::kProvider,
+             [&c](HttpRequest& req) { return remove_grant(c, req); });
+  router.add("POST", "/v1/resources/{id}/link", Access::kUser, [&c](HttpRequest& req) { return create_link(c, req); });
+  router.add("GET", "/v1/links/{token}", Access::kPublic, [&c](HttpRequest& req) { return follow_link(c, req); });
 }
 
 }  // namespace mc::catalog

@@ -16,7 +16,9 @@
 #include "server/delivery/delivery_routes.hpp"
 #include "server/delivery/item_json.hpp"
 #include "server/net/http_error.hpp"
+#include "server/popularity_counts.hpp"
 #include "server/social/group_routes.hpp"
+#include "store/rules/access_rules.hpp"
 #include "store/rules/delivery_rules.hpp"
 
 namespace mc::delivery {
@@ -91,12 +93,39 @@ Result<ShareRequest> parse_share_request(const std::string& text) {
 }
 
 // A forward re-shares an item the caller received, keeping its provenance.
+// A share or forward of a resource needs it published, the sender able to
+// read it, and, from anyone but its provider, a restricted one shareable
+// (its recipients could not read it otherwise). Errors: resource_gone (410),
+// access_denied, not_shareable (403).
+Status check_may_send(DeliveryContext& d, const Caller& caller, const std::string& resource_id) {
+  // Most resources are public: decided from the cached record, with no read
+  // (the cache forgets this node's changes at once, another node's within
+  // seconds: store/resource_cache.hpp).
+  MC_TRY(auto cached, d.catalog.get_resource(resource_id));
+  if (!cached.gone && cached.access == "public") return {};
+  MC_TRY(auto facts, d.catalog.access_facts(resource_id, caller.user_id));
+  if (facts.resource.gone) {
+    return Error::not_found("resource_gone", "resource '" + resource_id + "' was unpublished: it cannot be shared");
+  }
+  std::optional<std::int64_t> received;
+  if (store::rules::needs_share_fact(facts, caller.user_id)) {
+    MC_TRY(received, d.deliveries.received_share_at(caller.user_id, resource_id));
+  }
+  MC_TRY_STATUS(store::rules::check_read(facts, caller.user_id, received, now_ms()));
+  if (facts.publisher_id != caller.user_id && facts.resource.access == "restricted" && !facts.resource.shareable) {
+    return Error::permission_denied("not_shareable", "its provider does not let resource '" + resource_id +
+                                                         "' be shared: its recipients could not read it");
+  }
+  return {};
+}
+
 Status resolve_forward(DeliveryContext& d, const Caller& caller, const std::string& item_id, PreparedShare& p) {
   MC_TRY(auto item, d.deliveries.get_item(caller.user_id, item_id));
   if (item.kind != ItemKind::kShare && item.kind != ItemKind::kForward) {
     return Error::failed_precondition("not_forwardable", "only shares and forwards can be forwarded");
   }
   MC_TRY(auto parent, d.deliveries.get_share(item.share_id));
+  MC_TRY_STATUS(check_may_send(d, caller, item.resource.id));
   p.share.kind = ItemKind::kForward;
   p.share.resource_id = item.resource.id;
   p.resource = item.resource;
@@ -150,6 +179,7 @@ Result<PreparedShare> resolve_share(DeliveryContext& d, const Caller& caller, co
     MC_TRY_STATUS(resolve_forward(d, caller, *r.forward_of, p));
   } else {
     MC_TRY(p.resource, d.catalog.get_resource(*r.resource_id));
+    MC_TRY_STATUS(check_may_send(d, caller, p.resource.id));
     share.resource_id = p.resource.id;
   }
   MC_TRY_STATUS(resolve_recipients(d, caller, r, share));
@@ -201,6 +231,7 @@ HttpResponse finish_share(DeliveryContext& d, const store::Resource& resource, R
   common.chain = share.chain;
   common.resource = resource;
   auto shared_part = std::make_shared<const std::string>(wire::item_shared_part(common));
+  server::popularity_counts().count_share(resource.id);
   d.bus.publish_items(outcome->deliveries, shared_part);
   spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, wire::item_kind_name(share.kind),
                 share.sender, outcome->deliveries.size());
@@ -237,6 +268,16 @@ Result<HttpResponse> get_share(DeliveryContext& d, HttpRequest& req) {
   return json_response(200, {{"share", wire::to_json(to_wire(share))}});
 }
 
+// Revokes a share and the forwards made from it: their recipients lose the
+// access it gave them to a restricted resource. The items stay in their inboxes.
+Result<HttpResponse> revoke_share(DeliveryContext& d, HttpRequest& req) {
+  MC_TRY(auto share, own_share(d, req));
+  MC_TRY_STATUS(d.deliveries.revoke_share(share.id, now_ms()));
+  MC_TRY(auto revoked, d.deliveries.get_share(share.id));
+  spdlog::info("event=share_revoked id={} by={}", share.id, req.user().network_id);
+  return json_response(200, {{"share", wire::to_json(to_wire(revoked))}, {"revoked_at", *revoked.revoked_at}});
+}
+
 Result<HttpResponse> get_receipts(DeliveryContext& d, HttpRequest& req) {
   MC_TRY(auto share, own_share(d, req));
   MC_TRY(auto list, d.deliveries.receipts(share.id));
@@ -255,6 +296,7 @@ void register_share_routes(net::Router& router, DeliveryContext& d) {
       net::Router::Start::kInlineFirst);
   router.add("GET", "/v1/shares/{id}", Access::kUser, [&d](HttpRequest& req) { return get_share(d, req); });
   router.add("GET", "/v1/shares/{id}/receipts", Access::kUser, [&d](HttpRequest& req) { return get_receipts(d, req); });
+  router.add("DELETE", "/v1/shares/{id}", Access::kUser, [&d](HttpRequest& req) { return revoke_share(d, req); });
 }
 
 }  // namespace mc::delivery

@@ -14,8 +14,9 @@ int http_status(const Error& e) {
       return 400;
     case ErrorKind::kOutOfRange:
       return 416;  // our only one: a byte range past the end
+    // Gone for good, not unknown: an unpublished resource, an expired page snapshot.
     case ErrorKind::kNotFound:
-      return 404;
+      return e.code == "resource_gone" || e.code == "cursor_expired" ? 410 : 404;
     case ErrorKind::kAlreadyExists:
       return 409;
     case ErrorKind::kPermissionDenied:

@@ -14,7 +14,9 @@ Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int c
   // Half the pool for the shares answered later, half for everything else.
   MC_TRY(b->engine_, PgEngine::open(url, schemas, connections, std::max(1, connections / 2)));
   b->accounts_ = std::make_unique<PgAccountStore>(*b->engine_);
-  b->catalog_ = std::make_unique<PgCatalogStore>(*b->engine_);
+  auto catalog = std::make_unique<PgCatalogStore>(*b->engine_);
+  MC_TRY_STATUS(catalog->index_missing_text());
+  b->catalog_ = std::move(catalog);
   b->delivery_ = std::make_unique<PgDeliveryStore>(*b->engine_);
   b->groups_ = std::make_unique<PgGroupStore>(*b->engine_);
   b->handlers_ = std::make_unique<PgHandlerStore>(*b->engine_);

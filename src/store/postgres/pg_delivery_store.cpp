@@ -55,6 +55,13 @@ CREATE TABLE device_cursors (
   PRIMARY KEY (user_id, device_id)
 );
 )sql",
+                                   // 2: revoking shares; finding the shares that gave a user a resource
+                                   // (docs/catalog.md "Access").
+                                   R"sql(
+ALTER TABLE shares ADD COLUMN revoked_at BIGINT;
+CREATE INDEX shares_by_resource ON shares(resource_id);
+CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
+)sql",
                                }};
   return schema;
 }
@@ -89,9 +96,10 @@ InboxItem read_item(const Rows& rows, int r) {
 }
 
 Result<Share> load_share(pg::Connection& c, const std::string& id) {
-  MC_TRY(auto rows, c.query("SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, "
-                            "s.created_at FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = $1",
-                            {id}));
+  MC_TRY(auto rows,
+         c.query("SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, "
+                 "s.created_at, s.revoked_at FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = $1",
+                 {id}));
   if (rows.empty()) return Error::not_found("share_not_found", "no share with id '" + id + "'");
   Share sh{rows.text(0, 0),
            rows.int64(0, 1),
@@ -101,7 +109,8 @@ Result<Share> load_share(pg::Connection& c, const std::string& id) {
            wire::parse_item_kind(rows.text(0, 5)).value_or(ItemKind::kShare),
            strings_from_json(rows.text(0, 6)),
            {},
-           rows.int64(0, 7)};
+           rows.int64(0, 7),
+           rows.is_null(0, 8) ? std::nullopt : std::optional<std::int64_t>(rows.int64(0, 8))};
   MC_TRY(auto rs, c.query("SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
                           "WHERE i.share_id = $1 AND i.kind != 'receipt' ORDER BY u.network_id COLLATE \"C\"",
                           {id}));
@@ -193,7 +202,7 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
   ShareOutcome out;
   MC_TRY(out.deliveries, append_items(c, share.recipient_ids, share.kind, share.id, share.created_at, std::nullopt));
   out.share = Share{share.id,   share.sender_id, share.sender,          share.resource_id, share.note,
-                    share.kind, share.chain,     share.recipient_names, share.created_at};
+                    share.kind, share.chain,     share.recipient_names, share.created_at,  std::nullopt};
   std::sort(out.share.recipients.begin(), out.share.recipients.end());
   return out;
 }
@@ -328,6 +337,31 @@ Result<std::vector<Receipt>> PgDeliveryStore::receipts(const std::string& share_
       out.push_back(std::move(r));
     }
     return out;
+  });
+}
+
+Status PgDeliveryStore::revoke_share(const std::string& share_id, std::int64_t at) {
+  return e_.transact_status([&](pg::Connection& c) -> Status {
+    MC_TRY(auto rows,
+           c.query("WITH RECURSIVE tree(id) AS (SELECT id FROM shares WHERE id = $1 UNION "
+                   "SELECT s.id FROM shares s JOIN tree t ON s.parent_share_id = t.id) "
+                   "UPDATE shares SET revoked_at = coalesce(revoked_at, $2) WHERE id IN (SELECT id FROM tree)",
+                   {share_id, std::to_string(at)}));
+    if (rows.affected() == 0) return Error::not_found("share_not_found", "no share with id '" + share_id + "'");
+    return {};
+  });
+}
+
+Result<std::optional<std::int64_t>> PgDeliveryStore::received_share_at(std::int64_t user_id,
+                                                                       const std::string& resource_id) {
+  using Out = std::optional<std::int64_t>;
+  return e_.read<Out>([&](pg::Connection& c) -> Result<Out> {
+    MC_TRY(auto rows, c.query("SELECT max(s.created_at) FROM shares s JOIN inbox_items i ON i.share_id = s.id "
+                              "WHERE s.resource_id = $1 AND s.revoked_at IS NULL AND i.user_id = $2 AND "
+                              "i.kind != 'receipt'",
+                              {resource_id, std::to_string(user_id)}));
+    if (rows.empty() || rows.is_null(0, 0)) return Out{};
+    return Out(rows.int64(0, 0));
   });
 }
 

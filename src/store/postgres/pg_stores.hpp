@@ -26,9 +26,14 @@ const PgSchema& handlers_schema();
 inline constexpr const char* kUserColumns =
     "u.id, u.network_id, u.password_hash, u.role, u.created_at, u.send_receipts";
 User read_user(const Rows& rows, int row, int col);
+// Column 10 is the publishing position, the last the publisher's user id.
 inline constexpr const char* kResourceColumns =
-    "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position";
+    "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position, "
+    "r.description, r.updated_at, r.access, r.shareable, r.share_access_seconds, r.attributes, r.unpublished_at, "
+    "r.publisher_id";
 inline constexpr int kResourcePositionColumn = 10;
+inline constexpr int kResourcePublisherIdColumn = 18;
+inline constexpr int kResourceColumnCount = 19;
 inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Rows& rows, int row, int col);
@@ -63,10 +68,30 @@ class PgCatalogStore final : public CatalogStore {
   Result<Resource> get_resource(const std::string& id) override;
   Result<ResourcePage> list_resources(const std::optional<std::string>& type, std::int64_t after, int limit) override;
   Result<std::int64_t> count_resources() override;
+  Result<Resource> update_resource(const std::string& id, const ResourceChange& change) override;
+  Result<Resource> unpublish_resource(const std::string& id, std::int64_t at) override;
+  Result<AccessFacts> access_facts(const std::string& id, std::int64_t user_id) override;
+  Status grant(const std::string& resource_id, std::int64_t user_id, std::int64_t at) override;
+  Result<bool> revoke_grant(const std::string& resource_id, std::int64_t user_id) override;
+  Result<std::vector<std::string>> list_grants(const std::string& resource_id) override;
+  Result<ResourcePage> query_new(const ResourceQuery& q) override;
+  Result<RankedIds> query_ranked(const ResourceQuery& q, int max_ranked) override;
+  Result<std::vector<Resource>> resources_by_ids(const std::vector<std::string>& ids) override;
+  Status put_snapshot(const std::string& id, const std::vector<std::string>& ids, std::int64_t expires_at,
+                      std::int64_t now) override;
+  Result<std::optional<std::vector<std::string>>> get_snapshot(const std::string& id, std::int64_t now) override;
+  Result<std::string> secret(const std::string& name) override;
+  Status add_popularity(const std::vector<PopularityCount>& counts) override;
+  Status expire_popularity(std::int64_t first_day) override;
+  Result<std::vector<std::string>> unreferenced_blobs(std::int64_t older_than, int limit) override;
+  Status delete_blobs(const std::vector<std::string>& sha256s) override;
+
+  // Fills the text vector of rows that predate it (catalog migration 2).
+  Status index_missing_text();
 
  private:
   PgEngine& e_;
-  ResourceCache resources_;  // published resources never change
+  ResourceCache resources_;
 };
 
 class PgDeliveryStore final : public DeliveryStore {
@@ -84,6 +109,8 @@ class PgDeliveryStore final : public DeliveryStore {
   Result<std::int64_t> ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) override;
   Result<OpenOutcome> mark_opened(std::int64_t user_id, const std::string& item_id) override;
   Result<std::vector<Receipt>> receipts(const std::string& share_id) override;
+  Status revoke_share(const std::string& share_id, std::int64_t at) override;
+  Result<std::optional<std::int64_t>> received_share_at(std::int64_t user_id, const std::string& resource_id) override;
 
  private:
   PgEngine& e_;

@@ -54,6 +54,13 @@ CREATE TABLE device_cursors (
   PRIMARY KEY (user_id, device_id)
 ) WITHOUT ROWID;
 )sql",
+                                     // 3: revoking shares; finding the shares that gave a user a resource
+                                     // (docs/catalog.md "Access").
+                                     R"sql(
+ALTER TABLE shares ADD COLUMN revoked_at INTEGER;
+CREATE INDEX shares_by_resource ON shares(resource_id);
+CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
+)sql",
                                  },
                                  {1, 2}};
   return schema;
@@ -88,7 +95,7 @@ InboxItem read_item(const Statement& st) {
 
 Result<Share> load_share(Database& db, const std::string& id) {
   auto st = db.prepare(
-      "SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, s.created_at "
+      "SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, s.created_at, s.revoked_at "
       "FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = ?");
   if (!st) return st.error();
   st->bind(1, id);
@@ -101,7 +108,8 @@ Result<Share> load_share(Database& db, const std::string& id) {
            wire::parse_item_kind(st->text(5)).value_or(ItemKind::kShare),
            strings_from_json(st->text(6)),
            {},
-           st->int64(7)};
+           st->int64(7),
+           st->is_null(8) ? std::nullopt : std::optional<std::int64_t>(st->int64(8))};
   auto rs = db.prepare(
       "SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
       "WHERE i.share_id = ? AND i.kind != 'receipt' ORDER BY u.network_id");
@@ -227,7 +235,7 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
   out.deliveries = std::move(deliveries);
   // Everything the answer needs is at hand: no need to read it back.
   out.share = Share{share.id,   share.sender_id, share.sender,          share.resource_id, share.note,
-                    share.kind, share.chain,     share.recipient_names, share.created_at};
+                    share.kind, share.chain,     share.recipient_names, share.created_at,  std::nullopt};
   std::sort(out.share.recipients.begin(), out.share.recipients.end());
   return out;
 }
@@ -382,6 +390,32 @@ Result<std::vector<Receipt>> SqliteDeliveryStore::receipts(const std::string& sh
     out.push_back(std::move(r));
   }
   return out;
+}
+
+Status SqliteDeliveryStore::revoke_share(const std::string& share_id, std::int64_t at) {
+  return engine_.writer().run([&](Database& db) -> Status {
+    MC_TRY(auto st,
+           db.prepare("WITH RECURSIVE tree(id) AS (SELECT id FROM shares WHERE id = ? UNION "
+                      "SELECT s.id FROM shares s JOIN tree t ON s.parent_share_id = t.id) "
+                      "UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id IN (SELECT id FROM tree)"));
+    st.bind(1, share_id).bind(2, at);
+    MC_TRY_STATUS(st.run());
+    if (db.changes() == 0) return Error::not_found("share_not_found", "no share with id '" + share_id + "'");
+    return {};
+  });
+}
+
+Result<std::optional<std::int64_t>> SqliteDeliveryStore::received_share_at(std::int64_t user_id,
+                                                                           const std::string& resource_id) {
+  using Out = std::optional<std::int64_t>;
+  auto db = engine_.reader();
+  MC_TRY(auto st, db->prepare("SELECT max(s.created_at) FROM shares s JOIN inbox_items i ON i.share_id = s.id "
+                              "WHERE s.resource_id = ? AND s.revoked_at IS NULL AND i.user_id = ? AND "
+                              "i.kind != 'receipt'"));
+  st.bind(1, resource_id).bind(2, user_id);
+  MC_TRY(bool row, st.step());
+  if (!row || st.is_null(0)) return Out{};
+  return Out(st.int64(0));
 }
 
 }  // namespace mc::store::sqlite

@@ -25,6 +25,8 @@ class SqliteDeliveryStore final : public DeliveryStore {
   Result<std::int64_t> ack(std::int64_t user_id, const std::string& device_id, std::int64_t seq) override;
   Result<OpenOutcome> mark_opened(std::int64_t user_id, const std::string& item_id) override;
   Result<std::vector<Receipt>> receipts(const std::string& share_id) override;
+  Status revoke_share(const std::string& share_id, std::int64_t at) override;
+  Result<std::optional<std::int64_t>> received_share_at(std::int64_t user_id, const std::string& resource_id) override;
 
  private:
   Engine& engine_;

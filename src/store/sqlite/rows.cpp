@@ -23,6 +23,13 @@ Resource read_resource(const Statement& st, int c) {
   r.filename = st.text(c + 7);
   r.publisher = st.text(c + 8);
   r.created_at = st.int64(c + 9);
+  r.description = st.text(c + 11);
+  r.updated_at = st.int64(c + 12);
+  r.access = st.text(c + 13);
+  r.shareable = st.int64(c + 14) != 0;
+  if (!st.is_null(c + 15)) r.share_access_seconds = st.int64(c + 15);
+  r.attributes = st.text(c + 16);
+  r.gone = !st.is_null(c + 17);
   return r;
 }
 

@@ -17,10 +17,15 @@ inline constexpr const char* kUserColumns = "id, network_id, password_hash, role
 User read_user(const Statement& st, int first_col);
 
 // Columns and joins that produce a Resource aliased r, read by read_resource;
-// the column after them is the resource's publishing position.
+// column 10 is the resource's publishing position, and its publisher's user
+// id the last.
 inline constexpr const char* kResourceColumns =
-    "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position";
+    "r.id, r.type, r.title, r.tags, r.sha256, b.size, r.mime, r.filename, p.network_id, r.created_at, r.position, "
+    "r.description, r.updated_at, r.access, r.shareable, r.share_access_seconds, r.attributes, r.unpublished_at, "
+    "r.publisher_id";
 inline constexpr int kResourcePositionColumn = 10;
+inline constexpr int kResourcePublisherIdColumn = 18;
+inline constexpr int kResourceColumnCount = 19;
 inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Statement& st, int first_col);

@@ -16,7 +16,9 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::string& pa
   std::unique_ptr<SqliteBackend> b(new SqliteBackend());
   MC_TRY(b->engine_, Engine::open(path, schemas, readers));
   b->accounts_ = std::make_unique<SqliteAccountStore>(*b->engine_);
-  b->catalog_ = std::make_unique<SqliteCatalogStore>(*b->engine_);
+  auto catalog = std::make_unique<SqliteCatalogStore>(*b->engine_);
+  MC_TRY_STATUS(catalog->index_missing_text());
+  b->catalog_ = std::move(catalog);
   b->delivery_ = std::make_unique<SqliteDeliveryStore>(*b->engine_);
   b->groups_ = std::make_unique<SqliteGroupStore>(*b->engine_);
   b->handlers_ = std::make_unique<SqliteHandlerStore>(*b->engine_);
