@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
     std::FILE* f = std::fopen(path.c_str(), "w");
     std::fprintf(f, "resource %d\n", i);
     std::fclose(f);
-    auto r = client::publish_file(**conn, {path, "novel", "Novel number " + std::to_string(i), {"bench"}, ""});
+    auto r = client::publish_file(**conn, {path, "novel", "Novel number " + std::to_string(i), {"bench"}, "", {}});
     if (!r) throw std::runtime_error(r.error().message);
   }
 

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
+#include <charconv>
 #include <csignal>
 #include <iostream>
+#include <set>
 
 #include "cli/output.hpp"
 #include "cli/password_prompt.hpp"
@@ -130,18 +132,62 @@ Command settings_command() {
 
 // ---- catalog -------------------------------------------------------------------
 
+// The resource model's flags, shared by publish and resource update.
+struct ModelFlags {
+  std::string description, access, share_access_seconds, attributes;
+  bool shareable = false, not_shareable = false;
+
+  void add(CLI::App& c) {
+    c.add_option("--description", description, "what it is (up to 4,000 bytes)");
+    c.add_option("--access", access, "public (every user) or restricted (granted users and share recipients)")
+        ->check(CLI::IsMember({"public", "restricted"}));
+    c.add_flag("--shareable", shareable, "recipients of a share may read it (the default)");
+    c.add_flag("--not-shareable", not_shareable, "only granted users may read it when restricted");
+    c.add_option("--share-access-seconds", share_access_seconds,
+                 "how long a share gives access to a restricted resource (\"none\": while the share stands)");
+    c.add_option("--attributes", attributes, "the kind's attributes as a JSON object (docs/protocol.md)");
+  }
+  // Error text, or "" when the flags make sense together.
+  std::string fill(json::object& req) const {
+    if (shareable && not_shareable) return "--shareable and --not-shareable contradict each other";
+    if (!description.empty()) req["description"] = description;
+    if (!access.empty()) req["access"] = access;
+    if (shareable || not_shareable) req["shareable"] = shareable;
+    if (share_access_seconds == "none") {
+      req["share_access_seconds"] = nullptr;
+    } else if (!share_access_seconds.empty()) {
+      std::int64_t n = 0;
+      auto [p, ec] =
+          std::from_chars(share_access_seconds.data(), share_access_seconds.data() + share_access_seconds.size(), n);
+      if (ec != std::errc() || p != share_access_seconds.data() + share_access_seconds.size()) {
+        return "--share-access-seconds takes a number of seconds or \"none\"";
+      }
+      req["share_access_seconds"] = n;
+    }
+    if (!attributes.empty()) req["attributes"] = attributes;
+    return "";
+  }
+};
+
+int usage_error(const std::string& message) {
+  std::cerr << "msgc: " << message << "\n";
+  return 2;
+}
+
 Command publish_command() {
   struct Args {
     std::string path, type, title, tags, mime;
+    ModelFlags model;
   };
   auto a = std::make_shared<Args>();
   return {"publish", "publish a file as a resource (provider accounts)",
           [a](CLI::App& c) {
             c.add_option("FILE", a->path, "file to publish")->required();
-            c.add_option("--type", a->type, "video, music, novel, game, product or webpage")->required();
+            c.add_option("--type", a->type, "video, music, novel, game, product, webpage or file")->required();
             c.add_option("--title", a->title, "title")->required();
             c.add_option("--tags", a->tags, "comma-separated tags");
             c.add_option("--mime", a->mime, "media type (default: by type)");
+            a->model.add(c);
           },
           [a](Session& s) {
             json::object req{{"path", a->path},
@@ -149,31 +195,48 @@ Command publish_command() {
                              {"title", a->title},
                              {"tags", json::value_from(split_list(a->tags))}};
             if (!a->mime.empty()) req["mime"] = a->mime;
+            if (auto bad = a->model.fill(req); !bad.empty()) return usage_error(bad);
             MC_CLI_CALL(answer, s, "publish", req);
-            if (s.globals().json) print_answer(answer);
-            else std::cout << json::value_to<std::string>(answer.at("id")) << "\n";
+            if (s.globals().json) {
+              print_answer(answer);
+            } else {
+              std::cout << json::value_to<std::string>(answer.at("id")) << "\n";
+              if (!answer.at("uploaded").as_bool()) {
+                std::cerr << "(the server already held these bytes: nothing was uploaded)\n";
+              }
+            }
             return 0;
           }};
 }
 
 Command catalog_command() {
   struct Args {
-    std::string type;
-    std::int64_t after = 0;
+    std::string type, tag, search, sort, cursor;
+    std::int64_t after = -1;
     std::int64_t limit = 50;
     bool ids_only = false;
   };
   auto a = std::make_shared<Args>();
-  return {"catalog", "list the provider's resources",
+  return {"catalog", "browse and search the provider's resources",
           [a](CLI::App& c) {
             c.add_option("--type", a->type, "only this type");
-            c.add_option("--after", a->after, "continue after this position (printed at the end of a page)");
+            c.add_option("--tag", a->tag, "only resources with this tag");
+            c.add_option("--search", a->search, "full text over titles, tags and descriptions (Chinese too)");
+            c.add_option("--sort", a->sort, "new (default), popular, or relevance (default with --search)")
+                ->check(CLI::IsMember({"new", "popular", "relevance"}));
+            c.add_option("--cursor", a->cursor, "the next page (printed at the end of a page)");
+            c.add_option("--after", a->after, "publishing order after this position (the older listing)");
             c.add_option("--limit", a->limit, "at most this many (default 50)")->check(CLI::PositiveNumber);
             c.add_flag("-q,--quiet", a->ids_only, "print only resource ids, one per line");
           },
           [a](Session& s) {
-            json::object req{{"after", a->after}, {"limit", a->limit}};
+            json::object req{{"limit", a->limit}};
+            if (a->after >= 0) req["after"] = a->after;
             if (!a->type.empty()) req["type"] = a->type;
+            if (!a->tag.empty()) req["tag"] = a->tag;
+            if (!a->search.empty()) req["search"] = a->search;
+            if (!a->sort.empty()) req["sort"] = a->sort;
+            if (!a->cursor.empty()) req["cursor"] = a->cursor;
             MC_CLI_CALL(answer, s, "catalog", req);
             MC_CLI_READ(wire::ResourcePage, page, answer);
             bool json = s.globals().json;
@@ -185,6 +248,100 @@ Command catalog_command() {
             if (!json && !a->ids_only && page.next_after) {
               std::cout << "(more: msgc catalog --after " << *page.next_after << ")\n";
             }
+            if (!json && !a->ids_only && page.next_cursor) {
+              std::cout << "(more: msgc catalog --cursor " << *page.next_cursor << " with the same filters)\n";
+            }
+            return 0;
+          }};
+}
+
+// msgc resource ID | resource update|unpublish|grant|ungrant|grants ID [USER]
+Command resource_command() {
+  struct Args {
+    std::vector<std::string> words;
+    std::string title, tags;
+    bool set_tags = false;
+    ModelFlags model;
+  };
+  auto a = std::make_shared<Args>();
+  return {"resource", "describe a resource; its provider: update, unpublish, grant USER, ungrant USER, grants",
+          [a](CLI::App& c) {
+            c.add_option("ARGS", a->words, "ID, or update|unpublish|grants ID, or grant|ungrant ID USER")
+                ->required()
+                ->expected(1, 3);
+            c.add_option("--title", a->title, "update: the new title");
+            c.add_option("--tags", a->tags, "update: the new comma-separated tags (\"\" for none)")
+                ->each([a](const std::string&) { a->set_tags = true; });
+            a->model.add(c);
+          },
+          [a](Session& s) {
+            static const std::set<std::string> kActions = {"update", "unpublish", "grant", "ungrant", "grants"};
+            const auto& w = a->words;
+            json::object req;
+            std::string action = "describe";
+            if (kActions.contains(w[0])) {
+              action = w[0];
+              std::size_t want = action == "grant" || action == "ungrant" ? 3 : 2;
+              if (w.size() != want) {
+                return usage_error("usage: msgc resource " + action + " ID" + (want == 3 ? " USER" : ""));
+              }
+              req["id"] = w[1];
+              if (want == 3) req["network_id"] = w[2];
+            } else {
+              if (w.size() != 1) return usage_error("usage: msgc resource ID (or update|unpublish|grants ID)");
+              req["id"] = w[0];
+            }
+            req["action"] = action;
+            if (action == "update") {
+              if (!a->title.empty()) req["title"] = a->title;
+              if (a->set_tags) req["tags"] = json::value_from(split_list(a->tags));
+              if (auto bad = a->model.fill(req); !bad.empty()) return usage_error(bad);
+            }
+            MC_CLI_CALL(answer, s, "resource", req);
+            if (s.globals().json) {
+              print_answer(answer);
+              return 0;
+            }
+            if (action == "grants") {
+              for (const auto& g : answer.at("grants").as_array()) std::cout << json::value_to<std::string>(g) << "\n";
+            } else if (action == "grant" || action == "ungrant") {
+              std::cout << (action == "grant" ? "granted " : "withdrew the grant of ") << w[1]
+                        << (action == "grant" ? " to " : " from ") << w[2] << "\n";
+            } else {
+              MC_CLI_READ(wire::Resource, r, answer);
+              std::cout << resource_details(r);
+            }
+            return 0;
+          }};
+}
+
+Command link_command() {
+  auto id = std::make_shared<std::string>();
+  auto expires = std::make_shared<std::int64_t>(0);
+  return {"link", "a download link that works without a login (for players, browsers, curl -C -, wget -c)",
+          [id, expires](CLI::App& c) {
+            c.add_option("ID", *id, "resource id")->required();
+            c.add_option("--expires-in", *expires, "seconds it works (1 to 86400; default 86400)")
+                ->check(CLI::Range(1, 86400));
+          },
+          [id, expires](Session& s) {
+            json::object req{{"id", *id}};
+            if (*expires > 0) req["expires_in"] = *expires;
+            MC_CLI_CALL(answer, s, "link", req);
+            if (s.globals().json) print_answer(answer);
+            else std::cout << json::value_to<std::string>(answer.at("url")) << "\n";
+            return 0;
+          }};
+}
+
+Command revoke_command() {
+  auto id = std::make_shared<std::string>();
+  return {"revoke", "revoke a share you sent: its recipients (and those it was forwarded to) lose the access it gave",
+          [id](CLI::App& c) { c.add_option("SHARE_ID", *id)->required(); },
+          [id](Session& s) {
+            MC_CLI_CALL(answer, s, "revoke", {{"share_id", *id}});
+            if (s.globals().json) print_answer(answer);
+            else std::cout << "revoked " << *id << "\n";
             return 0;
           }};
 }
@@ -656,6 +813,9 @@ std::vector<Command> command_table() {
   t.push_back(settings_command());
   t.push_back(publish_command());
   t.push_back(catalog_command());
+  t.push_back(resource_command());
+  t.push_back(link_command());
+  t.push_back(revoke_command());
   t.push_back(get_command());
   t.push_back(open_command());
   t.push_back(send_command(false));

@@ -51,10 +51,35 @@ std::string resource_line(const wire::Resource& r) {
   return buf;
 }
 
+std::string resource_details(const wire::Resource& r) {
+  std::string out;
+  auto line = [&out](const std::string& k, const std::string& v) {
+    if (!v.empty()) out += k + ": " + v + "\n";
+  };
+  line("id", r.id);
+  line("title", r.title);
+  line("type", r.type);
+  line("size", human_size(r.size) + " (" + std::to_string(r.size) + " bytes)");
+  line("publisher", r.publisher);
+  line("access",
+       r.access + (r.access == "restricted" ? (r.shareable ? ", readable through shares" : ", not shareable") : ""));
+  if (r.share_access_seconds) line("share access", std::to_string(*r.share_access_seconds) + " s");
+  std::string tags;
+  for (const auto& t : r.tags) tags += (tags.empty() ? "" : ", ") + t;
+  line("tags", tags);
+  line("description", r.description);
+  if (r.attributes != "{}") line("attributes", r.attributes);
+  line("published", local_time(r.created_at));
+  if (r.updated_at != r.created_at) line("updated", local_time(r.updated_at));
+  if (r.gone) line("status", "unpublished");
+  line("sha256", r.sha256);
+  return out;
+}
+
 std::string item_line(const wire::InboxItem& item) {
   const auto& r = item.resource;
   std::string head = "#" + std::to_string(item.seq) + "  " + local_time(item.created_at) + "  " + item.id + "  ";
-  std::string what = r.type + " \"" + r.title + "\" (" + r.id + ")";
+  std::string what = r.type + " \"" + r.title + "\" (" + r.id + (r.gone ? ", unpublished" : "") + ")";
   if (item.kind == wire::ItemKind::kReceipt) {
     return head + "receipt: " + item.sender + " opened your share " + item.share_id + " of " + what;
   }

@@ -13,6 +13,8 @@ namespace mc::cli {
 
 void print_json_line(const boost::json::object& o);
 std::string resource_line(const wire::Resource& r);
+// Every field of a resource, one per line (msgc resource ID).
+std::string resource_details(const wire::Resource& r);
 std::string item_line(const wire::InboxItem& item);
 std::string group_line(const wire::Group& g);
 std::string receipt_line(const wire::Receipt& r);

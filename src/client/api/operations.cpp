@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <set>
 
 #include "client/account/account.hpp"
 #include "client/acquire/catalog.hpp"
@@ -135,8 +136,31 @@ Answer by_id(MessageCenter& mc, const json::object& req, const CallOptions&) {
   return wire::to_json(record);
 }
 
+// The resource model's fields a publish and an update share, passed to the
+// server as given (it checks them: docs/protocol.md "Catalog").
+constexpr std::string_view kModelFields[] = {"description", "access", "shareable", "share_access_seconds",
+                                             "attributes"};
+
+Result<json::object> model_fields(const json::object& req) {
+  json::object out;
+  for (auto name : kModelFields) {
+    if (const auto* v = req.if_contains(name)) out[name] = *v;
+  }
+  // msgc passes attributes as JSON text; the C API may pass either.
+  if (auto* a = out.if_contains("attributes"); a && a->is_string()) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(a->as_string(), ec);
+    if (ec || !parsed.is_object()) {
+      return Error::invalid_argument("invalid_field", "field 'attributes' must be a JSON object");
+    }
+    *a = std::move(parsed);
+  }
+  return out;
+}
+
 Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {"path", "type", "title", "tags", "mime"}));
+  MC_TRY(auto r, RequestReader::of(req, {"path", "type", "title", "tags", "mime", "description", "access", "shareable",
+                                         "share_access_seconds", "attributes"}));
   PublishRequest p;
   MC_TRY(p.path, r.required_string("path"));
   MC_TRY(p.type, r.required_string("type", 32));
@@ -145,19 +169,95 @@ Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions&
   MC_TRY(p.tags, r.strings("tags", 20, 32));
   MC_TRY(auto mime, r.string("mime", 255));
   p.mime = mime.value_or("");
+  MC_TRY(p.fields, model_fields(req));
   MC_TRY(auto conn, mc.logged_in());
   MC_TRY(auto res, publish_file(*conn, p));
-  return wire::to_json(res);
+  json::object out = wire::to_json(res.resource);
+  out["uploaded"] = res.uploaded;
+  return out;
 }
 
 Answer op_catalog(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {"type", "after", "limit"}));
+  MC_TRY(auto r, RequestReader::of(req, {"type", "after", "limit", "tag", "search", "sort", "cursor"}));
   MC_TRY(auto type, r.string("type", 32));
   MC_TRY(auto after, r.integer("after", 0, INT64_MAX));
   MC_TRY(auto limit, r.integer("limit", 1, kMaxListing));
+  CatalogQuery q;
+  q.type = type;
+  MC_TRY(q.tag, r.string("tag", 32));
+  MC_TRY(q.search, r.string("search", 500));
+  MC_TRY(q.sort, r.string("sort", 16));
+  MC_TRY(q.cursor, r.string("cursor", 4096));
   MC_TRY(auto conn, mc.logged_in());
-  MC_TRY(auto page, list_resources(*conn, type, after.value_or(0), limit.value_or(50)));
+  if (after) {  // the publishing-order listing of before
+    MC_TRY(auto page, list_resources(*conn, type, *after, limit.value_or(50)));
+    return wire::to_json(page);
+  }
+  q.limit = std::min<std::int64_t>(limit.value_or(50), 200);
+  MC_TRY(auto page, browse_resources(*conn, q));
   return wire::to_json(page);
+}
+
+// One resource: describe it (any user), or, for its provider, update,
+// unpublish, grant, ungrant, grants.
+Answer op_resource(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"id", "action", "network_id", "title", "tags", "description", "access",
+                                         "shareable", "share_access_seconds", "attributes"}));
+  MC_TRY(auto id, r.required_string("id", 128));
+  MC_TRY(auto action, r.string("action", 16));
+  std::string a = action.value_or("describe");
+  static const std::set<std::string> kActions = {"describe", "update", "unpublish", "grant", "ungrant", "grants"};
+  if (!kActions.contains(a)) {
+    return Error::invalid_argument("invalid_field",
+                                   "field 'action' must be describe, update, unpublish, grant, ungrant or grants");
+  }
+  MC_TRY(auto conn, mc.logged_in());
+  if (a == "describe") {
+    MC_TRY(auto res, describe_resource(*conn, id));
+    return wire::to_json(res);
+  }
+  if (a == "update") {
+    MC_TRY(auto changes, model_fields(req));
+    MC_TRY(auto title, r.string("title", 200));
+    if (title) changes["title"] = *title;
+    if (req.contains("tags")) {
+      MC_TRY(auto tags, r.strings("tags", 20, 32));
+      changes["tags"] = json::value_from(tags);
+    }
+    if (changes.empty())
+      return Error::invalid_argument("missing_field", "an update needs at least one field to change");
+    MC_TRY(auto res, update_resource(*conn, id, changes));
+    return wire::to_json(res);
+  }
+  if (a == "unpublish") {
+    MC_TRY(auto res, unpublish_resource(*conn, id));
+    return wire::to_json(res);
+  }
+  if (a == "grants") {
+    MC_TRY(auto names, list_grants(*conn, id));
+    return json::object{{"id", id}, {"grants", json::value_from(names)}};
+  }
+  MC_TRY(auto who, r.required_string("network_id", 64));
+  if (a == "grant") MC_TRY_STATUS(grant_resource(*conn, id, who));
+  else MC_TRY_STATUS(withdraw_grant(*conn, id, who));
+  return json::object{{"id", id}, {"network_id", who}, {"granted", a == "grant"}};
+}
+
+Answer op_link(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"id", "expires_in"}));
+  MC_TRY(auto id, r.required_string("id", 128));
+  MC_TRY(auto expires_in, r.integer("expires_in", 1, 86400));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto link, link_resource(*conn, id, expires_in));
+  return json::object{{"id", id}, {"url", link.url}, {"expires_at", link.expires_at}};
+}
+
+Answer op_revoke(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"share_id"}));
+  MC_TRY(auto share_id, r.required_string("share_id", 128));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto at, revoke_share(*conn, share_id));
+  return json::object{{"share_id", share_id}, {"revoked_at", at}};
 }
 
 // Progress for a call: the caller's function, else events, at most ten a
@@ -464,8 +564,10 @@ constexpr Operation kOperations[] = {
     {"whoami", "who is logged in, as the server sees it", true, op_whoami},
     {"settings", "show or change the user's settings", true, op_settings},
     {"publish", "publish a file as a resource (provider accounts)", true, op_publish},
-    {"catalog", "list the provider's resources", true, op_catalog},
-    {"resource", "describe one resource", true, by_id<describe_resource>},
+    {"catalog", "browse and search the provider's resources", true, op_catalog},
+    {"resource", "describe one resource; its provider: update, unpublish, grant, ungrant, grants", true, op_resource},
+    {"link", "a download link that works without a login, for players and download tools", true, op_link},
+    {"revoke", "revoke a share the user sent (and the forwards made from it)", true, op_revoke},
     {"get", "download a resource or an inbox item's resource, resuming, verifying SHA-256", true, op_get},
     {"open", "open a resource or inbox item: its view (web pages, text)", true, op_open},
     {"share", "share a resource with users and groups", true, op_share},

@@ -39,4 +39,14 @@ Result<std::vector<wire::Receipt>> share_receipts(Connection& conn, const std::s
   return std::move(r.receipts);
 }
 
+Result<std::int64_t> revoke_share(Connection& conn, const std::string& share_id) {
+  MC_TRY(auto answer, conn.call("DELETE", "/v1/shares/" + url_encode(share_id)));
+  const auto* o = answer.if_object();
+  const auto* at = o ? o->if_contains("revoked_at") : nullptr;
+  if (!at || !at->is_int64()) {
+    return Error{ErrorKind::kInternal, "unexpected_answer", "the server's answer to a revoke has no revoked_at"};
+  }
+  return at->as_int64();
+}
+
 }  // namespace mc::client

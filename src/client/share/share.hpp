@@ -28,5 +28,8 @@ Result<wire::Share> send_share(Connection& conn, ShareMessage msg);
 
 // Per recipient of a share the caller sent: when it was delivered and opened.
 Result<std::vector<wire::Receipt>> share_receipts(Connection& conn, const std::string& share_id);
+// Revokes a share the user sent, and the forwards made from it: recipients
+// lose the access it gave them to a restricted resource. Returns revoked_at.
+Result<std::int64_t> revoke_share(Connection& conn, const std::string& share_id);
 
 }  // namespace mc::client

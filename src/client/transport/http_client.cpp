@@ -130,6 +130,8 @@ struct HttpClient::Impl {
       bool reused = connected;
       parser.emplace();
       parser->body_limit((std::numeric_limits<std::uint64_t>::max)());
+      // The answer to a HEAD has a Content-Length but never a body.
+      if (req.method() == http::verb::head) parser->skip(true);
       MC_TRY_STATUS(connect(url));
       arm();
       auto ec = step([&](auto h) { http::async_write(stream, req, h); });
@@ -170,6 +172,10 @@ struct HttpClient::Impl {
     HttpReply reply;
     reply.status = static_cast<int>(parser->get().result_int());
     reply.headers = lower_headers(parser->get());
+    if (parser->is_done()) {
+      if (!parser->get().keep_alive()) drop();
+      return reply;
+    }
     MC_TRY_STATUS(read_rest(std::move(*parser), reply));
     return reply;
   }

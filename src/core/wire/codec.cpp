@@ -241,7 +241,10 @@ json::object to_json(const Resource& r) {
 json::object to_json(const ResourcePage& p) {
   json::array list;
   for (const auto& r : p.resources) list.emplace_back(to_json(r));
-  return {{"resources", list}, {"next_after", optional_int(p.next_after)}};
+  json::object o{{"resources", list}};
+  if (p.next_cursor) o["next_cursor"] = *p.next_cursor;
+  else o["next_after"] = optional_int(p.next_after);
+  return o;
 }
 
 json::object to_json(const StoredBlob& b) { return {{"sha256", b.sha256}, {"size", b.size}}; }
@@ -382,6 +385,7 @@ Result<ResourcePage> from_json<ResourcePage>(const json::value& v) {
   ResourcePage p;
   p.resources = f.records<Resource>("resources");
   p.next_after = f.opt_i64("next_after");
+  p.next_cursor = f.opt_str("next_cursor");
   return finish(f, p);
 }
 

@@ -63,7 +63,8 @@ struct Resource {
 
 struct ResourcePage {
   std::vector<Resource> resources;
-  std::optional<std::int64_t> next_after;  // set when more may follow
+  std::optional<std::int64_t> next_after;  // ?after= listings: set when more may follow
+  std::optional<std::string> next_cursor;  // browse and search: the next page's cursor
 };
 
 // The answer to POST /v1/blobs.

@@ -298,7 +298,8 @@ Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
   if (req.query_param("after")) {
     MC_TRY(auto after, net::query_int(req, "after", 0, 0, INT64_MAX));
     MC_TRY(auto page, c.catalog.list_resources(type, after, static_cast<int>(limit)));
-    return json_response(200, wire::to_json(wire::ResourcePage{std::move(page.resources), page.next_after}));
+    return json_response(200,
+                         wire::to_json(wire::ResourcePage{std::move(page.resources), page.next_after, std::nullopt}));
   }
   store::ResourceQuery q;
   q.type = type;
