@@ -764,6 +764,11 @@ class AccessTest(CatalogCase):
         self.assertEqual(self.content_status(rid, "dave"), 200)
         time.sleep(1.1)
         self.assertError(self.call("GET", "/v1/resources/%s/content" % rid, who="dave"), 403, "access_denied")
+        # A new share starts a new period.
+        self.share(rid, "studio", ["dave"])
+        self.assertEqual(self.content_status(rid, "dave"), 200)
+        time.sleep(1.1)
+        self.assertEqual(self.content_status(rid, "dave"), 403)
         # Decided at read time: lifting the limit gives it back.
         self.ok(self.call("PATCH", "/v1/resources/" + rid, {"share_access_seconds": None}, "studio"))
         self.assertEqual(self.content_status(rid, "dave"), 200)
@@ -793,6 +798,15 @@ class AccessTest(CatalogCase):
         # The items stay in the inboxes.
         self.assertIn(share["id"], [i["share_id"] for i in self.inbox("alice")])
         self.assertIn(forward["id"], [i["share_id"] for i in self.inbox("bob")])
+
+    def test_one_revoked_share_leaves_another_standing(self):
+        rid = self.restricted("Twice Shared Almanac")["id"]
+        first = self.share(rid, "studio", ["erin"])
+        second = self.share(rid, "studio", ["erin"])
+        self.ok(self.call("DELETE", "/v1/shares/" + first["id"], None, "studio"))
+        self.assertEqual(self.content_status(rid, "erin"), 200)
+        self.ok(self.call("DELETE", "/v1/shares/" + second["id"], None, "studio"))
+        self.assertError(self.call("GET", "/v1/resources/%s/content" % rid, who="erin"), 403, "access_denied")
 
     def test_revoking_a_forward_leaves_the_share_it_came_from(self):
         rid = self.restricted("Forwarded Almanac")["id"]

@@ -93,12 +93,12 @@ TEST_P(StoreConformance, SearchFindsWordsAndAnyTwoConsecutiveChineseCharacters) 
   c.updated_at = now_ms();
   ASSERT_TRUE(catalog().update_resource(py.id, c));
   for (auto [q, want] : std::vector<std::pair<std::string, std::string>>{{"地球", "三体：地球往事"},
-                                                                        {"往事", "三体：地球往事"},
-                                                                        {"三体", "三体：地球往事"},
-                                                                        {"body", "The Three-Body Problem"},
-                                                                        {"编程入门", "Python编程入门"},
-                                                                        {"programming", "Python编程入门"},
-                                                                        {"教程", "Python编程入门"}}) {
+                                                                         {"往事", "三体：地球往事"},
+                                                                         {"三体", "三体：地球往事"},
+                                                                         {"body", "The Three-Body Problem"},
+                                                                         {"编程入门", "Python编程入门"},
+                                                                         {"programming", "Python编程入门"},
+                                                                         {"教程", "Python编程入门"}}) {
     EXPECT_EQ(titles(catalog().query_new(search_for(q))->resources), (std::vector<std::string>{want})) << q;
   }
   EXPECT_TRUE(catalog().query_new(search_for("地往"))->resources.empty());
@@ -229,7 +229,7 @@ TEST_P(StoreConformance, OnlyOldBlobsThatNoResourceNamesAreCollected) {
   ASSERT_TRUE(found);
   EXPECT_EQ(*found, (std::vector<std::string>{orphan}));
   EXPECT_TRUE(catalog().unreferenced_blobs(now_ms() - 60'000, 100)->empty());  // younger than the grace
-  ASSERT_TRUE(catalog().delete_blobs({orphan, named.sha256}));                  // a named one is never deleted
+  ASSERT_TRUE(catalog().delete_blobs({orphan, named.sha256}));                 // a named one is never deleted
   EXPECT_FALSE(*catalog().blob_size(orphan));
   EXPECT_EQ(*catalog().blob_size(named.sha256), 42);
 }
