@@ -189,11 +189,16 @@ Answer op_catalog(MessageCenter& mc, const json::object& req, const CallOptions&
   MC_TRY(q.sort, r.string("sort", 16));
   MC_TRY(q.cursor, r.string("cursor", 4096));
   MC_TRY(auto conn, mc.logged_in());
-  if (after) {  // the publishing-order listing of before
-    MC_TRY(auto page, list_resources(*conn, type, *after, limit.value_or(50)));
+  // Without browsing fields: the publishing-order listing, any length (paged here).
+  if (after || (!q.tag && !q.search && !q.sort && !q.cursor)) {
+    MC_TRY(auto page, list_resources(*conn, type, after.value_or(0), limit.value_or(50)));
     return wire::to_json(page);
   }
-  q.limit = std::min<std::int64_t>(limit.value_or(50), 200);
+  if (limit && *limit > 200) {
+    return Error::invalid_argument("invalid_field",
+                                   "a browsing or search page holds at most 200 resources: continue with its cursor");
+  }
+  q.limit = limit.value_or(50);
   MC_TRY(auto page, browse_resources(*conn, q));
   return wire::to_json(page);
 }

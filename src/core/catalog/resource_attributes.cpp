@@ -236,10 +236,12 @@ Result<json::object> media_format(const json::value& v) {
   for (std::string_view key : {"container", "codec"}) {
     auto* s = f.if_contains(key);
     if (!s) continue;
-    bool ok =
-        s->is_string() && !s->get_string().empty() && s->get_string().size() <= 32 &&
-        std::ranges::all_of(s->get_string(), [](char c) { return lower_alnum(c) || c == '.' || c == '+' || c == '-'; });
-    if (!ok) return bad("attributes.format." + std::string(key), "must be 1 to 32 of a-z 0-9 . + -");
+    bool ok = s->is_string() && !s->get_string().empty() && s->get_string().size() <= 32 &&
+              std::ranges::all_of(s->get_string(), [](char c) {
+                return lower_alnum(c) || c == '.' || c == '+' || c == '-' || c == '_';
+              });
+    // The underscore: ffmpeg names codecs so (pcm_s16le, aac_latm).
+    if (!ok) return bad("attributes.format." + std::string(key), "must be 1 to 32 of a-z 0-9 . + - _");
     out[key] = s->get_string();
   }
   struct Bound {

@@ -226,10 +226,11 @@ TEST(ResourceAttributes, RefusesMediaFieldsOutOfBounds) {
               "attributes.duration_ms must be an integer from 0 to 100000000000");
   }
   EXPECT_EQ(refusal("music", R"({"format":{"container":"MP4"}})"),
-            "attributes.format.container must be 1 to 32 of a-z 0-9 . + -");
-  EXPECT_EQ(refusal("music", R"({"format":{"codec":""}})"), "attributes.format.codec must be 1 to 32 of a-z 0-9 . + -");
+            "attributes.format.container must be 1 to 32 of a-z 0-9 . + - _");
+  EXPECT_EQ(refusal("music", R"({"format":{"codec":""}})"),
+            "attributes.format.codec must be 1 to 32 of a-z 0-9 . + - _");
   EXPECT_EQ(refusal("music", R"({"format":{"codec":")" + std::string(33, 'a') + "\"}}"),
-            "attributes.format.codec must be 1 to 32 of a-z 0-9 . + -");
+            "attributes.format.codec must be 1 to 32 of a-z 0-9 . + - _");
   struct Bound {
     const char* field;
     const char* bad_value;

@@ -258,6 +258,7 @@ json::object to_json(const Share& s) {
                  {"note", s.note},
                  {"created_at", s.created_at}};
   if (s.kind == ItemKind::kForward) o["provenance"] = provenance_json(s.chain, s.sender);
+  if (s.revoked_at) o["revoked_at"] = *s.revoked_at;
   return o;
 }
 
@@ -408,6 +409,7 @@ Result<Share> from_json<Share>(const json::value& v) {
   s.note = f.str("note");
   s.created_at = f.i64("created_at");
   if (f.ok() && s.kind == ItemKind::kForward) s.chain = read_chain(f);
+  s.revoked_at = f.opt_i64("revoked_at");
   return finish(f, s);
 }
 

@@ -81,7 +81,8 @@ struct Share {
   std::vector<std::string> to;  // recipients' network IDs, in name order
   std::string note;
   std::int64_t created_at = 0;
-  std::vector<std::string> chain;  // forwards: earlier senders, original sharer first
+  std::vector<std::string> chain;          // forwards: earlier senders, original sharer first
+  std::optional<std::int64_t> revoked_at;  // set once its sender revoked it (DELETE /v1/shares/{id})
 };
 
 struct InboxItem {

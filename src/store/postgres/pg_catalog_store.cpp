@@ -284,8 +284,8 @@ Result<Resource> PgCatalogStore::update_resource(const std::string& id, const Re
 
 Result<Resource> PgCatalogStore::unpublish_resource(const std::string& id, std::int64_t at) {
   MC_TRY_STATUS(e_.transact_status([&](pg::Connection& c) -> Status {
-    MC_TRY(auto rows, c.query("UPDATE resources SET unpublished_at = coalesce(unpublished_at, $1), updated_at = $1 "
-                              "WHERE id = $2",
+    MC_TRY(auto rows, c.query("UPDATE resources SET unpublished_at = coalesce(unpublished_at, $1), updated_at = CASE "
+                              "WHEN unpublished_at IS NULL THEN $1 ELSE updated_at END WHERE id = $2",
                               {str(at), id}));
     if (rows.affected() == 0) return Error::not_found("resource_not_found", "no resource with id '" + id + "'");
     return {};

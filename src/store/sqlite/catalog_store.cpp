@@ -295,8 +295,8 @@ Result<Resource> SqliteCatalogStore::update_resource(const std::string& id, cons
 
 Result<Resource> SqliteCatalogStore::unpublish_resource(const std::string& id, std::int64_t at) {
   auto st = engine_.writer().run([&](Database& db) -> Status {
-    MC_TRY(auto up, db.prepare("UPDATE resources SET unpublished_at = coalesce(unpublished_at, ?), updated_at = ? "
-                               "WHERE id = ?"));
+    MC_TRY(auto up, db.prepare("UPDATE resources SET unpublished_at = coalesce(unpublished_at, ?), updated_at = CASE "
+                               "WHEN unpublished_at IS NULL THEN ? ELSE updated_at END WHERE id = ?"));
     up.bind(1, at).bind(2, at).bind(3, id);
     MC_TRY_STATUS(up.run());
     if (db.changes() == 0) return Error::not_found("resource_not_found", "no resource with id '" + id + "'");
