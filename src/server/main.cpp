@@ -50,6 +50,11 @@ int main(int argc, char** argv) {
   std::string tokens_out;
   user_many->add_option("--tokens-out", tokens_out, "also log each user in; write 'NETWORK_ID TOKEN' lines here");
   user->require_subcommand(1);
+  double grace_hours = 24;
+  auto* gc_cmd = app.add_subcommand(
+      "gc", "remove blobs no resource names, once older than the grace period (safe while the server runs)");
+  gc_cmd->add_option("--grace-hours", grace_hours, "keep unnamed blobs younger than this (default 24)")
+      ->check(CLI::Range(0.0, 24.0 * 365));
   auto* handler_key = app.add_subcommand("handler-key", "manage the keys that may sign handler packages");
   auto* key_add = handler_key->add_subcommand("add", "register a publishing key's public half (msgc handler keygen)");
   std::string key_file;
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 
   if (backup_cmd->parsed()) return backup(cfg, backup_file);
+  if (gc_cmd->parsed()) return collect_garbage(cfg, static_cast<std::int64_t>(grace_hours * 3600 * 1000));
   if (key_add->parsed() || key_list->parsed()) {
     auto backend = open_backend(cfg);
     if (!backend) {

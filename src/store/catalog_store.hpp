@@ -69,7 +69,8 @@ class CatalogStore {
  public:
   virtual ~CatalogStore() = default;
 
-  // Records a blob whose bytes are durable on disk. Idempotent.
+  // Records a blob whose bytes are durable on disk. Idempotent; storing it
+  // again makes it young again (blob collection's grace starts over).
   virtual Status put_blob(const std::string& sha256, std::int64_t size) = 0;
   virtual Result<std::optional<std::int64_t>> blob_size(const std::string& sha256) = 0;
 

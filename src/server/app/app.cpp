@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/clock.hpp"
 #include "core/random.hpp"
 #include "server/accounts/authenticator.hpp"
 #include "server/area.hpp"
+#include "server/catalog/blob_gc.hpp"
 #include "server/catalog/demo_seed.hpp"
 #include "server/delivery/local_bus.hpp"
 #include "server/delivery/nats_bus.hpp"
@@ -50,6 +52,27 @@ int backup(const ServerConfig& cfg, const std::string& out) {
     return 1;
   }
   std::printf("backed up %s to %s\n", path.c_str(), out.c_str());
+  return 0;
+}
+
+int collect_garbage(const ServerConfig& cfg, std::int64_t grace_ms) {
+  auto backend = open_backend(cfg);
+  if (!backend) {
+    std::fprintf(stderr, "error: %s\n", backend.error().message.c_str());
+    return 1;
+  }
+  auto blobs = catalog::BlobStore::attach(blobs_dir(cfg));
+  if (!blobs) {
+    std::fprintf(stderr, "error: %s\n", blobs.error().message.c_str());
+    return 1;
+  }
+  auto done = catalog::collect_blobs((*backend)->catalog(), **blobs, grace_ms, now_ms());
+  if (!done) {
+    std::fprintf(stderr, "error: %s\n", done.error().message.c_str());
+    return 1;
+  }
+  std::printf("removed %lld blobs, %lld bytes\n", static_cast<long long>(done->blobs),
+              static_cast<long long>(done->bytes));
   return 0;
 }
 

@@ -30,6 +30,9 @@ namespace mc::server {
 // the exit code (2 with a PostgreSQL store: back that up with pg_dump).
 int backup(const ServerConfig& cfg, const std::string& out);
 
+// msgcenterd gc: collects unnamed blobs older than `grace_ms` (server/catalog/blob_gc.hpp).
+int collect_garbage(const ServerConfig& cfg, std::int64_t grace_ms);
+
 // The bus the configuration names: NATS, or one inside this process.
 Result<std::unique_ptr<delivery::Bus>> open_bus(const ServerConfig& cfg);
 

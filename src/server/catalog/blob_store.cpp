@@ -1,6 +1,7 @@
 #include "server/catalog/blob_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,33 @@ Result<std::unique_ptr<BlobStore>> BlobStore::open(const std::string& root) {
   if (ec) return Error::internal("cannot create " + root + "/tmp: " + ec.message());
   for (const auto& e : fs::directory_iterator(root + "/tmp", ec)) fs::remove(e.path(), ec);
   return std::unique_ptr<BlobStore>(new BlobStore(root));
+}
+
+Result<std::unique_ptr<BlobStore>> BlobStore::attach(const std::string& root) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return Error::invalid_argument("no_blob_store", root + " is not a blob directory");
+  return std::unique_ptr<BlobStore>(new BlobStore(root));
+}
+
+BlobLock::~BlobLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+Result<BlobLock> BlobStore::lock(bool exclusive) {
+  std::string path = root_ + "/.gc-lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return io_error("open " + path);
+  BlobLock held(fd);
+  while (::flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
+    if (errno != EINTR) return io_error("flock " + path);
+  }
+  return held;
+}
+
+Status BlobStore::remove(const std::string& sha256) {
+  std::string path = path_for(sha256);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error("unlink " + path);
+  return fsync_dir(root_ + "/" + sha256.substr(0, 2));
 }
 
 Result<std::unique_ptr<BlobWriter>> BlobStore::begin(std::uint64_t max_size) {

@@ -42,11 +42,35 @@ class BlobWriter {
   Sha256 hash_;
 };
 
+// A lock on the whole store, shared by uploads between their commit and the
+// record of the blob, exclusive for blob collection (msgcenterd gc): so gc
+// never deletes a blob that an upload has just stored again. An flock(2) on
+// BLOBS/.gc-lock: it holds across processes. Released when destroyed.
+class BlobLock {
+ public:
+  explicit BlobLock(int fd) : fd_(fd) {}
+  ~BlobLock();
+  BlobLock(BlobLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  BlobLock(const BlobLock&) = delete;
+  BlobLock& operator=(const BlobLock&) = delete;
+  BlobLock& operator=(BlobLock&&) = delete;
+
+ private:
+  int fd_;
+};
+
 class BlobStore {
  public:
   // Creates `root` and its tmp/ folder if needed, and removes temporaries
   // left by a crash.
   static Result<std::unique_ptr<BlobStore>> open(const std::string& root);
+  // The store at `root` as it is, for maintenance while a server may run:
+  // its temporaries (uploads in flight) are left alone.
+  static Result<std::unique_ptr<BlobStore>> attach(const std::string& root);
+
+  Result<BlobLock> lock(bool exclusive);
+  // Deletes a blob's file (a missing one is not an error) and makes that durable.
+  Status remove(const std::string& sha256);
 
   Result<std::unique_ptr<BlobWriter>> begin(std::uint64_t max_size);
   // Stores `bytes` in one call (demo seeding, tests).

@@ -60,12 +60,19 @@ std::string default_mime(const std::string& type) {
 class BlobUpload final : public net::UploadSink {
  public:
   BlobUpload(std::unique_ptr<BlobWriter> w, std::optional<std::string> expected, store::CatalogStore& catalog,
-             std::string publisher)
-      : writer_(std::move(w)), expected_(std::move(expected)), catalog_(catalog), publisher_(std::move(publisher)) {}
+             BlobStore& blobs, std::string publisher)
+      : writer_(std::move(w)),
+        expected_(std::move(expected)),
+        catalog_(catalog),
+        blobs_(blobs),
+        publisher_(std::move(publisher)) {}
 
   Status write(const char* data, std::size_t size) override { return writer_->write(data, size); }
 
   HttpResponse finish() override {
+    // Held from the commit until the blob is recorded: gc waits for it.
+    auto held = blobs_.lock(false);
+    if (!held) return error_response(held.error());
     auto blob = writer_->commit(expected_);
     if (!blob) return error_response(blob.error());
     if (auto st = catalog_.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size)); !st) {
@@ -79,6 +86,7 @@ class BlobUpload final : public net::UploadSink {
   std::unique_ptr<BlobWriter> writer_;
   std::optional<std::string> expected_;
   store::CatalogStore& catalog_;
+  BlobStore& blobs_;
   std::string publisher_;
 };
 
@@ -182,7 +190,7 @@ Result<std::unique_ptr<net::UploadSink>> begin_upload(CatalogContext& c, HttpReq
   }
   MC_TRY(auto w, c.blobs.begin(c.upload_limit));
   return std::unique_ptr<net::UploadSink>(
-      std::make_unique<BlobUpload>(std::move(w), expected, c.catalog, req.user().network_id));
+      std::make_unique<BlobUpload>(std::move(w), expected, c.catalog, c.blobs, req.user().network_id));
 }
 
 // GET/HEAD /v1/blobs/{sha256}: whether the server holds a blob (a publisher

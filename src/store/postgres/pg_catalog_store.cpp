@@ -109,8 +109,10 @@ Resource read_resource(const Rows& rows, int r, int c) {
 
 Status PgCatalogStore::put_blob(const std::string& sha256, std::int64_t size) {
   return e_.transact_status([&](pg::Connection& c) -> Status {
-    MC_TRY_STATUS(c.query("INSERT INTO blobs (sha256, size, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                          {sha256, std::to_string(size), std::to_string(now_ms())}));
+    MC_TRY_STATUS(
+        c.query("INSERT INTO blobs (sha256, size, created_at) VALUES ($1, $2, $3) "
+                "ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at",
+                {sha256, std::to_string(size), std::to_string(now_ms())}));
     return {};
   });
 }

@@ -176,7 +176,9 @@ Status SqliteCatalogStore::index_missing_text() {
 
 Status SqliteCatalogStore::put_blob(const std::string& sha256, std::int64_t size) {
   return engine_.writer().run([&](Database& db) -> Status {
-    MC_TRY(auto st, db.prepare("INSERT OR IGNORE INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)"));
+    // Stored again: young again, so that gc's grace counts from now.
+    MC_TRY(auto st, db.prepare("INSERT INTO blobs (sha256, size, created_at) VALUES (?, ?, ?) "
+                               "ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at"));
     st.bind(1, sha256).bind(2, size).bind(3, now_ms());
     return st.run();
   });
