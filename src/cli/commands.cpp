@@ -132,6 +132,25 @@ Command settings_command() {
 
 // ---- catalog -------------------------------------------------------------------
 
+// A progress bar on a terminal's stderr, for calls that download.
+struct Progress {
+  explicit Progress(bool json) : show(!json && isatty(STDERR_FILENO)) {}
+  CallOptions options() {
+    CallOptions o;
+    o.progress = [this](std::uint64_t d, std::uint64_t t) {
+      if (show) bar.update(d, t);
+    };
+    return o;
+  }
+  void finish() {
+    if (show) bar.finish();
+    show = false;
+  }
+  ~Progress() { finish(); }
+  bool show;
+  ProgressBar bar;
+};
+
 // The resource model's flags, shared by publish and resource update.
 struct ModelFlags {
   std::string description, access, share_access_seconds, attributes;
@@ -196,7 +215,11 @@ Command publish_command() {
                              {"tags", json::value_from(split_list(a->tags))}};
             if (!a->mime.empty()) req["mime"] = a->mime;
             if (auto bad = a->model.fill(req); !bad.empty()) return usage_error(bad);
-            MC_CLI_CALL(answer, s, "publish", req);
+            Progress progress(s.globals().json);
+            auto r = s.call("publish", req, progress.options());
+            progress.finish();  // the bar's line ends before anything else is printed
+            if (!r) return report(r.error());
+            json::object& answer = *r;
             if (s.globals().json) {
               print_answer(answer);
             } else {
@@ -345,25 +368,6 @@ Command revoke_command() {
             return 0;
           }};
 }
-
-// A progress bar on a terminal's stderr, for calls that download.
-struct Progress {
-  explicit Progress(bool json) : show(!json && isatty(STDERR_FILENO)) {}
-  CallOptions options() {
-    CallOptions o;
-    o.progress = [this](std::uint64_t d, std::uint64_t t) {
-      if (show) bar.update(d, t);
-    };
-    return o;
-  }
-  void finish() {
-    if (show) bar.finish();
-    show = false;
-  }
-  ~Progress() { finish(); }
-  bool show;
-  ProgressBar bar;
-};
 
 Command get_command() {
   struct Args {

@@ -971,5 +971,68 @@ class BlobCollectionTest(CatalogCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("grace-hours", r.stderr)
 
+
+class MsgcCatalogTest(CatalogCase):
+    """The catalog through msgc, as the README documents it."""
+
+    def setUp(self):
+        from tests.e2e.harness import Msgc
+        self.prov = Msgc(self.server, self.ws.sub("prov-%s" % self._testMethodName))
+        self.prov.run("login", "studio", stdin="studio-password\n")
+        self.alice = Msgc(self.server, self.ws.sub("alice-%s" % self._testMethodName))
+        self.alice.run("login", "alice", stdin="alice-password\n")
+        self.file = os.path.join(self.ws.sub("files-%s" % self._testMethodName), "novel.txt")
+        text, self.offsets = novel_text(salt=self._testMethodName)
+        with open(self.file, "wb") as f:
+            f.write(text)
+
+    def test_publish_uploads_once_and_takes_the_model_flags(self):
+        first = self.prov.json_lines("publish", self.file, "--type", "novel", "--title", "港口的灯 Harbour lamps",
+                                     "--description", "A keeper's year", "--access", "restricted",
+                                     "--not-shareable", "--share-access-seconds", "600", "--attributes",
+                                     json.dumps({"chapters": [{"title": "One", "offset": 0}]}))[0]
+        self.assertTrue(first["uploaded"])
+        self.assertEqual(first["access"], "restricted")
+        self.assertFalse(first["shareable"])
+        self.assertEqual(first["share_access_seconds"], 600)
+        self.assertEqual(first["attributes"], {"chapters": [{"title": "One", "offset": 0}]})
+        again = self.prov.run("publish", self.file, "--type", "novel", "--title", "Again")
+        self.assertIn("nothing was uploaded", again.stderr)
+        bad = self.prov.run("publish", self.file, "--type", "novel", "--title", "Bad", "--attributes", "[1]",
+                            check=False)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("attributes", bad.stderr)
+        contradiction = self.prov.run("publish", self.file, "--type", "novel", "--title", "X", "--shareable",
+                                      "--not-shareable", check=False)
+        self.assertEqual(contradiction.returncode, 2)
+
+    def test_search_update_unpublish_link_and_revoke(self):
+        rid = self.prov.run("publish", self.file, "--type", "novel", "--title", "灯塔守护者 The Lighthouse",
+                            "--tags", "sea").stdout.strip()
+        found = self.alice.run("catalog", "--search", "灯塔", "-q").stdout.split()
+        self.assertIn(rid, found)
+        self.assertIn(rid, self.alice.run("catalog", "--tag", "sea", "--sort", "new", "-q").stdout.split())
+        self.prov.run("resource", "update", rid, "--title", "The Keeper", "--access", "restricted")
+        shown = self.alice.run("resource", rid).stdout
+        self.assertIn("title: The Keeper", shown)
+        self.assertIn("access: restricted", shown)
+        denied = self.alice.run("link", rid, check=False)
+        self.assertNotEqual(denied.returncode, 0)
+        self.assertIn("access_denied", denied.stderr)
+        self.prov.run("resource", "grant", rid, "alice")
+        self.assertEqual(self.prov.run("resource", "grants", rid).stdout.split(), ["alice"])
+        url = self.alice.run("link", rid, "--expires-in", "600").stdout.strip()
+        out = os.path.join(self.ws.sub("dl-%s" % self._testMethodName), "got.txt")
+        subprocess.run(["curl", "-sf", "-o", out, url], check=True, timeout=30)
+        self.assertEqual(sha256_file(out), sha256_file(self.file))
+        share_id = self.prov.run("share", rid, "--to", "bob").stdout.strip()
+        self.assertIn("revoked", self.prov.run("revoke", share_id).stdout)
+        self.prov.run("resource", "unpublish", rid)
+        gone = self.alice.run("resource", rid, check=False)
+        self.assertIn("resource_gone", gone.stderr)
+        self.assertNotIn(rid, self.alice.run("catalog", "--search", "keeper", "-q", check=False).stdout.split())
+        usage = self.prov.run("resource", "grant", rid, check=False)
+        self.assertEqual(usage.returncode, 2)
+
 if __name__ == "__main__":
     unittest.main()

@@ -117,7 +117,8 @@ Result<std::string> sha256_of_file(const std::string& path) {
   return h.hex_digest();
 }
 
-Result<PublishOutcome> publish_file(Connection& conn, const PublishRequest& req) {
+Result<PublishOutcome> publish_file(Connection& conn, const PublishRequest& req,
+                                    const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(req.path, ec)) {
     return Error::invalid_argument("cannot_read_file", req.path + " is not a readable file");
@@ -129,7 +130,7 @@ Result<PublishOutcome> publish_file(Connection& conn, const PublishRequest& req)
   if (!held) return held.error();
   if (held->status != 200) {
     if (held->status != 404) return error_from_reply(*held);
-    auto up = conn.http().post_file("/v1/blobs", req.path, conn.auth_headers({{"X-Content-SHA256", sha}}));
+    auto up = conn.http().post_file("/v1/blobs", req.path, conn.auth_headers({{"X-Content-SHA256", sha}}), progress);
     if (!up) return up.error();
     if (!is_success(up->status)) return error_from_reply(*up);
     out.uploaded = true;

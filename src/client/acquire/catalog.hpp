@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +48,9 @@ struct PublishOutcome {
 // Hashes the file, asks whether the server holds the blob (HEAD
 // /v1/blobs/SHA256) and uploads it, streamed from disk, only when it does
 // not (the server checks the hash); then creates the resource.
-Result<PublishOutcome> publish_file(Connection& conn, const PublishRequest& req);
+// `progress` (if set) hears the upload's bytes sent and total.
+Result<PublishOutcome> publish_file(Connection& conn, const PublishRequest& req,
+                                    const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 // The provider's tools: change a resource's metadata (the fields PATCH
 // takes), unpublish it, grant it to a user, withdraw a grant, list grants.

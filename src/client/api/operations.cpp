@@ -136,6 +136,19 @@ Answer by_id(MessageCenter& mc, const json::object& req, const CallOptions&) {
   return wire::to_json(record);
 }
 
+// Progress for a call: the caller's function, else events, at most ten a
+// second and always the last.
+ProgressFn progress_for(MessageCenter& mc, const CallOptions& o, std::string_view operation, const std::string& id) {
+  if (o.progress) return o.progress;
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [&mc, last, op = std::string(operation), id](std::uint64_t done, std::uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - *last < std::chrono::milliseconds(100)) return;
+    *last = now;
+    mc.emit(json::object{{"type", "progress"}, {"operation", op}, {"id", id}, {"done", done}, {"total", total}});
+  };
+}
+
 // The resource model's fields a publish and an update share, passed to the
 // server as given (it checks them: docs/protocol.md "Catalog").
 constexpr std::string_view kModelFields[] = {"description", "access", "shareable", "share_access_seconds",
@@ -158,7 +171,7 @@ Result<json::object> model_fields(const json::object& req) {
   return out;
 }
 
-Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions&) {
+Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions& o) {
   MC_TRY(auto r, RequestReader::of(req, {"path", "type", "title", "tags", "mime", "description", "access", "shareable",
                                          "share_access_seconds", "attributes"}));
   PublishRequest p;
@@ -171,7 +184,7 @@ Answer op_publish(MessageCenter& mc, const json::object& req, const CallOptions&
   p.mime = mime.value_or("");
   MC_TRY(p.fields, model_fields(req));
   MC_TRY(auto conn, mc.logged_in());
-  MC_TRY(auto res, publish_file(*conn, p));
+  MC_TRY(auto res, publish_file(*conn, p, progress_for(mc, o, "publish", p.path)));
   json::object out = wire::to_json(res.resource);
   out["uploaded"] = res.uploaded;
   return out;
@@ -263,19 +276,6 @@ Answer op_revoke(MessageCenter& mc, const json::object& req, const CallOptions&)
   MC_TRY(auto conn, mc.logged_in());
   MC_TRY(auto at, revoke_share(*conn, share_id));
   return json::object{{"share_id", share_id}, {"revoked_at", at}};
-}
-
-// Progress for a call: the caller's function, else events, at most ten a
-// second and always the last.
-ProgressFn progress_for(MessageCenter& mc, const CallOptions& o, std::string_view operation, const std::string& id) {
-  if (o.progress) return o.progress;
-  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-  return [&mc, last, op = std::string(operation), id](std::uint64_t done, std::uint64_t total) {
-    auto now = std::chrono::steady_clock::now();
-    if (done < total && now - *last < std::chrono::milliseconds(100)) return;
-    *last = now;
-    mc.emit(json::object{{"type", "progress"}, {"operation", op}, {"id", id}, {"done", done}, {"total", total}});
-  };
 }
 
 Answer op_get(MessageCenter& mc, const json::object& req, const CallOptions& o) {

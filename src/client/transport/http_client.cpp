@@ -122,6 +122,33 @@ struct HttpClient::Impl {
   // reused connection is retried once on a new one (nothing reached the
   // server). A failure after the request was written is retried only for
   // methods that are safe to repeat.
+  // Writes the request; with `upload_progress` set, piece by piece, telling
+  // it how many bytes of the body went out (header bytes are not counted).
+  std::function<void(std::uint64_t, std::uint64_t)> upload_progress;
+
+  template <class Body>
+  boost::system::error_code write_request(http::request<Body>& req) {
+    if (!upload_progress) return step([&](auto h) { http::async_write(stream, req, h); });
+    http::request_serializer<Body> sr(req);
+    std::uint64_t total = req.payload_size().value_or(0), sent = 0;
+    while (!sr.is_done()) {
+      bool in_header = !sr.is_header_done();
+      std::size_t wrote = 0;
+      arm();
+      auto ec = step([&](auto h) {
+        http::async_write_some(stream, sr, [h, &wrote](boost::system::error_code e, std::size_t n) mutable {
+          wrote = n;
+          h(e, n);
+        });
+      });
+      if (ec) return ec;
+      if (!in_header) sent += wrote;
+      // A write that finishes the header may carry the first body bytes too.
+      if (!in_header || sr.is_header_done()) upload_progress(std::min(sent, total), total);
+    }
+    return {};
+  }
+
   template <class Body>
   Status send_and_read_header(const Url& url, http::request<Body>& req,
                               std::optional<http::response_parser<http::empty_body>>& parser,
@@ -134,7 +161,7 @@ struct HttpClient::Impl {
       if (req.method() == http::verb::head) parser->skip(true);
       MC_TRY_STATUS(connect(url));
       arm();
-      auto ec = step([&](auto h) { http::async_write(stream, req, h); });
+      auto ec = write_request(req);
       bool written = !ec;
       if (!ec) {
         arm();
@@ -253,7 +280,13 @@ Result<HttpReply> HttpClient::get_streamed(const std::string& target, const Head
   return reply;
 }
 
-Result<HttpReply> HttpClient::post_file(const std::string& target, const std::string& path, const Headers& headers) {
+Result<HttpReply> HttpClient::post_file(const std::string& target, const std::string& path, const Headers& headers,
+                                        const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  impl_->upload_progress = progress;
+  struct Reset {
+    Impl& impl;
+    ~Reset() { impl.upload_progress = nullptr; }
+  } reset{*impl_};
   http::request<http::file_body> req{http::verb::post, url_.prefix + target, 11};
   boost::system::error_code ec;
   req.body().open(path.c_str(), beast::file_mode::scan, ec);

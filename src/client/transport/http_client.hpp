@@ -54,8 +54,10 @@ class HttpClient {
                                  const std::function<Status(const HttpReply&)>& on_head,
                                  const std::function<Status(const char*, std::size_t)>& on_body);
 
-  // POST of a file's bytes, streamed from disk.
-  Result<HttpReply> post_file(const std::string& target, const std::string& path, const Headers& headers);
+  // POST of a file's bytes, streamed from disk; `progress` (if set) hears
+  // how many of the file's bytes went out, and of how many.
+  Result<HttpReply> post_file(const std::string& target, const std::string& path, const Headers& headers,
+                              const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
  private:
   struct Impl;
