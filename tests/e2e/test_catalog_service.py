@@ -1034,5 +1034,53 @@ class MsgcCatalogTest(CatalogCase):
         usage = self.prov.run("resource", "grant", rid, check=False)
         self.assertEqual(usage.returncode, 2)
 
+
+class DemoCatalogTest(unittest.TestCase):
+    """msgcenterd --demo seeds a resource of every kind that needs no encoder
+    (make run adds a video and an Ogg sound made with ffmpeg), each with its
+    attributes, one titled in Chinese."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ws = Workspace()
+        cls.addClassCleanup(cls.ws.cleanup)
+        cls.server = Server(cls.ws.sub("server"), "--demo").start()
+        cls.addClassCleanup(cls.server.kill)
+        cls.token = cls.server.login_token("alice", "alice-pass")
+
+    def get(self, path):
+        status, _, body = self.server.request("GET", path, token=self.token)
+        self.assertEqual(status, 200, body)
+        return json.loads(body)
+
+    def test_every_kind_with_its_attributes(self):
+        rs = self.get("/v1/resources?limit=200")["resources"]
+        by_type = {}
+        for r in rs:
+            by_type.setdefault(r["type"], []).append(r)
+        for kind in ("novel", "music", "product", "game", "webpage", "file"):
+            self.assertIn(kind, by_type)
+        product = by_type["product"][0]
+        self.assertEqual(product["attributes"]["currency"], "EUR")
+        image = self.get("/v1/resources/" + product["attributes"]["images"][0])["resource"]
+        self.assertEqual(image["mime"], "image/svg+xml")
+        page = by_type["webpage"][0]
+        for rid in page["attributes"]["assets"]:
+            self.get("/v1/resources/" + rid)
+        self.assertEqual(by_type["game"][0]["attributes"], {"handler": "sudoku"})
+        self.assertEqual(by_type["music"][0]["attributes"]["format"]["container"], "wav")
+
+    def test_the_chinese_novel_is_in_chapters_and_found_by_two_characters(self):
+        found = self.get("/v1/resources?q=" + urllib.parse.quote("港的"))["resources"]
+        self.assertEqual([r["title"] for r in found], ["海港的灯"])
+        novel = found[0]
+        status, _, text = self.server.request("GET", "/v1/resources/%s/content" % novel["id"], token=self.token)
+        self.assertEqual(status, 200)
+        raw = text.encode() if isinstance(text, str) else text
+        chapters = novel["attributes"]["chapters"]
+        self.assertEqual(len(chapters), 3)
+        for c in chapters:
+            self.assertTrue(raw[c["offset"]:].startswith(c["title"].encode()), c)
+
 if __name__ == "__main__":
     unittest.main()

@@ -73,6 +73,48 @@ std::string tone_wav() {
   return w;
 }
 
+// A short novel in Chinese, in chapters (written for this demo), and the
+// byte offset of each chapter: its attributes.
+struct Chapters {
+  std::string text;
+  std::string attributes;  // {"chapters": [{"title", "offset"}, ...]}
+};
+
+Chapters chinese_novel() {
+  const std::pair<const char*, const char*> chapters[] = {
+      {"第一章 渡船",
+       "黄昏的时候，渡船照例靠了岸。港务长站在跳板旁边，一个一个地数着下船的人。"
+       "海风带着盐的味道，灯塔的光一圈一圈地扫过水面。"},
+      {"第二章 陌生人",
+       "最后一个下船的是个陌生人，手里只提着一只旧皮箱。他问港务长，"
+       "镇上还有没有能住的房间。港务长看了他很久，才指了指山坡上的旅馆。"},
+      {"第三章 灯塔",
+       "那天夜里，灯塔的灯第一次熄灭了。全镇的人都站在码头上，望着黑暗的海。"
+       "只有那个陌生人提着一盏马灯，向灯塔走去。"},
+  };
+  Chapters out;
+  out.text = "海港的灯\n\n";
+  std::string list;
+  for (const auto& [title, body] : chapters) {
+    if (!list.empty()) list += ",";
+    list += R"({"title":")" + std::string(title) + R"(","offset":)" + std::to_string(out.text.size()) + "}";
+    out.text += std::string(title) + "\n\n";
+    for (int i = 0; i < 4; ++i) out.text += std::string(body) + (i % 2 ? "\n\n" : "");
+  }
+  out.attributes = R"({"chapters":[)" + list + "]}";
+  return out;
+}
+
+// The product's picture: an SVG drawing of a shoe (image/svg+xml, a "file").
+std::string shoe_svg() {
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"120\" viewBox=\"0 0 240 120\">\n"
+         "<title>Trail running shoe</title>\n"
+         "<path d=\"M20 80 Q30 40 80 45 L120 60 Q170 62 215 80 L220 95 L20 95 Z\" fill=\"#2b6cb0\"/>\n"
+         "<rect x=\"18\" y=\"95\" width=\"204\" height=\"10\" rx=\"4\" fill=\"#1a202c\"/>\n"
+         "<path d=\"M70 50 L95 58 M80 47 L105 56\" stroke=\"#fff\" stroke-width=\"3\"/>\n"
+         "</svg>\n";
+}
+
 struct DemoResource {
   const char* type;
   const char* title;
@@ -80,6 +122,8 @@ struct DemoResource {
   const char* mime;
   const char* filename;
   std::string bytes;
+  std::string description = {};
+  std::string attributes = "{}";
 };
 
 }  // namespace
@@ -94,28 +138,6 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
   auto provider = accounts.find_user("provider");
   if (!provider) return provider.error();
 
-  const DemoResource demo[] = {
-      {"novel",
-       "The Quiet Harbour, chapter 1",
-       {"fiction", "sea"},
-       "text/plain; charset=utf-8",
-       "quiet-harbour-1.txt",
-       novel_text()},
-      {"music", "A 440 Hz tone", {"test", "audio"}, "audio/wav", "tone-440.wav", tone_wav()},
-      {"product",
-       "Trail running shoes",
-       {"sport", "shoes"},
-       "application/json",
-       "trail-shoes.json",
-       R"({"name":"Trail running shoes","price":"59.00","currency":"EUR","sizes":[40,41,42,43,44],)"
-       R"("description":"Light shoes with a deep grip for wet forest paths.","buy_url":"https://shop.example/trail-shoes"})"},
-      {"game",
-       "Pocket Sudoku #1",
-       {"puzzle"},
-       "application/json",
-       "sudoku-1.json",
-       R"({"puzzle":"530070000600195000098000060800060003400803001700020006060000280000419005000080079"})"},
-  };
   auto publish = [&](const DemoResource& d) -> Result<std::string> {
     auto blob = blobs.put(d.bytes);
     if (!blob) return blob.error();
@@ -127,21 +149,74 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
     r.sha256 = blob->sha256;
     r.mime = d.mime;
     r.filename = d.filename;
+    r.description = d.description;
+    r.attributes = d.attributes;
     MC_TRY(auto created, catalog::publish_resource(catalog, r, provider->id));
     return created.id;
   };
-  std::string novel_id, tone_id;
-  for (const auto& d : demo) {
-    MC_TRY(auto id, publish(d));
-    if (std::string_view(d.type) == "novel") novel_id = id;
-    if (std::string_view(d.type) == "music") tone_id = id;
-  }
-  MC_TRY_STATUS(publish(DemoResource{"webpage",
-                                     "Autumn offers",
-                                     {"offers"},
-                                     "text/html; charset=utf-8",
-                                     "autumn-offers.html",
-                                     web_page(novel_id, tone_id)}));
+  // In this order: tours and tests pick the first of a type.
+  auto novel = novel_text();
+  MC_TRY(auto novel_id, publish({"novel",
+                                 "The Quiet Harbour, chapter 1",
+                                 {"fiction", "sea"},
+                                 "text/plain; charset=utf-8",
+                                 "quiet-harbour-1.txt",
+                                 novel,
+                                 "A ferry, a harbour master, and a stranger.",
+                                 R"({"chapters":[{"title":"Chapter One","offset":18}]})"}));
+  MC_TRY(auto tone_id, publish({"music",
+                                "A 440 Hz tone",
+                                {"test", "audio"},
+                                "audio/wav",
+                                "tone-440.wav",
+                                tone_wav(),
+                                "One second of A, to tune by.",
+                                R"({"duration_ms":1000,"format":{"container":"wav","codec":"pcm_u8",)"
+                                R"("sample_rate":8000,"channels":1}})"}));
+  MC_TRY(auto image_id, publish({"file",
+                                 "Trail running shoes: picture",
+                                 {"sport", "image"},
+                                 "image/svg+xml",
+                                 "trail-shoes.svg",
+                                 shoe_svg(),
+                                 "The product picture of the trail running shoes."}));
+  MC_TRY_STATUS(publish(
+      {"product",
+       "Trail running shoes",
+       {"sport", "shoes"},
+       "application/json",
+       "trail-shoes.json",
+       R"({"name":"Trail running shoes","price":"59.00","currency":"EUR","sizes":[40,41,42,43,44],)"
+       R"("description":"Light shoes with a deep grip for wet forest paths.","buy_url":"https://shop.example/trail-shoes"})",
+       "Light shoes with a deep grip for wet forest paths.",
+       R"({"price":5900,"currency":"EUR","buy_url":"https://shop.example/trail-shoes","images":[")" + image_id +
+           R"("]})"}));
+  MC_TRY_STATUS(
+      publish({"game",
+               "Pocket Sudoku #1",
+               {"puzzle"},
+               "application/json",
+               "sudoku-1.json",
+               R"({"puzzle":"530070000600195000098000060800060003400803001700020006060000280000419005000080079"})",
+               "A classic 9x9 puzzle; plays in the terminal.",
+               R"({"handler":"sudoku"})"}));
+  MC_TRY_STATUS(publish({"webpage",
+                         "Autumn offers",
+                         {"offers"},
+                         "text/html; charset=utf-8",
+                         "autumn-offers.html",
+                         web_page(novel_id, tone_id),
+                         "This season's novels, games and shoes.",
+                         R"({"assets":[")" + novel_id + R"(",")" + tone_id + R"("]})"}));
+  auto zh = chinese_novel();
+  MC_TRY_STATUS(publish({"novel",
+                         "海港的灯",
+                         {"小说", "fiction"},
+                         "text/plain; charset=utf-8",
+                         "haigang-de-deng.txt",
+                         zh.text,
+                         "渡船、港务长和一个陌生人：一个海边小镇的故事。",
+                         zh.attributes}));
   return true;
 }
 
@@ -153,6 +228,7 @@ void print_demo_tour(const std::string& url) {
       "  echo alice-pass | msgc --home /tmp/alice login alice\n"
       "  echo bob-pass   | msgc --home /tmp/bob login bob\n"
       "  msgc --home /tmp/alice catalog\n"
+      "  msgc --home /tmp/alice catalog --search 海港       # full text, Chinese too\n"
       "  RID=$(msgc --home /tmp/alice catalog --type novel -q | head -n 1)\n"
       "  msgc --home /tmp/bob inbox --follow &\n"
       "  msgc --home /tmp/alice share $RID --to bob --note 'have a look'\n"
