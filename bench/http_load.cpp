@@ -23,8 +23,8 @@ struct Shared {
   std::atomic<long> failed{0};
 };
 
-asio::awaitable<void> drive(tcp::endpoint ep, std::string token, std::string target, std::string body, int expect,
-                            Shared& sh, std::vector<double>& lat) {
+asio::awaitable<void> drive(tcp::endpoint ep, http::verb verb, std::string token, std::string target, std::string body,
+                            int expect, Shared& sh, std::vector<double>& lat) {
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   auto [cec] = co_await stream.async_connect(ep, asio::as_tuple(asio::use_awaitable));
   if (cec) {
@@ -32,11 +32,13 @@ asio::awaitable<void> drive(tcp::endpoint ep, std::string token, std::string tar
     co_return;
   }
   stream.socket().set_option(tcp::no_delay(true));
-  http::request<http::string_body> req{http::verb::post, target, 11};
+  http::request<http::string_body> req{verb, target, 11};
   req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::authorization, "Bearer " + token);
-  req.set(http::field::content_type, "application/json");
-  req.body() = body;
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  if (verb == http::verb::post) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+  }
   req.prepare_payload();
   beast::flat_buffer buf;
   while (!sh.stop) {
@@ -54,6 +56,9 @@ asio::awaitable<void> drive(tcp::endpoint ep, std::string token, std::string tar
   }
 }
 
+Measured load(http::verb verb, int port, const std::vector<std::string>& tokens, const std::string& target,
+              const std::vector<std::string>& bodies, int connections, int threads, double seconds, int expect_status);
+
 }  // namespace
 
 Measured post_load(int port, const std::vector<std::string>& tokens, const std::string& target, const std::string& body,
@@ -61,16 +66,28 @@ Measured post_load(int port, const std::vector<std::string>& tokens, const std::
   return post_load_each(port, tokens, target, {body}, connections, threads, seconds, expect_status);
 }
 
+Measured get_load(int port, const std::string& token, const std::string& target, int connections, int threads,
+                  double seconds) {
+  return load(http::verb::get, port, {token}, target, {""}, connections, threads, seconds, 200);
+}
+
 Measured post_load_each(int port, const std::vector<std::string>& tokens, const std::string& target,
                         const std::vector<std::string>& bodies, int connections, int threads, double seconds,
                         int expect_status) {
+  return load(http::verb::post, port, tokens, target, bodies, connections, threads, seconds, expect_status);
+}
+
+namespace {
+
+Measured load(http::verb verb, int port, const std::vector<std::string>& tokens, const std::string& target,
+              const std::vector<std::string>& bodies, int connections, int threads, double seconds, int expect_status) {
   asio::io_context ioc(threads);
   Shared sh;
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
   std::vector<std::vector<double>> lat(static_cast<std::size_t>(connections));
   for (int i = 0; i < connections; ++i) {
     asio::co_spawn(asio::make_strand(ioc),
-                   drive(ep, tokens[static_cast<std::size_t>(i) % tokens.size()], target,
+                   drive(ep, verb, tokens[static_cast<std::size_t>(i) % tokens.size()], target,
                          bodies[static_cast<std::size_t>(i) % bodies.size()], expect_status, sh,
                          lat[static_cast<std::size_t>(i)]),
                    asio::detached);
@@ -86,11 +103,13 @@ Measured post_load_each(int port, const std::vector<std::string>& tokens, const 
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   sh.stop = true;
   for (auto& t : pool) t.join();
-  if (sh.failed > 0) std::fprintf(stderr, "post_load: %ld connections failed\n", sh.failed.load());
+  if (sh.failed > 0) std::fprintf(stderr, "http load: %ld connections failed\n", sh.failed.load());
   Measured m;
   m.per_second = static_cast<double>(end - start) / elapsed;
   for (auto& l : lat) m.latencies_us.insert(m.latencies_us.end(), l.begin(), l.end());
   return m;
 }
+
+}  // namespace
 
 }  // namespace mc::bench

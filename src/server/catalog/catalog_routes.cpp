@@ -233,6 +233,7 @@ Result<HttpResponse> create_resource(CatalogContext& c, HttpRequest& req) {
   r.share_access_seconds = f.share_access_seconds.value_or(std::nullopt);
   r.attributes = f.attributes ? json::serialize(*f.attributes) : "{}";
   MC_TRY(auto created, publish_resource(c.catalog, std::move(r), req.user().user_id));
+  c.ranked.clear();
   spdlog::info("event=resource_published id={} type={} by={}", created.id, created.type, req.user().network_id);
   return json_response(201, {{"resource", wire::to_json(created)}});
 }
@@ -270,6 +271,7 @@ Result<HttpResponse> update_resource(CatalogContext& c, HttpRequest& req) {
   }
   change.updated_at = now_ms();
   MC_TRY(auto updated, c.catalog.update_resource(facts.resource.id, change));
+  c.ranked.clear();
   spdlog::info("event=resource_updated id={} by={}", updated.id, req.user().network_id);
   return json_response(200, {{"resource", wire::to_json(updated)}});
 }
@@ -277,6 +279,7 @@ Result<HttpResponse> update_resource(CatalogContext& c, HttpRequest& req) {
 Result<HttpResponse> unpublish_resource(CatalogContext& c, HttpRequest& req) {
   MC_TRY(auto facts, own_resource(c, req));
   MC_TRY(auto gone, c.catalog.unpublish_resource(facts.resource.id, now_ms()));
+  c.ranked.clear();
   spdlog::info("event=resource_unpublished id={} by={}", gone.id, req.user().network_id);
   return json_response(200, {{"resource", wire::to_json(gone)}});
 }
@@ -382,13 +385,25 @@ Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
     }
     ids = std::move(*kept);
   } else {
-    MC_TRY(auto ranked, c.catalog.query_ranked(q, kMaxRanked));
-    ids = std::move(ranked.ids);
-    if (static_cast<std::int64_t>(ids.size()) > limit) {
-      snapshot = new_id("k_");
-      auto now = now_ms();
-      MC_TRY_STATUS(c.catalog.put_snapshot(snapshot, ids, now + kSnapshotMs, now));
+    auto now = now_ms();
+    auto cached = c.ranked.find(fingerprint, now);
+    RankedCache::Entry entry;
+    if (cached) {
+      entry = std::move(*cached);
+    } else {
+      MC_TRY(auto ranked, c.catalog.query_ranked(q, kMaxRanked));
+      entry.ids = std::move(ranked.ids);
+      entry.until = now + RankedCache::kTtlMs;
     }
+    // Stored once, when a page first needs a next one; it outlives the cache entry.
+    if (static_cast<std::int64_t>(entry.ids.size()) > limit && entry.snapshot.empty()) {
+      entry.snapshot = new_id("k_");
+      MC_TRY_STATUS(c.catalog.put_snapshot(entry.snapshot, entry.ids, now + kSnapshotMs, now));
+      cached.reset();
+    }
+    if (!cached) c.ranked.put(fingerprint, entry);
+    ids = std::move(entry.ids);
+    snapshot = std::move(entry.snapshot);
   }
   auto first = std::min<std::size_t>(static_cast<std::size_t>(offset), ids.size());
   auto last = std::min<std::size_t>(first + static_cast<std::size_t>(limit), ids.size());

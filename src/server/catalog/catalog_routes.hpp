@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "server/catalog/blob_store.hpp"
+#include "server/catalog/ranked_cache.hpp"
 #include "server/net/router.hpp"
 #include "store/account_store.hpp"
 #include "store/catalog_store.hpp"
@@ -21,6 +22,7 @@ struct CatalogContext {
   std::uint64_t upload_limit = 0;  // bytes, the server's upload_limit
   std::string cursor_key;          // signs page cursors (catalog_secrets)
   std::string link_key;            // signs download links (catalog_secrets)
+  RankedCache ranked = {};         // recent rankings of this node
 };
 
 void register_catalog_routes(net::Router& router, CatalogContext& c);
