@@ -76,6 +76,8 @@ class CatalogStore {
 
   // Inserts `r` (id, created_at filled by the caller) published by `publisher_id`.
   virtual Result<Resource> create_resource(const Resource& r, std::int64_t publisher_id) = 0;
+  // Inserts many in one transaction (imports, seeding): all or none.
+  virtual Status create_resources(const std::vector<Resource>& rs, std::int64_t publisher_id) = 0;
   // Errors: kNotFound "resource_not_found". Unpublished ones too (gone = true).
   virtual Result<Resource> get_resource(const std::string& id) = 0;
   // Resources in publishing order after position `after`, optionally of one
@@ -107,6 +109,11 @@ class CatalogStore {
   // Snapshots of ranked results for later pages, kept until `expires_at`.
   virtual Status put_snapshot(const std::string& id, const std::vector<std::string>& ids, std::int64_t expires_at,
                               std::int64_t now) = 0;
+  // As put_snapshot without waiting for it to be durable: a snapshot is a
+  // cache of a ranking (a lost one is 410 cursor_expired), and a search must
+  // not wait for a disk flush.
+  virtual void put_snapshot_later(const std::string& id, std::vector<std::string> ids, std::int64_t expires_at,
+                                  std::int64_t now) = 0;
   // nullopt when unknown or expired.
   virtual Result<std::optional<std::vector<std::string>>> get_snapshot(const std::string& id, std::int64_t now) = 0;
 

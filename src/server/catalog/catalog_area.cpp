@@ -70,7 +70,7 @@ class CatalogArea final : public server::Area {
  public:
   CatalogArea(std::unique_ptr<BlobStore> blobs, store::Backend& stores, std::uint64_t upload_limit)
       : blobs_(std::move(blobs)),
-        context_{stores.catalog(), stores.delivery(), stores.accounts(), *blobs_, upload_limit, {}, {}, {}},
+        context_{stores.catalog(), stores.delivery(), stores.accounts(), *blobs_, upload_limit, {}, {}, {}, {}},
         popularity_(stores.catalog()) {}
   CatalogContext& context() { return context_; }
   BlobStore& blobs() { return *blobs_; }

@@ -234,6 +234,7 @@ Result<HttpResponse> create_resource(CatalogContext& c, HttpRequest& req) {
   r.attributes = f.attributes ? json::serialize(*f.attributes) : "{}";
   MC_TRY(auto created, publish_resource(c.catalog, std::move(r), req.user().user_id));
   c.ranked.clear();
+  c.pages.clear();
   spdlog::info("event=resource_published id={} type={} by={}", created.id, created.type, req.user().network_id);
   return json_response(201, {{"resource", wire::to_json(created)}});
 }
@@ -272,6 +273,7 @@ Result<HttpResponse> update_resource(CatalogContext& c, HttpRequest& req) {
   change.updated_at = now_ms();
   MC_TRY(auto updated, c.catalog.update_resource(facts.resource.id, change));
   c.ranked.clear();
+  c.pages.clear();
   spdlog::info("event=resource_updated id={} by={}", updated.id, req.user().network_id);
   return json_response(200, {{"resource", wire::to_json(updated)}});
 }
@@ -280,6 +282,7 @@ Result<HttpResponse> unpublish_resource(CatalogContext& c, HttpRequest& req) {
   MC_TRY(auto facts, own_resource(c, req));
   MC_TRY(auto gone, c.catalog.unpublish_resource(facts.resource.id, now_ms()));
   c.ranked.clear();
+  c.pages.clear();
   spdlog::info("event=resource_unpublished id={} by={}", gone.id, req.user().network_id);
   return json_response(200, {{"resource", wire::to_json(gone)}});
 }
@@ -294,7 +297,7 @@ std::string query_fingerprint(const store::ResourceQuery& q, const std::string& 
 constexpr int kMaxRanked = 10000;
 constexpr std::int64_t kSnapshotMs = 15 * 60 * 1000;
 
-Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
+Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
   std::optional<std::string> type;
   if (const auto* t = req.query_param("type")) {
     MC_TRY_STATUS(validate_resource_type(*t));
@@ -379,7 +382,10 @@ Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
     if (!sn || !sn->is_string() || !o || !o->is_int64() || o->as_int64() < 0) return bad_cursor();
     snapshot = std::string(sn->as_string());
     offset = o->as_int64();
-    MC_TRY(auto kept, c.catalog.get_snapshot(snapshot, now_ms()));
+    auto kept = c.ranked.find_snapshot(snapshot, now_ms());
+    if (!kept) {
+      MC_TRY(kept, c.catalog.get_snapshot(snapshot, now_ms()));
+    }
     if (!kept) {
       return Error::not_found("cursor_expired", "this search's later pages were kept for 15 minutes: search again");
     }
@@ -398,7 +404,8 @@ Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
     // Stored once, when a page first needs a next one; it outlives the cache entry.
     if (static_cast<std::int64_t>(entry.ids.size()) > limit && entry.snapshot.empty()) {
       entry.snapshot = new_id("k_");
-      MC_TRY_STATUS(c.catalog.put_snapshot(entry.snapshot, entry.ids, now + kSnapshotMs, now));
+      c.ranked.remember_snapshot(entry.snapshot, entry.ids, now + kSnapshotMs);
+      c.catalog.put_snapshot_later(entry.snapshot, entry.ids, now + kSnapshotMs, now);
       cached.reset();
     }
     if (!cached) c.ranked.put(fingerprint, entry);
@@ -416,6 +423,31 @@ Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
     out["next_cursor"] = sign_token(c.cursor_key, "cursor", json::serialize(next));
   }
   return json_response(200, out);
+}
+
+// Listings through the page cache: the same query within a moment gets the
+// same bytes, and a client holding them (If-None-Match) a 304.
+Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
+  std::string key;
+  for (const auto& [k, v] : req.query) key += k + '=' + v + '&';
+  auto now = now_ms();
+  std::optional<PageCache::Page> page = c.pages.find(key, now);
+  if (!page) {
+    MC_TRY(auto res, compute_listing(c, req));
+    if (res.status != 200) return res;
+    std::string etag = "\"" + sha256_hex(res.body).substr(0, 32) + "\"";
+    page = PageCache::Page{std::move(res.body), std::move(etag), now + PageCache::kTtlMs};
+    c.pages.put(key, *page);
+  }
+  HttpResponse res;
+  res.headers = {{"ETag", page->etag}, {"Cache-Control", "private, max-age=0"}};
+  if (req.header("if-none-match") == page->etag) {
+    res.status = 304;
+    return res;
+  }
+  res.status = 200;
+  res.body = std::move(page->body);
+  return res;
 }
 
 // The record: every logged-in user sees it (a storefront lists what it

@@ -23,6 +23,7 @@ struct CatalogContext {
   std::string cursor_key;          // signs page cursors (catalog_secrets)
   std::string link_key;            // signs download links (catalog_secrets)
   RankedCache ranked = {};         // recent rankings of this node
+  PageCache pages = {};            // recent listing pages of this node
 };
 
 void register_catalog_routes(net::Router& router, CatalogContext& c);

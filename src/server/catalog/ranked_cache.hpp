@@ -39,6 +39,21 @@ class RankedCache {
     dropped.swap(entries_);
   }
 
+  // Snapshots this node made, by id, until they expire: a next page asked
+  // of this node needs no read, and none waits for the snapshot's write.
+  void remember_snapshot(const std::string& id, std::vector<std::string> ids, std::int64_t until) {
+    std::unordered_map<std::string, Entry> dropped;
+    std::lock_guard lk(mu_);
+    if (snapshots_.size() >= kMaxEntries) dropped.swap(snapshots_);
+    snapshots_.insert_or_assign(id, Entry{std::move(ids), id, until});
+  }
+  std::optional<std::vector<std::string>> find_snapshot(const std::string& id, std::int64_t now) {
+    std::lock_guard lk(mu_);
+    auto it = snapshots_.find(id);
+    if (it == snapshots_.end() || it->second.until <= now) return std::nullopt;
+    return it->second.ids;
+  }
+
   void put(const std::string& key, Entry e) {
     std::unordered_map<std::string, Entry> dropped;  // freed after the lock
     std::lock_guard lk(mu_);
@@ -49,6 +64,49 @@ class RankedCache {
  private:
   std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry> snapshots_;
+};
+
+// Listing and search pages as they were answered, on this node, for a
+// moment: a page many users ask for at once (the storefront's first page, a
+// popular search) is answered from memory, with an ETag for a 304. Listings
+// show every logged-in user the same records, so one copy serves all.
+// Cleared by this node's publishes and changes; another node's show here
+// within kTtlMs.
+class PageCache {
+ public:
+  static constexpr std::int64_t kTtlMs = 2000;
+  static constexpr std::size_t kMaxEntries = 1000;
+
+  struct Page {
+    std::string body;
+    std::string etag;
+    std::int64_t until = 0;
+  };
+
+  std::optional<Page> find(const std::string& key, std::int64_t now) {
+    std::lock_guard lk(mu_);
+    auto it = pages_.find(key);
+    if (it == pages_.end() || it->second.until <= now) return std::nullopt;
+    return it->second;
+  }
+
+  void put(const std::string& key, Page p) {
+    std::unordered_map<std::string, Page> dropped;  // freed after the lock
+    std::lock_guard lk(mu_);
+    if (pages_.size() >= kMaxEntries) dropped.swap(pages_);
+    pages_.insert_or_assign(key, std::move(p));
+  }
+
+  void clear() {
+    std::unordered_map<std::string, Page> dropped;
+    std::lock_guard lk(mu_);
+    dropped.swap(pages_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, Page> pages_;
 };
 
 }  // namespace mc::catalog

@@ -65,6 +65,33 @@ TEST_P(StoreConformance, AResourceKeepsItsModelAndAPatchChangesOnlyWhatItNames) 
   EXPECT_EQ(catalog().get_resource(r.id)->description, "Boils water, quietly.");
 }
 
+TEST_P(StoreConformance, ABatchOfResourcesIsStoredWholeOrNotAtAll) {
+  auto p = user("prov", Role::kProvider);
+  std::string sha = to_hex(random_bytes(32));
+  ASSERT_TRUE(catalog().put_blob(sha, 10));
+  std::vector<Resource> batch;
+  for (int i = 0; i < 3; ++i) {
+    Resource r;
+    r.id = new_id("r_");
+    r.type = "novel";
+    r.title = "Batch " + std::to_string(i);
+    r.tags = {"batch"};
+    r.sha256 = sha;
+    r.mime = "text/plain";
+    r.filename = "b.txt";
+    r.created_at = now_ms();
+    batch.push_back(r);
+  }
+  ASSERT_TRUE(catalog().create_resources(batch, p.id));
+  EXPECT_EQ(titles(catalog().query_new(search_for("batch"))->resources).size(), 3u);
+  auto dup = batch;
+  dup[0].id = new_id("r_");
+  dup[1].title = "Not stored";  // dup[1] repeats an id: the whole batch fails
+  EXPECT_FALSE(catalog().create_resources(dup, p.id));
+  EXPECT_EQ(*catalog().count_resources(), 3);
+  EXPECT_TRUE(catalog().query_new(search_for("stored"))->resources.empty());
+}
+
 TEST_P(StoreConformance, AnUnpublishedResourceLeavesListingsAndSearchButStaysReadable) {
   auto p = user("prov", Role::kProvider);
   auto keep = resource(p, "novel", "Harbour lights");
@@ -194,6 +221,9 @@ TEST_P(StoreConformance, SnapshotsExpireAndSecretsAreMadeOnceForEveryNode) {
   EXPECT_EQ(**catalog().get_snapshot("k_1", 1500), (std::vector<std::string>{"r_a", "r_b"}));
   EXPECT_FALSE(*catalog().get_snapshot("k_1", 2000));
   EXPECT_FALSE(*catalog().get_snapshot("k_other", 1500));
+  catalog().put_snapshot_later("k_2", {"r_c"}, 2000, 1000);
+  backend_->flush_writes();
+  EXPECT_EQ(**catalog().get_snapshot("k_2", 1500), (std::vector<std::string>{"r_c"}));
   auto s1 = catalog().secret("cursor");
   ASSERT_TRUE(s1);
   EXPECT_EQ(s1->size(), 64u);

@@ -55,6 +55,7 @@ CREATE TABLE resource_tags (
   position BIGINT NOT NULL REFERENCES resources(position),
   PRIMARY KEY (tag, position)
 );
+CREATE INDEX resource_tags_by_position ON resource_tags(position);
 INSERT INTO resource_tags (tag, position)
   SELECT DISTINCT j.value, r.position FROM resources r, json_array_elements_text(r.tags::json) j;
 CREATE TABLE resource_grants (
@@ -205,19 +206,32 @@ Status PgCatalogStore::index_missing_text() {
   });
 }
 
+namespace {
+
+Status insert_resource(pg::Connection& c, const Resource& r, std::int64_t publisher_id) {
+  MC_TRY_STATUS(c.query(
+      "INSERT INTO resources (id, type, title, tags, sha256, mime, filename, publisher_id, created_at, description, "
+      "updated_at, access, shareable, share_access_seconds, attributes) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13, $14)",
+      {r.id, r.type, r.title, strings_to_json(r.tags), r.sha256, r.mime, r.filename, str(publisher_id),
+       str(r.created_at), r.description, r.access, std::string(r.shareable ? "true" : "false"),
+       r.share_access_seconds ? Param(str(*r.share_access_seconds)) : Param(), r.attributes}));
+  MC_TRY_STATUS(write_tags(c, r.id, r.tags));
+  return write_search(c, r.id, r.title, r.tags, r.description);
+}
+
+}  // namespace
+
 Result<Resource> PgCatalogStore::create_resource(const Resource& r, std::int64_t publisher_id) {
-  MC_TRY_STATUS(e_.transact_status([&](pg::Connection& c) -> Status {
-    MC_TRY_STATUS(c.query(
-        "INSERT INTO resources (id, type, title, tags, sha256, mime, filename, publisher_id, created_at, description, "
-        "updated_at, access, shareable, share_access_seconds, attributes) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13, $14)",
-        {r.id, r.type, r.title, strings_to_json(r.tags), r.sha256, r.mime, r.filename, str(publisher_id),
-         str(r.created_at), r.description, r.access, std::string(r.shareable ? "true" : "false"),
-         r.share_access_seconds ? Param(str(*r.share_access_seconds)) : Param(), r.attributes}));
-    MC_TRY_STATUS(write_tags(c, r.id, r.tags));
-    return write_search(c, r.id, r.title, r.tags, r.description);
-  }));
+  MC_TRY_STATUS(e_.transact_status([&](pg::Connection& c) { return insert_resource(c, r, publisher_id); }));
   return get_resource(r.id);
+}
+
+Status PgCatalogStore::create_resources(const std::vector<Resource>& rs, std::int64_t publisher_id) {
+  return e_.transact_status([&](pg::Connection& c) -> Status {
+    for (const auto& r : rs) MC_TRY_STATUS(insert_resource(c, r, publisher_id));
+    return {};
+  });
 }
 
 Result<Resource> PgCatalogStore::get_resource(const std::string& id) {
@@ -412,6 +426,11 @@ Status PgCatalogStore::put_snapshot(const std::string& id, const std::vector<std
                           {id, strings_to_json(ids), str(expires_at)}));
     return {};
   });
+}
+
+void PgCatalogStore::put_snapshot_later(const std::string& id, std::vector<std::string> ids, std::int64_t expires_at,
+                                        std::int64_t now) {
+  e_.submit([this, id, ids = std::move(ids), expires_at, now] { (void)put_snapshot(id, ids, expires_at, now); });
 }
 
 Result<std::optional<std::vector<std::string>>> PgCatalogStore::get_snapshot(const std::string& id, std::int64_t now) {

@@ -65,6 +65,7 @@ class PgCatalogStore final : public CatalogStore {
   Status put_blob(const std::string& sha256, std::int64_t size) override;
   Result<std::optional<std::int64_t>> blob_size(const std::string& sha256) override;
   Result<Resource> create_resource(const Resource& r, std::int64_t publisher_id) override;
+  Status create_resources(const std::vector<Resource>& rs, std::int64_t publisher_id) override;
   Result<Resource> get_resource(const std::string& id) override;
   Result<ResourcePage> list_resources(const std::optional<std::string>& type, std::int64_t after, int limit) override;
   Result<std::int64_t> count_resources() override;
@@ -80,6 +81,8 @@ class PgCatalogStore final : public CatalogStore {
   Status put_snapshot(const std::string& id, const std::vector<std::string>& ids, std::int64_t expires_at,
                       std::int64_t now) override;
   Result<std::optional<std::vector<std::string>>> get_snapshot(const std::string& id, std::int64_t now) override;
+  void put_snapshot_later(const std::string& id, std::vector<std::string> ids, std::int64_t expires_at,
+                          std::int64_t now) override;
   Result<std::string> secret(const std::string& name) override;
   Status add_popularity(const std::vector<PopularityCount>& counts) override;
   Status expire_popularity(std::int64_t first_day) override;

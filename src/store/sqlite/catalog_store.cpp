@@ -57,6 +57,7 @@ CREATE TABLE resource_tags (
   position INTEGER NOT NULL REFERENCES resources(position),
   PRIMARY KEY (tag, position)
 ) WITHOUT ROWID;
+CREATE INDEX resource_tags_by_position ON resource_tags(position);
 INSERT INTO resource_tags (tag, position) SELECT DISTINCT j.value, r.position FROM resources r, json_each(r.tags) j;
 CREATE VIRTUAL TABLE resource_text USING fts5(title, tags, description, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE resource_grants (
@@ -194,26 +195,38 @@ Result<std::optional<std::int64_t>> SqliteCatalogStore::blob_size(const std::str
   return std::optional<std::int64_t>(st.int64(0));
 }
 
+namespace {
+
+Status insert_resource(Database& db, const Resource& r, std::int64_t publisher_id) {
+  auto ins = db.prepare(
+      "INSERT INTO resources (id, type, title, tags, sha256, mime, filename, publisher_id, created_at, description, "
+      "updated_at, access, shareable, share_access_seconds, attributes) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!ins) return ins.error();
+  ins->bind(1, r.id).bind(2, r.type).bind(3, r.title).bind(4, strings_to_json(r.tags)).bind(5, r.sha256);
+  ins->bind(6, r.mime).bind(7, r.filename).bind(8, publisher_id).bind(9, r.created_at).bind(10, r.description);
+  ins->bind(11, r.created_at).bind(12, r.access).bind(13, std::int64_t{r.shareable ? 1 : 0});
+  if (r.share_access_seconds) ins->bind(14, *r.share_access_seconds);
+  else ins->bind_null(14);
+  ins->bind(15, r.attributes);
+  MC_TRY_STATUS(ins->run());
+  std::int64_t position = db.last_insert_rowid();
+  MC_TRY_STATUS(write_tags(db, position, r.tags));
+  return write_text_row(db, position, r.title, r.tags, r.description);
+}
+
+}  // namespace
+
 Result<Resource> SqliteCatalogStore::create_resource(const Resource& r, std::int64_t publisher_id) {
-  auto st = engine_.writer().run([&](Database& db) -> Status {
-    auto ins = db.prepare(
-        "INSERT INTO resources (id, type, title, tags, sha256, mime, filename, publisher_id, created_at, description, "
-        "updated_at, access, shareable, share_access_seconds, attributes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!ins) return ins.error();
-    ins->bind(1, r.id).bind(2, r.type).bind(3, r.title).bind(4, strings_to_json(r.tags)).bind(5, r.sha256);
-    ins->bind(6, r.mime).bind(7, r.filename).bind(8, publisher_id).bind(9, r.created_at).bind(10, r.description);
-    ins->bind(11, r.created_at).bind(12, r.access).bind(13, std::int64_t{r.shareable ? 1 : 0});
-    if (r.share_access_seconds) ins->bind(14, *r.share_access_seconds);
-    else ins->bind_null(14);
-    ins->bind(15, r.attributes);
-    MC_TRY_STATUS(ins->run());
-    std::int64_t position = db.last_insert_rowid();
-    MC_TRY_STATUS(write_tags(db, position, r.tags));
-    return write_text_row(db, position, r.title, r.tags, r.description);
-  });
-  if (!st) return st.error();
+  MC_TRY_STATUS(engine_.writer().run([&](Database& db) { return insert_resource(db, r, publisher_id); }));
   return get_resource(r.id);
+}
+
+Status SqliteCatalogStore::create_resources(const std::vector<Resource>& rs, std::int64_t publisher_id) {
+  return engine_.writer().run([&](Database& db) -> Status {
+    for (const auto& r : rs) MC_TRY_STATUS(insert_resource(db, r, publisher_id));
+    return {};
+  });
 }
 
 Result<Resource> SqliteCatalogStore::get_resource(const std::string& id) {
@@ -444,6 +457,20 @@ Status SqliteCatalogStore::put_snapshot(const std::string& id, const std::vector
     st.bind(1, id).bind(2, strings_to_json(ids)).bind(3, expires_at);
     return st.run();
   });
+}
+
+void SqliteCatalogStore::put_snapshot_later(const std::string& id, std::vector<std::string> ids,
+                                            std::int64_t expires_at, std::int64_t now) {
+  engine_.writer().submit(
+      [id, ids = std::move(ids), expires_at, now](Database& db) -> Status {
+        MC_TRY(auto old, db.prepare("DELETE FROM catalog_snapshots WHERE expires_at <= ?"));
+        old.bind(1, now);
+        MC_TRY_STATUS(old.run());
+        MC_TRY(auto st, db.prepare("INSERT OR REPLACE INTO catalog_snapshots (id, ids, expires_at) VALUES (?, ?, ?)"));
+        st.bind(1, id).bind(2, strings_to_json(ids)).bind(3, expires_at);
+        return st.run();
+      },
+      [](Status) {});
 }
 
 Result<std::optional<std::vector<std::string>>> SqliteCatalogStore::get_snapshot(const std::string& id,
