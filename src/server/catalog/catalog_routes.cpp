@@ -390,10 +390,15 @@ Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
       return Error::not_found("cursor_expired", "this search's later pages were kept for 15 minutes: search again");
     }
     ids = std::move(*kept);
-  } else {
-    auto now = now_ms();
-    auto cached = c.ranked.find(fingerprint, now);
-    RankedCache::Entry entry;
+  }
+  // A first page: the ranking from this node's memory, else from the store.
+  // Memory and the snapshot are written after the last read (the route may
+  // start on the I/O thread and start over on a worker: router.hpp).
+  auto now = now_ms();
+  std::optional<RankedCache::Entry> cached;
+  RankedCache::Entry entry;
+  if (!cursor_param) {
+    cached = c.ranked.find(fingerprint, now);
     if (cached) {
       entry = std::move(*cached);
     } else {
@@ -401,20 +406,22 @@ Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
       entry.ids = std::move(ranked.ids);
       entry.until = now + RankedCache::kTtlMs;
     }
+    ids = entry.ids;
+  }
+  auto first = std::min<std::size_t>(static_cast<std::size_t>(offset), ids.size());
+  auto last = std::min<std::size_t>(first + static_cast<std::size_t>(limit), ids.size());
+  MC_TRY(auto page, c.catalog.resources_by_ids({ids.begin() + first, ids.begin() + last}));
+  if (!cursor_param) {
     // Stored once, when a page first needs a next one; it outlives the cache entry.
-    if (static_cast<std::int64_t>(entry.ids.size()) > limit && entry.snapshot.empty()) {
+    if (last < ids.size() && entry.snapshot.empty()) {
       entry.snapshot = new_id("k_");
       c.ranked.remember_snapshot(entry.snapshot, entry.ids, now + kSnapshotMs);
       c.catalog.put_snapshot_later(entry.snapshot, entry.ids, now + kSnapshotMs, now);
       cached.reset();
     }
-    if (!cached) c.ranked.put(fingerprint, entry);
-    ids = std::move(entry.ids);
-    snapshot = std::move(entry.snapshot);
+    snapshot = entry.snapshot;
+    if (!cached) c.ranked.put(fingerprint, std::move(entry));
   }
-  auto first = std::min<std::size_t>(static_cast<std::size_t>(offset), ids.size());
-  auto last = std::min<std::size_t>(first + static_cast<std::size_t>(limit), ids.size());
-  MC_TRY(auto page, c.catalog.resources_by_ids({ids.begin() + first, ids.begin() + last}));
   for (const auto& r : page) list.emplace_back(wire::to_json(r));
   out["resources"] = std::move(list);
   out["next_cursor"] = nullptr;
@@ -593,7 +600,16 @@ void register_catalog_routes(net::Router& router, CatalogContext& c) {
   using net::Access;
   router.add_upload("POST", "/v1/blobs", Access::kProvider, [&c](HttpRequest& req) { return begin_upload(c, req); });
   router.add("POST", "/v1/resources", Access::kProvider, [&c](HttpRequest& req) { return create_resource(c, req); });
-  router.add("GET", "/v1/resources", Access::kUser, [&c](HttpRequest& req) { return list_resources(c, req); });
+  // Inline first: a page in this node's cache is answered on the I/O thread,
+  // with no hop to a worker; one that needs the store starts over on a worker.
+  router.add_async(
+      "GET", "/v1/resources", Access::kUser,
+      [&c](HttpRequest& req, net::Responder reply) -> Status {
+        MC_TRY(auto res, list_resources(c, req));
+        reply(std::move(res));
+        return {};
+      },
+      net::Router::Start::kInlineFirst);
   router.add("GET", "/v1/resources/{id}", Access::kUser, [&c](HttpRequest& req) { return get_resource(c, req); });
   router.add("GET", "/v1/resources/{id}/content", Access::kUser,
              [&c](HttpRequest& req) { return get_content(c, req); });
