@@ -225,7 +225,7 @@ Command publish_command() {
             } else {
               std::cout << json::value_to<std::string>(answer.at("id")) << "\n";
               if (!answer.at("uploaded").as_bool()) {
-                std::cerr << "(the server already held these bytes: nothing was uploaded)\n";
+                std::cerr << "(you uploaded these bytes before: nothing was uploaded)\n";
               }
             }
             return 0;

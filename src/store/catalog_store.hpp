@@ -69,9 +69,14 @@ class CatalogStore {
  public:
   virtual ~CatalogStore() = default;
 
-  // Records a blob whose bytes are durable on disk. Idempotent; storing it
-  // again makes it young again (blob collection's grace starts over).
-  virtual Status put_blob(const std::string& sha256, std::int64_t size) = 0;
+  // Records a blob whose bytes are durable on disk, and that `uploader` sent
+  // them (only uploaders may publish a blob: knowing a hash is no proof of
+  // holding the bytes). Idempotent; storing it again makes it young again
+  // (blob collection's grace starts over).
+  virtual Status put_blob(const std::string& sha256, std::int64_t size,
+                          std::optional<std::int64_t> uploader = std::nullopt) = 0;
+  // Whether `user_id` uploaded the blob (or published a resource naming it).
+  virtual Result<bool> holds_blob(const std::string& sha256, std::int64_t user_id) = 0;
   virtual Result<std::optional<std::int64_t>> blob_size(const std::string& sha256) = 0;
 
   // Inserts `r` (id, created_at filled by the caller) published by `publisher_id`.

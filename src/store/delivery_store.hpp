@@ -54,8 +54,10 @@ class DeliveryStore {
   // Marks the share and every forward made from it, at any depth, revoked
   // at `at` (a time already set stays). Errors: kNotFound "share_not_found".
   virtual Status revoke_share(const std::string& share_id, std::int64_t at) = 0;
-  // When `user_id` last received `resource_id` through a share or forward
-  // that is not revoked; nullopt when no such share reached them.
+  // When the access that `user_id` has to `resource_id` through shares
+  // began: the newest of the shares and forwards that reached them and are
+  // not revoked, each counted from its root share's time (a forward never
+  // renews it); nullopt when no such share reached them.
   virtual Result<std::optional<std::int64_t>> received_share_at(std::int64_t user_id,
                                                                 const std::string& resource_id) = 0;
 };

@@ -417,6 +417,21 @@ class ResourceModelTest(CatalogCase):
         self.assertError(self.call("GET", "/v1/blobs/" + "g" * 64, who="studio"), 400, "invalid_digest")
         self.assertEqual(self.call("GET", "/v1/blobs/" + sha, who="alice")[0], 403)
 
+    def test_a_hash_alone_publishes_nothing(self):
+        # Every user sees a resource's sha256; another provider that never
+        # uploaded the bytes can neither fetch them nor publish them.
+        secret = self.publish(b"restricted bytes " * 10, title="Secret", access="restricted")
+        self.assertError(self.call("GET", "/v1/blobs/" + secret["sha256"], who="rival"), 404, "blob_not_found")
+        self.assertEqual(self.call("HEAD", "/v1/blobs/" + secret["sha256"], who="rival")[0], 404)
+        self.assertError(self.call("POST", "/v1/resources", {"type": "file", "title": "Mine now", "access": "public",
+                                                              "sha256": secret["sha256"]}, "rival"),
+                         404, "blob_not_found")
+        # Uploading the same bytes proves it holds them: then it may.
+        status, _, body = self.server.request("POST", "/v1/blobs", b"restricted bytes " * 10, token=self.tok["rival"])
+        self.assertEqual(status, 201, body)
+        self.ok(self.call("POST", "/v1/resources", {"type": "file", "title": "Also mine", "sha256": secret["sha256"]},
+                          "rival"), 201)
+
 
 # ---- unpublishing -----------------------------------------------------------------
 
@@ -738,14 +753,50 @@ class AccessTest(CatalogCase):
         self.share(rid, "studio", ["carol"])
         self.assertEqual(self.content_status(rid, "carol"), 200)
         self.assertEqual(self.content_status(rid, "dave"), 403)
-        # carol may pass it on (it is shareable and she can read it).
-        self.share(rid, "carol", ["dave"])
+        # carol may pass it on (it is shareable and she can read it), as a
+        # forward of what she received: a share of her own is refused.
+        self.assertError(self.share(rid, "carol", ["dave"], expect=403), 403, "access_denied", "forward")
+        self.forward(rid, "carol", ["dave"])
         self.assertEqual(self.content_status(rid, "dave"), 200)
         self.ok(self.call("PATCH", "/v1/resources/" + rid, {"shareable": False}, "studio"))
         self.assertError(self.call("GET", "/v1/resources/%s/content" % rid, who="carol"), 403, "access_denied")
         self.assertEqual(self.content_status(rid, "dave"), 403)
         self.ok(self.call("PATCH", "/v1/resources/" + rid, {"shareable": True}, "studio"))
         self.assertEqual(self.content_status(rid, "carol"), 200)
+
+    def item_of(self, rid, who):
+        """WHO's newest inbox item of resource RID."""
+        items = [i for i in self.inbox(who) if i["resource"]["id"] == rid and i["kind"] in ("share", "forward")]
+        self.assertTrue(items, "no item of %s for %s" % (rid, who))
+        return items[-1]
+
+    def forward(self, rid, who, to, expect=201):
+        answer = self.call("POST", "/v1/shares", {"forward_of": self.item_of(rid, who)["id"], "to": to}, who)
+        if expect != 201:
+            return answer
+        return self.ok(answer, 201)["share"]
+
+    def test_a_recipient_cannot_escape_a_revocation_by_sharing_again(self):
+        rid = self.restricted("Escape Almanac")["id"]
+        share = self.share(rid, "studio", ["bob"])
+        # A share of his own, even to himself, would be a new root outside the
+        # provider's share: refused; a forward to himself stays inside it.
+        self.assertError(self.share(rid, "bob", ["bob"], expect=403), 403, "access_denied")
+        self.forward(rid, "bob", ["bob"])
+        self.ok(self.call("DELETE", "/v1/shares/" + share["id"], who="studio"))
+        self.assertEqual(self.content_status(rid, "bob"), 403)
+        # And what was revoked cannot be forwarded any more.
+        self.assertError(self.forward(rid, "bob", ["erin"], expect=403), 403, "share_revoked")
+
+    def test_a_forward_does_not_renew_the_time_limit(self):
+        rid = self.restricted("Hourglass Almanac", share_access_seconds=2)["id"]
+        self.share(rid, "studio", ["carol"])
+        time.sleep(1.2)
+        self.forward(rid, "carol", ["dave"])
+        self.assertEqual(self.content_status(rid, "dave"), 200)
+        time.sleep(1.0)  # 2.2 s after the provider's share, 1 s after the forward
+        self.assertEqual(self.content_status(rid, "dave"), 403)
+        self.assertEqual(self.content_status(rid, "carol"), 403)
 
     def test_a_non_shareable_resource_is_not_shared_by_others(self):
         rid = self.restricted("Private Almanac", shareable=False)["id"]
@@ -833,6 +884,13 @@ class LinkTest(CatalogCase):
         cls.sha = hashlib.sha256(cls.data).hexdigest()
         cls.resource = cls.publish(cls.data, type="file", title="Big file", filename="big.bin")
         cls.link = json.loads(cls.call("POST", "/v1/resources/%s/link" % cls.resource["id"], None, "alice")[2])
+
+    def test_a_providers_link_to_an_unpublished_resource_is_gone(self):
+        r = self.publish(b"withdrawn", type="file", title="Withdrawn")
+        link = self.ok(self.call("POST", "/v1/resources/%s/link" % r["id"], None, "studio"), 201)
+        self.assertEqual(self.server.request("GET", link["path"])[0], 200)
+        self.ok(self.call("DELETE", "/v1/resources/" + r["id"], who="studio"))
+        self.assertError(self.server.request("GET", link["path"]), 410, "resource_gone")
 
     def test_link_answer(self):
         link = self.link

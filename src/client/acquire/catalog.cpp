@@ -125,17 +125,23 @@ Result<PublishOutcome> publish_file(Connection& conn, const PublishRequest& req,
   }
   MC_TRY(auto sha, sha256_of_file(req.path));
   PublishOutcome out;
-  // The same bytes published before (by anyone) need not travel again.
-  auto held = conn.http().request("HEAD", "/v1/blobs/" + sha, {}, conn.auth_headers());
-  if (!held) return held.error();
-  if (held->status != 200) {
-    if (held->status != 404) return error_from_reply(*held);
+  auto upload = [&]() -> Status {
     auto up = conn.http().post_file("/v1/blobs", req.path, conn.auth_headers({{"X-Content-SHA256", sha}}), progress);
     if (!up) return up.error();
     if (!is_success(up->status)) return error_from_reply(*up);
     out.uploaded = true;
+    return {};
+  };
+  // Bytes this provider uploaded before need not travel again.
+  auto held = conn.http().request("HEAD", "/v1/blobs/" + sha, {}, conn.auth_headers());
+  if (!held) return held.error();
+  if (held->status == 403) {
+    return Error::permission_denied("forbidden", "only a provider account may publish");
   }
-
+  if (held->status != 200) {
+    if (held->status != 404) return error_from_reply(*held);
+    MC_TRY_STATUS(upload());
+  }
   json::array tags;
   for (const auto& t : req.tags) tags.emplace_back(t);
   json::object body = req.fields;
@@ -146,8 +152,14 @@ Result<PublishOutcome> publish_file(Connection& conn, const PublishRequest& req,
   body["filename"] = std::filesystem::path(req.path).filename().string();
   if (!req.mime.empty()) body["mime"] = req.mime;
   json::value v = body;
-  MC_TRY(auto answer, conn.call("POST", "/v1/resources", &v));
-  MC_TRY(out.resource, wire::from_json<wire::Resource>(answer, "resource"));
+  auto answer = conn.call("POST", "/v1/resources", &v);
+  if (!answer && answer.error().code == "blob_not_found" && !out.uploaded) {
+    // Collected (msgcenterd gc) between the question and the publish: send it after all.
+    MC_TRY_STATUS(upload());
+    answer = conn.call("POST", "/v1/resources", &v);
+  }
+  if (!answer) return answer.error();
+  MC_TRY(out.resource, wire::from_json<wire::Resource>(*answer, "resource"));
   return out;
 }
 

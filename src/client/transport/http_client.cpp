@@ -146,6 +146,8 @@ struct HttpClient::Impl {
       // A write that finishes the header may carry the first body bytes too.
       if (!in_header || sr.is_header_done()) upload_progress(std::min(sent, total), total);
     }
+    // The first body bytes may have gone out with the header, uncounted: all went.
+    upload_progress(total, total);
     return {};
   }
 

@@ -60,11 +60,12 @@ std::string default_mime(const std::string& type) {
 class BlobUpload final : public net::UploadSink {
  public:
   BlobUpload(std::unique_ptr<BlobWriter> w, std::optional<std::string> expected, store::CatalogStore& catalog,
-             BlobStore& blobs, std::string publisher)
+             BlobStore& blobs, std::int64_t uploader_id, std::string publisher)
       : writer_(std::move(w)),
         expected_(std::move(expected)),
         catalog_(catalog),
         blobs_(blobs),
+        uploader_id_(uploader_id),
         publisher_(std::move(publisher)) {}
 
   Status write(const char* data, std::size_t size) override { return writer_->write(data, size); }
@@ -75,7 +76,7 @@ class BlobUpload final : public net::UploadSink {
     if (!held) return error_response(held.error());
     auto blob = writer_->commit(expected_);
     if (!blob) return error_response(blob.error());
-    if (auto st = catalog_.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size)); !st) {
+    if (auto st = catalog_.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size), uploader_id_); !st) {
       return error_response(st.error());
     }
     spdlog::info("event=blob_stored sha256={} size={} by={}", blob->sha256, blob->size, publisher_);
@@ -87,6 +88,7 @@ class BlobUpload final : public net::UploadSink {
   std::optional<std::string> expected_;
   store::CatalogStore& catalog_;
   BlobStore& blobs_;
+  std::int64_t uploader_id_;
   std::string publisher_;
 };
 
@@ -156,7 +158,13 @@ Result<store::Resource> publish_resource(store::CatalogStore& catalog, store::Re
   MC_TRY_STATUS(validate_resource_type(r.type));
   if (r.title.empty()) return Error::invalid_argument("invalid_field", "a resource needs a non-empty title");
   MC_TRY(auto size, catalog.blob_size(r.sha256));
-  if (!size) return Error::not_found("blob_not_found", "no blob with SHA-256 " + r.sha256 + ": upload it first");
+  // Knowing a hash proves nothing (every user sees resources' hashes): a
+  // provider publishes only bytes it uploaded itself.
+  MC_TRY(bool held, catalog.holds_blob(r.sha256, publisher_id));
+  if (!size || !held) {
+    return Error::not_found("blob_not_found",
+                            "you have uploaded no blob with SHA-256 " + r.sha256 + ": upload it first");
+  }
   boost::system::error_code ec;
   auto attributes = json::parse(r.attributes.empty() ? "{}" : r.attributes, ec);
   if (ec) return Error::invalid_argument("invalid_attributes", "attributes must be a JSON object");
@@ -189,19 +197,21 @@ Result<std::unique_ptr<net::UploadSink>> begin_upload(CatalogContext& c, HttpReq
     }
   }
   MC_TRY(auto w, c.blobs.begin(c.upload_limit));
-  return std::unique_ptr<net::UploadSink>(
-      std::make_unique<BlobUpload>(std::move(w), expected, c.catalog, c.blobs, req.user().network_id));
+  return std::unique_ptr<net::UploadSink>(std::make_unique<BlobUpload>(std::move(w), expected, c.catalog, c.blobs,
+                                                                       req.user().user_id, req.user().network_id));
 }
 
-// GET/HEAD /v1/blobs/{sha256}: whether the server holds a blob (a publisher
-// skips uploading what is there) and its bytes.
+// GET/HEAD /v1/blobs/{sha256}: whether the server holds a blob this provider
+// uploaded (it skips uploading it again) and its bytes.
 Result<HttpResponse> get_blob(CatalogContext& c, HttpRequest& req) {
   const auto& sha = req.path_params["sha256"];
   if (!is_sha256_hex(sha)) {
     return Error::invalid_argument("invalid_digest", "a blob is named by 64 lower-case hex characters");
   }
   MC_TRY(auto size, c.catalog.blob_size(sha));
-  if (!size) return Error::not_found("blob_not_found", "no blob with SHA-256 " + sha);
+  MC_TRY(bool held, c.catalog.holds_blob(sha, req.user().user_id));
+  // Only to a provider that uploaded it: anyone else learns nothing, not even that it exists.
+  if (!size || !held) return Error::not_found("blob_not_found", "you have uploaded no blob with SHA-256 " + sha);
   HttpResponse res;
   res.content_type = "application/octet-stream";
   res.headers = {{"ETag", "\"" + sha + "\""}, {"X-Content-SHA256", sha}};
@@ -288,8 +298,8 @@ Result<HttpResponse> unpublish_resource(CatalogContext& c, HttpRequest& req) {
 }
 
 // A cursor names the query it continues, so that it cannot be moved to another.
-std::string query_fingerprint(const store::ResourceQuery& q, const std::string& raw_q) {
-  return sha256_hex(q.type.value_or("") + '\n' + q.tag.value_or("") + '\n' + raw_q + '\n' +
+std::string query_fingerprint(const store::ResourceQuery& q, const std::string& terms) {
+  return sha256_hex(q.type.value_or("") + '\n' + q.tag.value_or("") + '\n' + terms + '\n' +
                     std::to_string(static_cast<int>(q.sort)))
       .substr(0, 16);
 }
@@ -324,7 +334,6 @@ Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
     }
     q.tag = *tag_param;
   }
-  std::string raw_q = q_param ? *q_param : "";
   if (q_param) {
     MC_TRY(auto parsed, search::parse_query(*q_param));
     q.terms = std::move(parsed.terms);
@@ -337,7 +346,9 @@ Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
   if (q.sort == store::ResourceSort::kRelevance && q.terms.empty()) {
     return Error::invalid_argument("invalid_sort", "sort=relevance needs a search: q");
   }
-  std::string fingerprint = query_fingerprint(q, raw_q);
+  std::string terms;  // the query as searched: " the" and "the " are one query
+  for (const auto& t : q.terms) terms += t + '\n';
+  std::string fingerprint = query_fingerprint(q, terms);
   auto bad_cursor = [] { return Error::invalid_argument("invalid_cursor", "the cursor is malformed or was changed"); };
   // Opened cursor: {"f": fingerprint, "b": position} (new) or {"f", "s": snapshot, "o": offset}.
   json::object cursor;
@@ -397,7 +408,9 @@ Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
   auto now = now_ms();
   std::optional<RankedCache::Entry> cached;
   RankedCache::Entry entry;
+  std::uint64_t ranked_generation = 0;
   if (!cursor_param) {
+    ranked_generation = c.ranked.generation();
     cached = c.ranked.find(fingerprint, now);
     if (cached) {
       entry = std::move(*cached);
@@ -420,7 +433,7 @@ Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
       cached.reset();
     }
     snapshot = entry.snapshot;
-    if (!cached) c.ranked.put(fingerprint, std::move(entry));
+    if (!cached) c.ranked.put(fingerprint, std::move(entry), ranked_generation);
   }
   for (const auto& r : page) list.emplace_back(wire::to_json(r));
   out["resources"] = std::move(list);
@@ -435,16 +448,23 @@ Result<HttpResponse> compute_listing(CatalogContext& c, HttpRequest& req) {
 // Listings through the page cache: the same query within a moment gets the
 // same bytes, and a client holding them (If-None-Match) a 304.
 Result<HttpResponse> list_resources(CatalogContext& c, HttpRequest& req) {
+  // The known parameters, each length-prefixed: no value can pass for
+  // another query, and unknown parameters make no new entries.
   std::string key;
-  for (const auto& [k, v] : req.query) key += k + '=' + v + '&';
+  for (const char* name : {"type", "tag", "q", "sort", "cursor", "limit", "after"}) {
+    const auto* v = req.query_param(name);
+    key += v ? std::to_string(v->size()) + ":" + *v : "-";
+    key += ';';
+  }
   auto now = now_ms();
+  std::uint64_t generation = c.pages.generation();
   std::optional<PageCache::Page> page = c.pages.find(key, now);
   if (!page) {
     MC_TRY(auto res, compute_listing(c, req));
     if (res.status != 200) return res;
     std::string etag = "\"" + sha256_hex(res.body).substr(0, 32) + "\"";
     page = PageCache::Page{std::move(res.body), std::move(etag), now + PageCache::kTtlMs};
-    c.pages.put(key, *page);
+    c.pages.put(key, *page, generation);
   }
   HttpResponse res;
   res.headers = {{"ETag", page->etag}, {"Cache-Control", "private, max-age=0"}};
@@ -496,8 +516,11 @@ HttpResponse content_response(CatalogContext& c, HttpRequest& req, const store::
                                                   std::to_string(d.range.offset + d.range.length - 1) + "/" +
                                                   std::to_string(size));
   }
-  // A download counts once: when it starts at the first byte (a resume does not).
-  if (req.method == "GET" && slice.offset == 0) server::popularity_counts().count_download(r.id);
+  // A download counts once: when it starts at the first byte (a resume does
+  // not) and asks for all of it or at least 1 MiB (a probe of a few bytes does not).
+  if (req.method == "GET" && slice.offset == 0 && (slice.length == size || slice.length >= (1u << 20))) {
+    server::popularity_counts().count_download(r.id);
+  }
   res.file = slice;
   return res;
 }
@@ -581,6 +604,10 @@ Result<HttpResponse> follow_link(CatalogContext& c, HttpRequest& req) {
   auto now = now_ms();
   if (now >= e->as_int64()) return Error::permission_denied("link_expired", "this link expired: ask for a new one");
   auto readable = store::readable_resource(c.catalog, c.deliveries, std::string(r->as_string()), u->as_int64(), now);
+  // Unpublished is gone for a link's holder, whoever made it (its provider too).
+  if (readable && readable->gone) {
+    return Error::not_found("resource_gone", "resource '" + readable->id + "' was unpublished by its provider");
+  }
   if (!readable) {
     if (readable.error().code == "access_denied") {
       return Error::permission_denied("link_revoked",

@@ -141,7 +141,7 @@ Result<bool> seed_demo(store::AccountStore& accounts, store::CatalogStore& catal
   auto publish = [&](const DemoResource& d) -> Result<std::string> {
     auto blob = blobs.put(d.bytes);
     if (!blob) return blob.error();
-    MC_TRY_STATUS(catalog.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size)));
+    MC_TRY_STATUS(catalog.put_blob(blob->sha256, static_cast<std::int64_t>(blob->size), provider->id));
     store::Resource r;
     r.type = d.type;
     r.title = d.title;

@@ -19,6 +19,9 @@ class RankedCache {
  public:
   static constexpr std::int64_t kTtlMs = 10'000;
   static constexpr std::size_t kMaxEntries = 1000;
+  // Ids kept in all, rankings and snapshots each: a bound on memory
+  // (about 40 MB each), whatever queries arrive.
+  static constexpr std::size_t kMaxIds = 1'000'000;
 
   struct Entry {
     std::vector<std::string> ids;  // best first
@@ -33,10 +36,18 @@ class RankedCache {
     return it->second;
   }
 
+  // Bumped by clear(): a ranking computed before a change is not kept after it.
+  std::uint64_t generation() {
+    std::lock_guard lk(mu_);
+    return generation_;
+  }
+
   void clear() {
     std::unordered_map<std::string, Entry> dropped;
     std::lock_guard lk(mu_);
     dropped.swap(entries_);
+    entries_ids_ = 0;
+    ++generation_;
   }
 
   // Snapshots this node made, by id, until they expire: a next page asked
@@ -44,7 +55,11 @@ class RankedCache {
   void remember_snapshot(const std::string& id, std::vector<std::string> ids, std::int64_t until) {
     std::unordered_map<std::string, Entry> dropped;
     std::lock_guard lk(mu_);
-    if (snapshots_.size() >= kMaxEntries) dropped.swap(snapshots_);
+    if (snapshots_.size() >= kMaxEntries || snapshot_ids_ + ids.size() > kMaxIds) {
+      dropped.swap(snapshots_);  // the store still has them
+      snapshot_ids_ = 0;
+    }
+    snapshot_ids_ += ids.size();
     snapshots_.insert_or_assign(id, Entry{std::move(ids), id, until});
   }
   std::optional<std::vector<std::string>> find_snapshot(const std::string& id, std::int64_t now) {
@@ -54,10 +69,16 @@ class RankedCache {
     return it->second.ids;
   }
 
-  void put(const std::string& key, Entry e) {
+  // Keeps `e` unless the cache was cleared since `generation`.
+  void put(const std::string& key, Entry e, std::uint64_t generation) {
     std::unordered_map<std::string, Entry> dropped;  // freed after the lock
     std::lock_guard lk(mu_);
-    if (entries_.size() >= kMaxEntries) dropped.swap(entries_);
+    if (generation != generation_) return;
+    if (entries_.size() >= kMaxEntries || entries_ids_ + e.ids.size() > kMaxIds) {
+      dropped.swap(entries_);
+      entries_ids_ = 0;
+    }
+    entries_ids_ += e.ids.size();
     entries_.insert_or_assign(key, std::move(e));
   }
 
@@ -65,6 +86,8 @@ class RankedCache {
   std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;
   std::unordered_map<std::string, Entry> snapshots_;
+  std::size_t entries_ids_ = 0, snapshot_ids_ = 0;
+  std::uint64_t generation_ = 0;
 };
 
 // Listing and search pages as they were answered, on this node, for a
@@ -77,6 +100,7 @@ class PageCache {
  public:
   static constexpr std::int64_t kTtlMs = 2000;
   static constexpr std::size_t kMaxEntries = 1000;
+  static constexpr std::size_t kMaxBytes = 32u << 20;
 
   struct Page {
     std::string body;
@@ -91,10 +115,21 @@ class PageCache {
     return it->second;
   }
 
-  void put(const std::string& key, Page p) {
+  std::uint64_t generation() {
+    std::lock_guard lk(mu_);
+    return generation_;
+  }
+
+  // Keeps `p` unless the cache was cleared since `generation`.
+  void put(const std::string& key, Page p, std::uint64_t generation) {
     std::unordered_map<std::string, Page> dropped;  // freed after the lock
     std::lock_guard lk(mu_);
-    if (pages_.size() >= kMaxEntries) dropped.swap(pages_);
+    if (generation != generation_) return;
+    if (pages_.size() >= kMaxEntries || bytes_ + p.body.size() > kMaxBytes) {
+      dropped.swap(pages_);
+      bytes_ = 0;
+    }
+    bytes_ += p.body.size();
     pages_.insert_or_assign(key, std::move(p));
   }
 
@@ -102,11 +137,15 @@ class PageCache {
     std::unordered_map<std::string, Page> dropped;
     std::lock_guard lk(mu_);
     dropped.swap(pages_);
+    bytes_ = 0;
+    ++generation_;
   }
 
  private:
   std::mutex mu_;
   std::unordered_map<std::string, Page> pages_;
+  std::size_t bytes_ = 0;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace mc::catalog

@@ -93,16 +93,20 @@ Result<ShareRequest> parse_share_request(const std::string& text) {
 }
 
 // A forward re-shares an item the caller received, keeping its provenance.
-// A share or forward of a resource needs it published, the sender able to
-// read it, and, from anyone but its provider, a restricted one shareable
-// (its recipients could not read it otherwise). Errors: resource_gone (410),
-// access_denied, not_shareable (403).
-Status check_may_send(DeliveryContext& d, const Caller& caller, const std::string& resource_id) {
-  // Most resources are public: decided from the cached record, with no read
-  // (the cache forgets this node's changes at once, another node's within
-  // seconds: store/resource_cache.hpp).
-  MC_TRY(auto cached, d.catalog.get_resource(resource_id));
-  if (!cached.gone && cached.access == "public") return {};
+// A share or forward of a resource needs it published and the sender able
+// to read it; from anyone but its provider, a restricted one must also be
+// shareable (its recipients could not read it otherwise), and a user who
+// reads it only through a share passes it on only as a forward of that
+// share (`parent`): so its sender's revocation and its time limit reach
+// every copy (a forward inherits both: store/delivery_store.hpp). Decided
+// from a fresh read, never from the cached record. Errors: resource_gone
+// (410), access_denied, not_shareable, share_revoked (403).
+Status check_may_send(DeliveryContext& d, const Caller& caller, const std::string& resource_id,
+                      const store::Share* parent) {
+  if (parent && parent->revoked_at) {
+    return Error::permission_denied("share_revoked",
+                                    "its sender revoked share '" + parent->id + "': it can no longer be forwarded");
+  }
   MC_TRY(auto facts, d.catalog.access_facts(resource_id, caller.user_id));
   if (facts.resource.gone) {
     return Error::not_found("resource_gone", "resource '" + resource_id + "' was unpublished: it cannot be shared");
@@ -112,9 +116,15 @@ Status check_may_send(DeliveryContext& d, const Caller& caller, const std::strin
     MC_TRY(received, d.deliveries.received_share_at(caller.user_id, resource_id));
   }
   MC_TRY_STATUS(store::rules::check_read(facts, caller.user_id, received, now_ms()));
-  if (facts.publisher_id != caller.user_id && facts.resource.access == "restricted" && !facts.resource.shareable) {
+  bool restricted_to_others = facts.publisher_id != caller.user_id && facts.resource.access == "restricted";
+  if (restricted_to_others && !facts.resource.shareable) {
     return Error::permission_denied("not_shareable", "its provider does not let resource '" + resource_id +
                                                          "' be shared: its recipients could not read it");
+  }
+  if (restricted_to_others && !facts.granted && !parent) {
+    return Error::permission_denied("access_denied", "resource '" + resource_id +
+                                                         "' is restricted and was shared with you: forward the "
+                                                         "item you received instead");
   }
   return {};
 }
@@ -125,7 +135,7 @@ Status resolve_forward(DeliveryContext& d, const Caller& caller, const std::stri
     return Error::failed_precondition("not_forwardable", "only shares and forwards can be forwarded");
   }
   MC_TRY(auto parent, d.deliveries.get_share(item.share_id));
-  MC_TRY_STATUS(check_may_send(d, caller, item.resource.id));
+  MC_TRY_STATUS(check_may_send(d, caller, item.resource.id, &parent));
   p.share.kind = ItemKind::kForward;
   p.share.resource_id = item.resource.id;
   p.resource = item.resource;
@@ -179,7 +189,7 @@ Result<PreparedShare> resolve_share(DeliveryContext& d, const Caller& caller, co
     MC_TRY_STATUS(resolve_forward(d, caller, *r.forward_of, p));
   } else {
     MC_TRY(p.resource, d.catalog.get_resource(*r.resource_id));
-    MC_TRY_STATUS(check_may_send(d, caller, p.resource.id));
+    MC_TRY_STATUS(check_may_send(d, caller, p.resource.id, nullptr));
     share.resource_id = p.resource.id;
   }
   MC_TRY_STATUS(resolve_recipients(d, caller, r, share));

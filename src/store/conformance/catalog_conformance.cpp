@@ -205,12 +205,22 @@ TEST_P(StoreConformance, RevokingAShareRevokesItsForwardsAndTheAccessTheyGave) {
   fwd.created_at = 2000;
   ASSERT_TRUE(delivery().create_share(fwd));
   EXPECT_EQ(*delivery().received_share_at(bob.id, r.id), 1000);
-  EXPECT_EQ(*delivery().received_share_at(carol.id, r.id), 2000);
+  // A forward gives access from its root share's time: forwarding never renews it.
+  EXPECT_EQ(*delivery().received_share_at(carol.id, r.id), 1000);
   EXPECT_FALSE(*delivery().received_share_at(alice.id, r.id));  // sending is not receiving
   ASSERT_TRUE(delivery().revoke_share(share.id, 5000));
   EXPECT_FALSE(*delivery().received_share_at(bob.id, r.id));
   EXPECT_FALSE(*delivery().received_share_at(carol.id, r.id));
   EXPECT_EQ(delivery().get_share(fwd.id)->revoked_at, 5000);
+  // A forward stored after its share was revoked is born revoked.
+  auto late = make_share(new_id("s_"), bob.id, r.id, "", {alice.id});
+  late.kind = ItemKind::kForward;
+  late.parent_share_id = share.id;
+  late.chain = {"alice"};
+  late.created_at = 6000;
+  ASSERT_TRUE(delivery().create_share(late));
+  EXPECT_EQ(delivery().get_share(late.id)->revoked_at, 5000);
+  EXPECT_FALSE(*delivery().received_share_at(alice.id, r.id));
   ASSERT_TRUE(delivery().revoke_share(share.id, 9000));  // the first time stays
   EXPECT_EQ(delivery().get_share(share.id)->revoked_at, 5000);
   EXPECT_EQ(delivery().revoke_share("s_missing", 1).error().code, "share_not_found");
@@ -247,6 +257,17 @@ TEST_P(StoreConformance, PopularityWeighsRecentDaysMoreAndForgetsDaysOutsideTheW
   EXPECT_EQ(catalog().query_ranked(q, 10)->ids.front(), old_hit.id);
   ASSERT_TRUE(catalog().expire_popularity(today - kPopularityWindowDays + 1));
   EXPECT_EQ(catalog().query_ranked(q, 10)->ids, (std::vector<std::string>{new_hit.id, old_hit.id, quiet.id}));
+}
+
+TEST_P(StoreConformance, OnlyItsUploadersHoldABlob) {
+  auto p = user("prov", Role::kProvider), other = user("other", Role::kProvider);
+  std::string sha = to_hex(random_bytes(32));
+  ASSERT_TRUE(catalog().put_blob(sha, 5, p.id));
+  EXPECT_TRUE(*catalog().holds_blob(sha, p.id));
+  EXPECT_FALSE(*catalog().holds_blob(sha, other.id));
+  ASSERT_TRUE(catalog().put_blob(sha, 5, other.id));  // the same bytes, uploaded again by another
+  EXPECT_TRUE(*catalog().holds_blob(sha, other.id));
+  EXPECT_FALSE(*catalog().holds_blob(to_hex(random_bytes(32)), p.id));
 }
 
 TEST_P(StoreConformance, OnlyOldBlobsThatNoResourceNamesAreCollected) {

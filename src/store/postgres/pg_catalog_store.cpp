@@ -58,6 +58,12 @@ CREATE TABLE resource_tags (
 CREATE INDEX resource_tags_by_position ON resource_tags(position);
 INSERT INTO resource_tags (tag, position)
   SELECT DISTINCT j.value, r.position FROM resources r, json_array_elements_text(r.tags::json) j;
+CREATE TABLE blob_owners (
+  sha256  TEXT NOT NULL REFERENCES blobs(sha256),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (sha256, user_id)
+);
+INSERT INTO blob_owners (sha256, user_id) SELECT DISTINCT sha256, publisher_id FROM resources;
 CREATE TABLE resource_grants (
   resource_id TEXT NOT NULL REFERENCES resources(id),
   user_id     BIGINT NOT NULL REFERENCES users(id),
@@ -108,13 +114,25 @@ Resource read_resource(const Rows& rows, int r, int c) {
   return out;
 }
 
-Status PgCatalogStore::put_blob(const std::string& sha256, std::int64_t size) {
+Status PgCatalogStore::put_blob(const std::string& sha256, std::int64_t size, std::optional<std::int64_t> uploader) {
   return e_.transact_status([&](pg::Connection& c) -> Status {
     MC_TRY_STATUS(
         c.query("INSERT INTO blobs (sha256, size, created_at) VALUES ($1, $2, $3) "
                 "ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at",
                 {sha256, std::to_string(size), std::to_string(now_ms())}));
+    if (uploader) {
+      MC_TRY_STATUS(c.query("INSERT INTO blob_owners (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                            {sha256, std::to_string(*uploader)}));
+    }
     return {};
+  });
+}
+
+Result<bool> PgCatalogStore::holds_blob(const std::string& sha256, std::int64_t user_id) {
+  return e_.read<bool>([&](pg::Connection& c) -> Result<bool> {
+    MC_TRY(auto rows,
+           c.query("SELECT 1 FROM blob_owners WHERE sha256 = $1 AND user_id = $2", {sha256, std::to_string(user_id)}));
+    return !rows.empty();
   });
 }
 
@@ -500,6 +518,10 @@ Result<std::vector<std::string>> PgCatalogStore::unreferenced_blobs(std::int64_t
 
 Status PgCatalogStore::delete_blobs(const std::vector<std::string>& sha256s) {
   return e_.transact_status([&](pg::Connection& c) -> Status {
+    MC_TRY_STATUS(
+        c.query("DELETE FROM blob_owners WHERE sha256 = ANY($1::text[]) AND NOT EXISTS "
+                "(SELECT 1 FROM resources r WHERE r.sha256 = blob_owners.sha256)",
+                {pg::text_array(sha256s)}));
     MC_TRY_STATUS(
         c.query("DELETE FROM blobs WHERE sha256 = ANY($1::text[]) AND NOT EXISTS "
                 "(SELECT 1 FROM resources r WHERE r.sha256 = blobs.sha256)",

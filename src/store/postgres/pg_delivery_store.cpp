@@ -59,6 +59,7 @@ CREATE TABLE device_cursors (
                                    // (docs/catalog.md "Access").
                                    R"sql(
 ALTER TABLE shares ADD COLUMN revoked_at BIGINT;
+ALTER TABLE shares ADD COLUMN access_from BIGINT;  -- the root share's created_at (forwards inherit it)
 CREATE INDEX shares_by_resource ON shares(resource_id);
 CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
 )sql",
@@ -187,7 +188,11 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
   Param parent = share.parent_share_id ? Param(*share.parent_share_id) : Param();
   MC_TRY(auto inserted,
          c.query("INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
-                 "parent_share_id, chain) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                 "parent_share_id, chain, access_from, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                 // A forward gives access from when the share it came from
+                 // did, and is born revoked if that share was revoked meanwhile.
+                 "coalesce((SELECT coalesce(p.access_from, p.created_at) FROM shares p WHERE p.id = $9), $5), "
+                 "(SELECT p.revoked_at FROM shares p WHERE p.id = $9)) "
                  "ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id",
                  {share.id, std::to_string(share.sender_id), share.resource_id, share.note,
                   std::to_string(share.created_at), std::string(wire::item_kind_name(share.kind)), client_id,
@@ -356,7 +361,8 @@ Result<std::optional<std::int64_t>> PgDeliveryStore::received_share_at(std::int6
                                                                        const std::string& resource_id) {
   using Out = std::optional<std::int64_t>;
   return e_.read<Out>([&](pg::Connection& c) -> Result<Out> {
-    MC_TRY(auto rows, c.query("SELECT max(s.created_at) FROM shares s JOIN inbox_items i ON i.share_id = s.id "
+    MC_TRY(auto rows, c.query("SELECT max(coalesce(s.access_from, s.created_at)) FROM shares s "
+                              "JOIN inbox_items i ON i.share_id = s.id "
                               "WHERE s.resource_id = $1 AND s.revoked_at IS NULL AND i.user_id = $2 AND "
                               "i.kind != 'receipt'",
                               {resource_id, std::to_string(user_id)}));

@@ -60,6 +60,12 @@ CREATE TABLE resource_tags (
 CREATE INDEX resource_tags_by_position ON resource_tags(position);
 INSERT INTO resource_tags (tag, position) SELECT DISTINCT j.value, r.position FROM resources r, json_each(r.tags) j;
 CREATE VIRTUAL TABLE resource_text USING fts5(title, tags, description, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE blob_owners (
+  sha256  TEXT NOT NULL REFERENCES blobs(sha256),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (sha256, user_id)
+) WITHOUT ROWID;
+INSERT INTO blob_owners (sha256, user_id) SELECT DISTINCT sha256, publisher_id FROM resources;
 CREATE TABLE resource_grants (
   resource_id TEXT NOT NULL REFERENCES resources(id),
   user_id     INTEGER NOT NULL REFERENCES users(id),
@@ -175,14 +181,26 @@ Status SqliteCatalogStore::index_missing_text() {
   });
 }
 
-Status SqliteCatalogStore::put_blob(const std::string& sha256, std::int64_t size) {
+Status SqliteCatalogStore::put_blob(const std::string& sha256, std::int64_t size,
+                                    std::optional<std::int64_t> uploader) {
   return engine_.writer().run([&](Database& db) -> Status {
     // Stored again: young again, so that gc's grace counts from now.
     MC_TRY(auto st, db.prepare("INSERT INTO blobs (sha256, size, created_at) VALUES (?, ?, ?) "
                                "ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at"));
     st.bind(1, sha256).bind(2, size).bind(3, now_ms());
-    return st.run();
+    MC_TRY_STATUS(st.run());
+    if (!uploader) return {};
+    MC_TRY(auto own, db.prepare("INSERT OR IGNORE INTO blob_owners (sha256, user_id) VALUES (?, ?)"));
+    own.bind(1, sha256).bind(2, *uploader);
+    return own.run();
   });
+}
+
+Result<bool> SqliteCatalogStore::holds_blob(const std::string& sha256, std::int64_t user_id) {
+  auto db = engine_.reader();
+  MC_TRY(auto st, db->prepare("SELECT 1 FROM blob_owners WHERE sha256 = ? AND user_id = ?"));
+  st.bind(1, sha256).bind(2, user_id);
+  return st.step();
 }
 
 Result<std::optional<std::int64_t>> SqliteCatalogStore::blob_size(const std::string& sha256) {
@@ -571,6 +589,10 @@ Status SqliteCatalogStore::delete_blobs(const std::vector<std::string>& sha256s)
   return engine_.writer().run([&](Database& db) -> Status {
     for (const auto& sha : sha256s) {
       // Only while still unreferenced: a publish may have named it since.
+      MC_TRY(auto owners, db.prepare("DELETE FROM blob_owners WHERE sha256 = ? AND NOT EXISTS "
+                                     "(SELECT 1 FROM resources r WHERE r.sha256 = blob_owners.sha256)"));
+      owners.bind(1, sha);
+      MC_TRY_STATUS(owners.run());
       MC_TRY(auto st, db.prepare("DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS "
                                  "(SELECT 1 FROM resources r WHERE r.sha256 = blobs.sha256)"));
       st.bind(1, sha);

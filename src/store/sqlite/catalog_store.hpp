@@ -16,7 +16,9 @@ class SqliteCatalogStore final : public CatalogStore {
  public:
   explicit SqliteCatalogStore(Engine& engine) : engine_(engine) {}
 
-  Status put_blob(const std::string& sha256, std::int64_t size) override;
+  Status put_blob(const std::string& sha256, std::int64_t size,
+                  std::optional<std::int64_t> uploader = std::nullopt) override;
+  Result<bool> holds_blob(const std::string& sha256, std::int64_t user_id) override;
   Result<std::optional<std::int64_t>> blob_size(const std::string& sha256) override;
   Result<Resource> create_resource(const Resource& r, std::int64_t publisher_id) override;
   Status create_resources(const std::vector<Resource>& rs, std::int64_t publisher_id) override;

@@ -58,6 +58,7 @@ CREATE TABLE device_cursors (
                                      // (docs/catalog.md "Access").
                                      R"sql(
 ALTER TABLE shares ADD COLUMN revoked_at INTEGER;
+ALTER TABLE shares ADD COLUMN access_from INTEGER;  -- the root share's created_at (forwards inherit it)
 CREATE INDEX shares_by_resource ON shares(resource_id);
 CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
 )sql",
@@ -219,7 +220,11 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
   }
   auto ins = db.prepare(
       "INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
-      "parent_share_id, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "parent_share_id, chain, access_from, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+      // A forward gives access from when the share it came from did, and
+      // is born revoked if that share was revoked meanwhile.
+      "coalesce((SELECT coalesce(p.access_from, p.created_at) FROM shares p WHERE p.id = ?9), ?5), "
+      "(SELECT p.revoked_at FROM shares p WHERE p.id = ?9))");
   if (!ins) return ins.error();
   ins->bind(1, share.id).bind(2, share.sender_id).bind(3, share.resource_id).bind(4, share.note);
   ins->bind(5, share.created_at).bind(6, wire::item_kind_name(share.kind));
@@ -409,7 +414,8 @@ Result<std::optional<std::int64_t>> SqliteDeliveryStore::received_share_at(std::
                                                                            const std::string& resource_id) {
   using Out = std::optional<std::int64_t>;
   auto db = engine_.reader();
-  MC_TRY(auto st, db->prepare("SELECT max(s.created_at) FROM shares s JOIN inbox_items i ON i.share_id = s.id "
+  MC_TRY(auto st, db->prepare("SELECT max(coalesce(s.access_from, s.created_at)) FROM shares s "
+                              "JOIN inbox_items i ON i.share_id = s.id "
                               "WHERE s.resource_id = ? AND s.revoked_at IS NULL AND i.user_id = ? AND "
                               "i.kind != 'receipt'"));
   st.bind(1, resource_id).bind(2, user_id);
