@@ -75,7 +75,8 @@ class CatalogStore {
   // (blob collection's grace starts over).
   virtual Status put_blob(const std::string& sha256, std::int64_t size,
                           std::optional<std::int64_t> uploader = std::nullopt) = 0;
-  // Whether `user_id` uploaded the blob (or published a resource naming it).
+  // Whether `user_id` uploaded the blob (resources published before uploads
+  // were recorded count as uploaded by their publisher).
   virtual Result<bool> holds_blob(const std::string& sha256, std::int64_t user_id) = 0;
   virtual Result<std::optional<std::int64_t>> blob_size(const std::string& sha256) = 0;
 

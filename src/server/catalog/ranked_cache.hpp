@@ -59,6 +59,7 @@ class RankedCache {
       dropped.swap(snapshots_);  // the store still has them
       snapshot_ids_ = 0;
     }
+    if (auto it = snapshots_.find(id); it != snapshots_.end()) snapshot_ids_ -= it->second.ids.size();
     snapshot_ids_ += ids.size();
     snapshots_.insert_or_assign(id, Entry{std::move(ids), id, until});
   }
@@ -78,6 +79,7 @@ class RankedCache {
       dropped.swap(entries_);
       entries_ids_ = 0;
     }
+    if (auto it = entries_.find(key); it != entries_.end()) entries_ids_ -= it->second.ids.size();
     entries_ids_ += e.ids.size();
     entries_.insert_or_assign(key, std::move(e));
   }
@@ -129,6 +131,7 @@ class PageCache {
       dropped.swap(pages_);
       bytes_ = 0;
     }
+    if (auto it = pages_.find(key); it != pages_.end()) bytes_ -= it->second.body.size();
     bytes_ += p.body.size();
     pages_.insert_or_assign(key, std::move(p));
   }

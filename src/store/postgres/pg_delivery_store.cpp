@@ -60,6 +60,11 @@ CREATE TABLE device_cursors (
                                    R"sql(
 ALTER TABLE shares ADD COLUMN revoked_at BIGINT;
 ALTER TABLE shares ADD COLUMN access_from BIGINT;  -- the root share's created_at (forwards inherit it)
+WITH RECURSIVE roots(id, root_time) AS (
+  SELECT id, created_at FROM shares WHERE parent_share_id IS NULL
+  UNION ALL
+  SELECT s.id, r.root_time FROM shares s JOIN roots r ON s.parent_share_id = r.id)
+UPDATE shares SET access_from = roots.root_time FROM roots WHERE roots.id = shares.id;
 CREATE INDEX shares_by_resource ON shares(resource_id);
 CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
 )sql",
@@ -179,6 +184,9 @@ Result<std::optional<ShareOutcome>> replay_of(pg::Connection& c, const NewShare&
   return std::optional<ShareOutcome>(ShareOutcome{std::move(stored), true, {}});
 }
 
+// The lock that orders a revoke and a forward of the same resource.
+constexpr const char* kShareTreeLock = "SELECT pg_advisory_xact_lock(2, hashtext($1))";
+
 Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
   if (share.client_id) {
     MC_TRY(auto replay, replay_of(c, share));
@@ -186,6 +194,13 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
   }
   Param client_id = share.client_id ? Param(*share.client_id) : Param();
   Param parent = share.parent_share_id ? Param(*share.parent_share_id) : Param();
+  if (share.parent_share_id) {
+    // A forward reads its parent's revoked_at: hold the resource's share-tree
+    // lock (revoke_share takes it too) so that a revoke running now is
+    // either seen here or sees this forward. Taken before the recipients'
+    // locks, and in the two-key space, apart from their one-key locks.
+    MC_TRY_STATUS(c.query(kShareTreeLock, {share.resource_id}));
+  }
   MC_TRY(auto inserted,
          c.query("INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
                  "parent_share_id, chain, access_from, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
@@ -347,6 +362,9 @@ Result<std::vector<Receipt>> PgDeliveryStore::receipts(const std::string& share_
 
 Status PgDeliveryStore::revoke_share(const std::string& share_id, std::int64_t at) {
   return e_.transact_status([&](pg::Connection& c) -> Status {
+    MC_TRY(auto of, c.query("SELECT resource_id FROM shares WHERE id = $1", {share_id}));
+    if (of.empty()) return Error::not_found("share_not_found", "no share with id '" + share_id + "'");
+    MC_TRY_STATUS(c.query(kShareTreeLock, {of.text(0, 0)}));
     MC_TRY(auto rows,
            c.query("WITH RECURSIVE tree(id) AS (SELECT id FROM shares WHERE id = $1 UNION "
                    "SELECT s.id FROM shares s JOIN tree t ON s.parent_share_id = t.id) "

@@ -59,6 +59,15 @@ CREATE TABLE device_cursors (
                                      R"sql(
 ALTER TABLE shares ADD COLUMN revoked_at INTEGER;
 ALTER TABLE shares ADD COLUMN access_from INTEGER;  -- the root share's created_at (forwards inherit it)
+CREATE TEMP TABLE share_roots AS
+  WITH RECURSIVE roots(id, root_time) AS (
+    SELECT id, created_at FROM shares WHERE parent_share_id IS NULL
+    UNION ALL
+    SELECT s.id, r.root_time FROM shares s JOIN roots r ON s.parent_share_id = r.id)
+  SELECT id, root_time FROM roots;
+CREATE INDEX temp.share_roots_by_id ON share_roots(id);
+UPDATE shares SET access_from = (SELECT root_time FROM share_roots r WHERE r.id = shares.id);
+DROP TABLE share_roots;
 CREATE INDEX shares_by_resource ON shares(resource_id);
 CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
 )sql",
