@@ -8,10 +8,7 @@
 //   the same FTS5 query run directly on the same database (target: p99 < 5 ms).
 // Every figure is a median of alternated runs; nginx is Debian's, started
 // here on a free port with sendfile on.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,12 +42,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-json::object call(client::MessageCenter& mc, const char* op, json::object req) {
-  auto a = mc.call(op, req);
-  if (!a) throw std::runtime_error(std::string(op) + " failed: " + a.error().message);
-  return *a;
-}
-
 std::string run_capture(const std::string& cmd) {
   std::FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) throw std::runtime_error("popen failed: " + cmd);
@@ -59,21 +50,6 @@ std::string run_capture(const std::string& cmd) {
   while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
   if (::pclose(p) != 0) throw std::runtime_error("failed: " + cmd);
   return out;
-}
-
-// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 // Debian's nginx serving `root` on a free port, two workers (as msgcenterd's

@@ -64,12 +64,6 @@ std::string make_novel() {
   return s;
 }
 
-json::object call(client::MessageCenter& mc, const char* op, json::object req) {
-  auto a = mc.call(op, req);
-  if (!a) throw std::runtime_error(std::string(op) + " failed: " + a.error().message);
-  return *a;
-}
-
 std::unique_ptr<client::MessageCenter> center(const std::string& home, const std::string& url) {
   auto c = client::MessageCenter::open({home, url, "bench"});
   if (!c) throw std::runtime_error(c.error().message);

@@ -1,7 +1,10 @@
 #include "harness.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +20,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "client/api/message_center.hpp"
 #include "client/connection.hpp"
 
 namespace mc::bench {
@@ -163,6 +167,27 @@ double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   auto idx = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
   return v[std::min(idx, v.size() - 1)];
+}
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    throw std::runtime_error("no free port");
+  }
+  int port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+boost::json::object call(client::MessageCenter& mc, const char* op, boost::json::object req) {
+  auto a = mc.call(op, req);
+  if (!a) throw std::runtime_error(std::string(op) + " failed: " + a.error().message);
+  return *a;
 }
 
 double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }

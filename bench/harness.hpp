@@ -6,9 +6,14 @@
 
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+namespace mc::client {
+class MessageCenter;
+}
 
 namespace mc::bench {
 
@@ -37,6 +42,12 @@ void add_user(const std::string& binary, const std::string& data_dir, const std:
 // Latencies (microseconds) of `n` appends of 200 bytes each followed by
 // fdatasync, in a file inside `dir`: one durable commit's physical cost.
 std::vector<double> fsync_latencies_us(const std::string& dir, int n);
+
+// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
+int free_port();
+
+// Runs one operation of the message center; throws with its error.
+boost::json::object call(client::MessageCenter& mc, const char* op, boost::json::object req);
 
 double median(std::vector<double> v);
 double percentile(std::vector<double> v, double p);

@@ -50,6 +50,7 @@ ALTER TABLE resources ADD COLUMN search TSVECTOR;
 CREATE INDEX resources_by_popularity ON resources(popularity DESC, position DESC);
 CREATE INDEX resources_by_sha256 ON resources(sha256);
 CREATE INDEX resources_search ON resources USING GIN (search);
+CREATE INDEX resources_to_index ON resources(position) WHERE search IS NULL;  -- a start finds none to index at once
 CREATE TABLE resource_tags (
   tag      TEXT NOT NULL,
   position BIGINT NOT NULL REFERENCES resources(position),

@@ -378,13 +378,7 @@ Result<std::vector<std::string>> SqliteCatalogStore::list_grants(const std::stri
   MC_TRY(auto st, db->prepare("SELECT u.network_id FROM resource_grants g JOIN users u ON u.id = g.user_id "
                               "WHERE g.resource_id = ? ORDER BY u.network_id"));
   st.bind(1, resource_id);
-  std::vector<std::string> out;
-  for (;;) {
-    MC_TRY(bool more, st.step());
-    if (!more) break;
-    out.push_back(st.text(0));
-  }
-  return out;
+  return first_column(st);
 }
 
 Result<ResourcePage> SqliteCatalogStore::query_new(const ResourceQuery& q) {
@@ -436,13 +430,8 @@ Result<RankedIds> SqliteCatalogStore::query_ranked(const ResourceQuery& q, int m
     bind_filters(st, i, q, match);
   }
   st.bind(i++, static_cast<std::int64_t>(max_ranked));
-  RankedIds out;
-  for (;;) {
-    MC_TRY(bool more, st.step());
-    if (!more) break;
-    out.ids.push_back(st.text(0));
-  }
-  return out;
+  MC_TRY(auto ids, first_column(st));
+  return RankedIds{std::move(ids)};
 }
 
 Result<std::vector<Resource>> SqliteCatalogStore::resources_by_ids(const std::vector<std::string>& ids) {
@@ -543,12 +532,7 @@ Status SqliteCatalogStore::expire_popularity(std::int64_t first_day) {
   return engine_.writer().run([&](Database& db) -> Status {
     MC_TRY(auto ids, db.prepare("SELECT DISTINCT resource_id FROM resource_daily WHERE day < ?"));
     ids.bind(1, first_day);
-    std::vector<std::string> touched;
-    for (;;) {
-      MC_TRY(bool more, ids.step());
-      if (!more) break;
-      touched.push_back(ids.text(0));
-    }
+    MC_TRY(auto touched, first_column(ids));
     ids.reset();
     MC_TRY(auto del, db.prepare("DELETE FROM resource_daily WHERE day < ?"));
     del.bind(1, first_day);
@@ -576,13 +560,7 @@ Result<std::vector<std::string>> SqliteCatalogStore::unreferenced_blobs(std::int
   MC_TRY(auto st, db->prepare("SELECT b.sha256 FROM blobs b WHERE b.created_at < ? AND NOT EXISTS "
                               "(SELECT 1 FROM resources r WHERE r.sha256 = b.sha256) LIMIT ?"));
   st.bind(1, older_than).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<std::string> out;
-  for (;;) {
-    MC_TRY(bool more, st.step());
-    if (!more) break;
-    out.push_back(st.text(0));
-  }
-  return out;
+  return first_column(st);
 }
 
 Status SqliteCatalogStore::delete_blobs(const std::vector<std::string>& sha256s) {

@@ -33,6 +33,15 @@ Resource read_resource(const Statement& st, int c) {
   return r;
 }
 
+Result<std::vector<std::string>> first_column(Statement& st) {
+  std::vector<std::string> out;
+  for (;;) {
+    MC_TRY(bool more, st.step());
+    if (!more) return out;
+    out.push_back(st.text(0));
+  }
+}
+
 Status step_one(Statement& st, const char* code, const std::string& message) {
   MC_TRY(auto row, st.step());
   if (!row) return Error::not_found(code, message);

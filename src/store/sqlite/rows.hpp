@@ -30,6 +30,9 @@ inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Statement& st, int first_col);
 
+// Every row's first column, as text.
+Result<std::vector<std::string>> first_column(Statement& st);
+
 // Runs a statement that yields one row; kNotFound `code` if it yields none.
 Status step_one(Statement& st, const char* code, const std::string& message);
 
