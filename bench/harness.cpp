@@ -26,14 +26,15 @@
 namespace mc::bench {
 
 ServerProcess::ServerProcess(const std::string& binary, const std::string& data_dir,
-                             const std::vector<std::string>& extra) {
+                             const std::vector<std::string>& extra, const std::string& log_path) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDERR_FILENO);
+    int log =
+        log_path.empty() ? open("/dev/null", O_WRONLY) : open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(log, STDERR_FILENO);
     close(out[0]);
     std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--data", data_dir, "--log-level", "warn"};
     args.insert(args.end(), extra.begin(), extra.end());

@@ -20,8 +20,10 @@ namespace mc::bench {
 class ServerProcess {
  public:
   // Starts `binary --listen 127.0.0.1:0 --data data_dir ...` and waits for
-  // "listening on"; throws on failure.
-  ServerProcess(const std::string& binary, const std::string& data_dir, const std::vector<std::string>& extra = {});
+  // "listening on"; throws on failure. Its log (stderr) goes to `log_path`,
+  // or nowhere.
+  ServerProcess(const std::string& binary, const std::string& data_dir, const std::vector<std::string>& extra = {},
+                const std::string& log_path = "");
   ~ServerProcess();
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   long rss_kib() const;  // resident memory of the server now

@@ -110,22 +110,44 @@ Command whoami_command() {
 }
 
 Command settings_command() {
-  auto receipts = std::make_shared<std::string>();
+  struct Args {
+    std::string receipts, name, region, findable, who_may_share, who_may_request;
+  };
+  auto a = std::make_shared<Args>();
   return {"settings", "show or change your settings",
-          [receipts](CLI::App& c) {
-            c.add_option("--receipts", *receipts, "on: senders see when you received and opened their shares")
+          [a](CLI::App& c) {
+            c.add_option("--receipts", a->receipts, "on: senders see when you received and opened their shares")
                 ->check(CLI::IsMember({"on", "off"}));
+            c.add_option("--name", a->name, "your display name");
+            c.add_option("--region", a->region,
+                         "your country (ISO 3166 code, such as DE): numbers without a country code are read in it");
+            c.add_option("--findable", a->findable,
+                         "who has your confirmed number or address in their address book finds you: phone, email, "
+                         "phone,email or none");
+            c.add_option("--who-may-share", a->who_may_share, "who may share with you: everyone, contacts, friends")
+                ->check(CLI::IsMember({"everyone", "contacts", "friends"}));
+            c.add_option("--who-may-request", a->who_may_request,
+                         "who may send you friend requests: everyone, contacts, nobody")
+                ->check(CLI::IsMember({"everyone", "contacts", "nobody"}));
           },
-          [receipts](Session& s) {
+          [a](Session& s) {
             json::object req;
-            if (!receipts->empty()) req["receipts"] = *receipts == "on";
+            if (!a->receipts.empty()) req["receipts"] = a->receipts == "on";
+            if (!a->name.empty()) req["display_name"] = a->name;
+            if (!a->region.empty()) req["region"] = a->region;
+            if (!a->findable.empty()) {
+              auto list = split_list(a->findable);
+              if (list == std::vector<std::string>{"none"}) list.clear();
+              req["findable"] = json::value_from(list);
+            }
+            if (!a->who_may_share.empty()) req["who_may_share"] = a->who_may_share;
+            if (!a->who_may_request.empty()) req["who_may_request"] = a->who_may_request;
             MC_CLI_CALL(answer, s, "settings", req);
             if (s.globals().json) {
               print_answer(answer);
               return 0;
             }
-            MC_CLI_READ(wire::Settings, settings, answer);
-            std::cout << "receipts: " << (settings.send_receipts ? "on" : "off") << "\n";
+            print_settings(answer, std::cout);
             return 0;
           }};
 }
@@ -504,6 +526,7 @@ Command open_command() {
 Command send_command(bool forward) {
   struct Args {
     std::string id, to, groups, note;
+    bool to_friends = false, to_contacts = false;
   };
   auto a = std::make_shared<Args>();
   return {forward ? "forward" : "share",
@@ -513,6 +536,8 @@ Command send_command(bool forward) {
             c.add_option(forward ? "ITEM_ID" : "RESOURCE_ID", a->id)->required();
             c.add_option("--to", a->to, "network IDs, comma-separated");
             c.add_option("--to-group", a->groups, "names of your groups, comma-separated");
+            c.add_flag("--to-friends", a->to_friends, "all your friends");
+            c.add_flag("--to-contacts", a->to_contacts, "all the contacts your address book matched");
             c.add_option("--note", a->note, "a note for the recipients");
           },
           [a, forward](Session& s) {
@@ -520,9 +545,21 @@ Command send_command(bool forward) {
                              {"to", json::value_from(split_list(a->to))},
                              {"to_groups", json::value_from(split_list(a->groups))}};
             if (!a->note.empty()) req["note"] = a->note;
+            if (a->to_friends) req["to_friends"] = true;
+            if (a->to_contacts) req["to_contacts"] = true;
             MC_CLI_CALL(answer, s, forward ? "forward" : "share", req);
-            if (s.globals().json) print_answer(answer);
-            else std::cout << json::value_to<std::string>(answer.at("id")) << "\n";
+            if (s.globals().json) {
+              print_answer(answer);
+              return 0;
+            }
+            std::cout << json::value_to<std::string>(answer.at("id"));
+            // Recipients who do not accept shares from you (a block looks the same).
+            if (const auto* refused = answer.if_contains("refused"); refused && refused->is_array()) {
+              std::cout << " (not accepted by";
+              for (const auto& r : refused->as_array()) std::cout << " " << json::value_to<std::string>(r);
+              std::cout << ")";
+            }
+            std::cout << "\n";
             return 0;
           }};
 }
@@ -827,6 +864,7 @@ std::vector<Command> command_table() {
   t.push_back(receipts_command());
   t.push_back(inbox_command());
   t.push_back(group_command());
+  for (auto& c : people_commands()) t.push_back(std::move(c));
   t.push_back(handlers_command());
   t.push_back(handler_command());
   return t;

@@ -54,6 +54,10 @@ struct Command {
 };
 
 std::vector<Command> command_table();
+// identity, contacts, friends, block, unblock (people_commands.cpp).
+std::vector<Command> people_commands();
+// The settings answer, one line per setting.
+void print_settings(const boost::json::object& answer, std::ostream& out);
 
 std::vector<std::string> split_list(const std::string& s);
 

@@ -83,6 +83,11 @@ std::string item_line(const wire::InboxItem& item) {
   if (item.kind == wire::ItemKind::kReceipt) {
     return head + "receipt: " + item.sender + " opened your share " + item.share_id + " of " + what;
   }
+  if (item.kind == wire::ItemKind::kFriendRequest) {
+    return head + "friend request from " + item.sender + (item.note.empty() ? "" : ": " + item.note) +
+           "  (msgc friends accept|decline " + item.sender + ")";
+  }
+  if (item.kind == wire::ItemKind::kFriendAccepted) return head + item.sender + " accepted your friend request";
   std::string kind =
       item.kind == wire::ItemKind::kOther ? item.other_kind : std::string(wire::item_kind_name(item.kind));
   std::string line = head + kind + " from " + item.sender + ": " + what;

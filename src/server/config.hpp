@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "server/accounts/accounts_config.hpp"
 #include "server/net/net_options.hpp"
+#include "server/social/social_config.hpp"
 
 namespace mc::server {
 
@@ -29,6 +30,7 @@ struct ServerConfig {
   bool demo = false;  // seed demo accounts and a demo catalog into an empty store
   net::NetOptions net;
   accounts::AccountsConfig accounts;
+  social::SocialConfig social;
 };
 
 struct Setting {

@@ -58,6 +58,7 @@ struct NewShare {
   std::string fingerprint;                     // what the request means; a reused client_id must match it
   std::optional<std::string> parent_share_id;  // forwards: the share that was forwarded
   std::vector<std::string> chain;              // forwards: earlier senders, original sharer first
+  std::vector<std::string> refused_names;      // named recipients who do not accept shares from the sender
 };
 
 struct Share {
@@ -71,6 +72,7 @@ struct Share {
   std::vector<std::string> recipients;  // network IDs
   std::int64_t created_at = 0;
   std::optional<std::int64_t> revoked_at;  // DELETE /v1/shares/{id}
+  std::vector<std::string> refused;        // network IDs, in name order
 };
 
 // One recipient's new item: enough for a live stream to send it at once.

@@ -16,7 +16,9 @@
 #include "client/local/client_config.hpp"
 #include "client/open/open.hpp"
 #include "client/share/share.hpp"
+#include "client/social/address_book_match.hpp"
 #include "client/social/groups.hpp"
+#include "client/social/people.hpp"
 #include "client/sync/inbox.hpp"
 #include "client/view/render_text.hpp"
 #include "core/wire/codec.hpp"
@@ -111,16 +113,35 @@ Answer op_status(MessageCenter& mc, const json::object& req, const CallOptions&)
   return o;
 }
 
+// The profile's fields (docs/protocol.md "Profile"), passed to the server as
+// given: it checks them.
+constexpr std::string_view kProfileFields[] = {"display_name", "region", "findable", "who_may_share",
+                                               "who_may_request"};
+
+// Receipts live with the account, the rest with the profile: one
+// operation shows and changes both.
 Answer op_settings(MessageCenter& mc, const json::object& req, const CallOptions&) {
-  MC_TRY(auto r, RequestReader::of(req, {"receipts"}));
+  MC_TRY(auto r, RequestReader::of(req, {"receipts", "display_name", "region", "findable", "who_may_share",
+                                         "who_may_request"}));
   MC_TRY(auto receipts, r.boolean("receipts"));
-  MC_TRY(auto conn, mc.logged_in());
-  if (receipts) {
-    MC_TRY(auto s, set_send_receipts(*conn, *receipts));
-    return wire::to_json(s);
+  json::object change;
+  for (auto name : kProfileFields) {
+    if (const auto* v = req.if_contains(name)) change[name] = *v;
   }
-  MC_TRY(auto u, whoami(*conn));
-  return wire::to_json(u.settings.value_or(wire::Settings{}));
+  MC_TRY(auto conn, mc.logged_in());
+  wire::Settings settings;
+  if (receipts) {
+    MC_TRY(settings, set_send_receipts(*conn, *receipts));
+  } else {
+    MC_TRY(auto u, whoami(*conn));
+    settings = u.settings.value_or(wire::Settings{});
+  }
+  MC_TRY(auto p, profile(*conn, change));
+  json::object out = wire::to_json(settings);
+  if (const auto* fields = p.if_contains("profile"); fields && fields->is_object()) {
+    for (const auto& [k, v] : fields->as_object()) out[k] = v;
+  }
+  return out;
 }
 
 // ---- catalog --------------------------------------------------------------
@@ -369,11 +390,16 @@ Answer op_open(MessageCenter& mc, const json::object& req, const CallOptions& o)
 // ---- shares ---------------------------------------------------------------
 
 Answer send(MessageCenter& mc, const json::object& req, bool forward) {
-  MC_TRY(auto r, RequestReader::of(req, {forward ? "item_id" : "resource_id", "to", "to_groups", "note", "client_id"}));
+  MC_TRY(auto r, RequestReader::of(req, {forward ? "item_id" : "resource_id", "to", "to_groups", "to_friends",
+                                         "to_contacts", "note", "client_id"}));
   ShareMessage m;
   MC_TRY((forward ? m.forward_of : m.resource_id), r.required_string(forward ? "item_id" : "resource_id", 128));
   MC_TRY(m.to, r.strings("to"));
   MC_TRY(m.to_groups, r.strings("to_groups"));
+  MC_TRY(auto to_friends, r.boolean("to_friends"));
+  MC_TRY(auto to_contacts, r.boolean("to_contacts"));
+  m.to_friends = to_friends.value_or(false);
+  m.to_contacts = to_contacts.value_or(false);
   MC_TRY(auto note, r.string("note", 4096));
   MC_TRY(auto client_id, r.string("client_id", 128));
   m.note = note.value_or("");
@@ -449,6 +475,108 @@ Answer op_group(MessageCenter& mc, const json::object& req, const CallOptions&) 
                                     : remove_from_group(*conn, *name, members));
   return wire::to_json(g);
 }
+
+// ---- people -----------------------------------------------------------------
+
+// The user's own phone number and e-mail address: add (a code is sent),
+// verify (with that code), remove, list.
+Answer op_identity(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"action", "kind", "value", "code"}));
+  MC_TRY(auto action, r.required_string("action", 16));
+  MC_TRY(auto conn, mc.logged_in());
+  if (action == "add") {
+    MC_TRY(auto kind, r.required_string("kind", 16));
+    MC_TRY(auto value, r.required_string("value", 320));
+    return add_identifier(*conn, kind, value);
+  }
+  if (action == "verify") {
+    MC_TRY(auto code, r.required_string("code", 16));
+    return verify_identifier(*conn, code);
+  }
+  if (action == "remove") {
+    MC_TRY(auto kind, r.required_string("kind", 16));
+    MC_TRY_STATUS(remove_identifier(*conn, kind));
+    return json::object{{"removed", kind}};
+  }
+  if (action == "list") {
+    MC_TRY(auto p, profile(*conn, {}));
+    const auto* fields = p.if_contains("profile");
+    if (fields && fields->is_object()) {
+      if (const auto* ids = fields->as_object().if_contains("identifiers")) {
+        return json::object{{"identifiers", *ids}};
+      }
+    }
+    return json::object{{"identifiers", json::array{}}};
+  }
+  return Error::invalid_argument("invalid_field", "field 'action' must be add, verify, remove or list");
+}
+
+json::object contact_json(const ContactMatch& c) {
+  return {{"network_id", c.network_id}, {"display_name", c.display_name}, {"names", json::value_from(c.names)}};
+}
+
+// Address-book import (the file never leaves this terminal: only blinded
+// points and matched tags do) and the contacts it found.
+Answer op_contacts(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"action", "path", "region"}));
+  MC_TRY(auto action, r.string("action", 16));
+  MC_TRY(auto conn, mc.logged_in());
+  if (action.value_or("list") == "list") {
+    MC_TRY(auto list, list_contacts(*conn, mc.home()));
+    json::array a;
+    for (const auto& c : list) a.emplace_back(contact_json(c));
+    return json::object{{"contacts", std::move(a)}};
+  }
+  if (*action != "import") return Error::invalid_argument("invalid_field", "field 'action' must be import or list");
+  MC_TRY(auto path, r.required_string("path"));
+  MC_TRY(auto region, r.string("region", 8));
+  if (!region) {
+    // Numbers without a country code are read in the profile's region.
+    MC_TRY(auto p, profile(*conn, {}));
+    const auto* fields = p.if_contains("profile");
+    const json::value* reg = fields && fields->is_object() ? fields->as_object().if_contains("region") : nullptr;
+    region = reg && reg->is_string() ? std::string(reg->as_string()) : std::string();
+  }
+  MC_TRY(auto report, import_address_book(*conn, path, *region, mc.home()));
+  json::array matches, problems;
+  for (const auto& c : report.matches) matches.emplace_back(contact_json(c));
+  for (const auto& p : report.problems) problems.emplace_back(json::object{{"line", p.line}, {"message", p.message}});
+  return json::object{{"format", report.format},           {"entries", report.entries},
+                      {"identifiers", report.identifiers}, {"evaluated", report.evaluated},
+                      {"matches", std::move(matches)},     {"problems", std::move(problems)}};
+}
+
+Answer op_friends(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"action", "network_id", "message"}));
+  MC_TRY(auto action, r.string("action", 16));
+  MC_TRY(auto id, r.string("network_id", 64));
+  MC_TRY(auto message, r.string("message", 500));
+  std::string a = action.value_or("list");
+  if (a != "list" && a != "requests" && !id) {
+    return Error::invalid_argument("missing_field", "field 'network_id' is required to " + a);
+  }
+  MC_TRY(auto conn, mc.logged_in());
+  return friends(*conn, a, id.value_or(""), message.value_or(""));
+}
+
+template <const char* Action>
+Answer op_block(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"network_id"}));
+  std::string action = Action;
+  std::optional<std::string> id;
+  if (action == "list") {
+    MC_TRY_STATUS(RequestReader::of(req, {}));
+  } else {
+    MC_TRY(id, r.required_string("network_id", 64));
+  }
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY(auto answer, blocks(*conn, action, id.value_or("")));
+  if (action == "list") return answer;
+  return json::object{{action == "block" ? "blocked" : "unblocked", *id}};
+}
+constexpr char kBlock[] = "block";
+constexpr char kUnblock[] = "unblock";
+constexpr char kBlockList[] = "list";
 
 // ---- handlers ---------------------------------------------------------------
 
@@ -583,6 +711,12 @@ constexpr Operation kOperations[] = {
     {"follow", "deliver inbox items live, as events", true, op_follow},
     {"unfollow", "stop delivering items live", false, op_unfollow},
     {"group", "create, add to, remove from, list or delete the user's groups", true, op_group},
+    {"identity", "the user's own phone number and e-mail address: add, verify, remove, list", true, op_identity},
+    {"contacts", "import an address book privately and list the contacts it found", true, op_contacts},
+    {"friends", "friends and friend requests: list, requests, add, accept, decline, cancel, remove", true, op_friends},
+    {"block", "stop a user's shares, forwards, friend requests and discovery of you", true, op_block<kBlock>},
+    {"unblock", "undo a block", true, op_block<kUnblock>},
+    {"blocked", "the users you block", true, op_block<kBlockList>},
     {"handlers", "the handlers installed on this terminal: list, remove, update", false, op_handlers},
     {"handler",
      "handler packages: keygen (a publishing key pair, made locally), publish (sign a folder and upload it), run "

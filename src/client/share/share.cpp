@@ -21,6 +21,8 @@ Result<wire::Share> send_share(Connection& conn, ShareMessage msg) {
   else body["resource_id"] = msg.resource_id;
   if (!msg.to.empty()) body["to"] = json::value_from(msg.to);
   if (!msg.to_groups.empty()) body["to_groups"] = json::value_from(msg.to_groups);
+  if (msg.to_friends) body["to_friends"] = true;
+  if (msg.to_contacts) body["to_contacts"] = true;
   json::value v = body;
   auto delay = std::chrono::milliseconds(100);
   for (int attempt = 1;; ++attempt) {

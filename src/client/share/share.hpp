@@ -19,6 +19,8 @@ struct ShareMessage {
   std::string forward_of;              // forward this inbox item (keeps its provenance)
   std::vector<std::string> to;         // network IDs
   std::vector<std::string> to_groups;  // names of the sender's groups
+  bool to_friends = false;             // and every friend of the sender
+  bool to_contacts = false;            // and every matched contact of the sender
   std::string note;
   std::string client_id;  // "" picks a random one
 };

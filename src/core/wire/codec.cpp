@@ -14,6 +14,10 @@ std::string_view item_kind_name(ItemKind kind) {
       return "forward";
     case ItemKind::kReceipt:
       return "receipt";
+    case ItemKind::kFriendRequest:
+      return "friend_request";
+    case ItemKind::kFriendAccepted:
+      return "friend_accepted";
     case ItemKind::kOther:
       return "other";
   }
@@ -24,6 +28,8 @@ std::optional<ItemKind> parse_item_kind(std::string_view name) {
   if (name == "share") return ItemKind::kShare;
   if (name == "forward") return ItemKind::kForward;
   if (name == "receipt") return ItemKind::kReceipt;
+  if (name == "friend_request") return ItemKind::kFriendRequest;
+  if (name == "friend_accepted") return ItemKind::kFriendAccepted;
   return std::nullopt;
 }
 
@@ -195,8 +201,11 @@ void add_item_fields(json::object& o, const InboxItem& it) {
   o["sender"] = it.sender;
   o["note"] = it.note;
   o["created_at"] = it.created_at;
-  o["resource_id"] = it.resource.id;
-  o["resource"] = to_json(it.resource);
+  // Friend events are about people, not resources.
+  if (!it.resource.id.empty()) {
+    o["resource_id"] = it.resource.id;
+    o["resource"] = to_json(it.resource);
+  }
   if (it.kind == ItemKind::kForward) o["provenance"] = provenance_json(it.chain, it.sender);
   if (it.kind == ItemKind::kReceipt) o["receipt"] = json::object{{"by", it.sender}, {"event", "opened"}};
 }
@@ -259,6 +268,16 @@ json::object to_json(const Share& s) {
                  {"created_at", s.created_at}};
   if (s.kind == ItemKind::kForward) o["provenance"] = provenance_json(s.chain, s.sender);
   if (s.revoked_at) o["revoked_at"] = *s.revoked_at;
+  // Per named recipient, what became of the share: "delivered", or
+  // "refused" with the only reason a sender may see (a block and a
+  // recipient's policy look the same).
+  json::array recipients;
+  for (const auto& id : s.to) recipients.emplace_back(json::object{{"network_id", id}, {"status", "delivered"}});
+  for (const auto& id : s.refused) {
+    recipients.emplace_back(json::object{{"network_id", id}, {"status", "refused"}, {"reason", "not_accepted"}});
+  }
+  o["recipients"] = std::move(recipients);
+  if (!s.refused.empty()) o["refused"] = string_array(s.refused);
   return o;
 }
 
@@ -410,6 +429,7 @@ Result<Share> from_json<Share>(const json::value& v) {
   s.created_at = f.i64("created_at");
   if (f.ok() && s.kind == ItemKind::kForward) s.chain = read_chain(f);
   s.revoked_at = f.opt_i64("revoked_at");
+  if (f.present("refused")) s.refused = f.strs("refused");
   return finish(f, s);
 }
 
@@ -428,7 +448,10 @@ Result<InboxItem> from_json<InboxItem>(const json::value& v) {
   it.sender = f.str("sender");
   it.note = f.str("note");
   it.created_at = f.i64("created_at");
-  if (const auto* r = f.sub("resource")) it.resource = f.take(from_json<Resource>(*r));
+  // Friend events carry no resource.
+  if (f.present("resource")) {
+    if (const auto* r = f.sub("resource")) it.resource = f.take(from_json<Resource>(*r));
+  }
   if (f.ok() && it.kind == ItemKind::kForward) it.chain = read_chain(f);
   return finish(f, it);
 }

@@ -78,6 +78,33 @@ TEST(CodecTest, AReceiptSaysWhoOpened) {
   EXPECT_FALSE(j.contains("provenance"));
 }
 
+TEST(CodecTest, AFriendRequestIsAnItemAboutAPersonWithNoResource) {
+  InboxItem it{"i_2", 3, ItemKind::kFriendRequest, "", "ann", "hi, it's Ann", 5, {}, {}, ""};
+  auto j = to_json(it);
+  EXPECT_EQ(j.at("kind").as_string(), "friend_request");
+  EXPECT_FALSE(j.contains("resource"));
+  auto back = from_json<InboxItem>(j);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->kind, ItemKind::kFriendRequest);
+  EXPECT_EQ(back->sender, "ann");
+  EXPECT_EQ(back->note, "hi, it's Ann");
+  EXPECT_TRUE(back->resource.id.empty());
+}
+
+TEST(CodecTest, AShareReportsEachNamedRecipientDeliveredOrRefused) {
+  Share s{"s_1", ItemKind::kShare, "r_1", "ann", {"bob"}, "", 5, {}, std::nullopt, {"cat"}};
+  auto j = to_json(s);
+  const auto& r = j.at("recipients").as_array();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].at("status").as_string(), "delivered");
+  EXPECT_EQ(r[1].at("network_id").as_string(), "cat");
+  EXPECT_EQ(r[1].at("status").as_string(), "refused");
+  EXPECT_EQ(r[1].at("reason").as_string(), "not_accepted");
+  auto back = from_json<Share>(j);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->refused, std::vector<std::string>{"cat"});
+}
+
 TEST(CodecTest, TheFanOutFrameIsTheSameBytesAsAFrameOfTheWholeItem) {
   InboxItem it{"i_7", 12, ItemKind::kShare, "s_3", "alice", "note \"quoted\"", 5, {}, book(), ""};
   std::string fast = item_frame(it.id, it.seq, item_shared_part(it));

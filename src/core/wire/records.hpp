@@ -14,10 +14,12 @@
 namespace mc::wire {
 
 // What an inbox item is. "share" and "forward" come from users, "receipt"
-// from the server when a recipient opened a share. kOther is a kind this
+// from the server when a recipient opened a share, "friend_request" and
+// "friend_accepted" when someone asked to be this user's friend or
+// accepted their request (no resource: the other user is the sender). kOther is a kind this
 // program does not know (a newer server's): such an item still arrives, is
 // stored and shown, with its kind's name in InboxItem::other_kind.
-enum class ItemKind { kShare, kForward, kReceipt, kOther };
+enum class ItemKind { kShare, kForward, kReceipt, kFriendRequest, kFriendAccepted, kOther };
 std::string_view item_kind_name(ItemKind kind);
 std::optional<ItemKind> parse_item_kind(std::string_view name);
 
@@ -83,6 +85,7 @@ struct Share {
   std::int64_t created_at = 0;
   std::vector<std::string> chain;          // forwards: earlier senders, original sharer first
   std::optional<std::int64_t> revoked_at;  // set once its sender revoked it (DELETE /v1/shares/{id})
+  std::vector<std::string> refused;        // named recipients who do not accept shares from the sender
 };
 
 struct InboxItem {

@@ -10,6 +10,7 @@
 #include "store/catalog_store.hpp"
 #include "store/delivery_store.hpp"
 #include "store/group_store.hpp"
+#include "store/social_store.hpp"
 
 namespace mc::delivery {
 
@@ -21,6 +22,7 @@ struct DeliveryContext {
   store::CatalogStore& catalog;
   store::DeliveryStore& deliveries;
   store::GroupStore& groups;
+  store::SocialStore& social;
   Bus& bus;
   const accounts::Authenticator& auth;
 };

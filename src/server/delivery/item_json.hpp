@@ -8,7 +8,8 @@ namespace mc::delivery {
 
 // The share as the protocol shows it: without the sender's user id.
 inline wire::Share to_wire(const store::Share& s) {
-  return wire::Share{s.id, s.kind, s.resource_id, s.sender, s.recipients, s.note, s.created_at, s.chain, s.revoked_at};
+  return wire::Share{s.id,   s.kind,       s.resource_id, s.sender,     s.recipients,
+                     s.note, s.created_at, s.chain,       s.revoked_at, s.refused};
 }
 
 }  // namespace mc::delivery

@@ -43,13 +43,17 @@ Status validate_client_id(const std::string& id) {
 
 // What a send means, so that a reused client_id can be told from a retry.
 std::string fingerprint(const std::string& what, std::vector<std::string> to, std::vector<std::string> groups,
-                        const std::string& note) {
+                        const std::string& note, bool to_friends, bool to_contacts) {
   std::sort(to.begin(), to.end());
   std::sort(groups.begin(), groups.end());
   std::string s = what + "\n";
   for (const auto& t : to) s += t + ",";
   s += "\n";
   for (const auto& g : groups) s += g + ",";
+  // Sends that name no friends or contacts keep the fingerprint they had
+  // before these existed.
+  if (to_friends) s += "\nfriends";
+  if (to_contacts) s += "\ncontacts";
   return sha256_hex(s + "\n" + note);
 }
 
@@ -65,11 +69,13 @@ struct PreparedShare {
 struct ShareRequest {
   std::optional<std::string> resource_id, forward_of, client_id;
   std::vector<std::string> to, to_groups;
+  bool to_friends = false, to_contacts = false;
   std::string note;
   std::string kind() const { return forward_of ? "forward" : "share"; }
   // What the send means, so that a reused client_id can be told from a retry.
   std::string meaning() const {
-    return fingerprint(kind() + ":" + (forward_of ? *forward_of : *resource_id), to, to_groups, note);
+    return fingerprint(kind() + ":" + (forward_of ? *forward_of : *resource_id), to, to_groups, note, to_friends,
+                       to_contacts);
   }
 };
 
@@ -85,6 +91,13 @@ Result<ShareRequest> parse_share_request(const std::string& text) {
   if (r.client_id) MC_TRY_STATUS(validate_client_id(*r.client_id));
   if (r.resource_id.has_value() == r.forward_of.has_value()) {
     return Error::invalid_argument("missing_field", "give exactly one of 'resource_id' and 'forward_of'");
+  }
+  for (auto [name, flag] : {std::pair{"to_friends", &r.to_friends}, std::pair{"to_contacts", &r.to_contacts}}) {
+    if (const auto* v = body.if_contains(name)) {
+      if (!v->is_bool())
+        return Error::invalid_argument("invalid_field", "field '" + std::string(name) + "' is true or false");
+      *flag = v->as_bool();
+    }
   }
   r.to = to.value_or(std::vector<std::string>{});
   r.to_groups = to_groups.value_or(std::vector<std::string>{});
@@ -145,10 +158,13 @@ Status resolve_forward(DeliveryContext& d, const Caller& caller, const std::stri
   return {};
 }
 
-// Recipients: the users named in "to" and the members of the caller's
-// groups named in "to_groups" (without the caller), once each. Groups
-// first: they are always read from the store, so a share to a group leaves
-// the I/O thread before the names are resolved, not after.
+// Recipients: the users named in "to", the members of the caller's groups
+// named in "to_groups" (without the caller), and with "to_friends" and
+// "to_contacts" the caller's friends and matched contacts, once each.
+// Groups first: they are always read from the store, so a share to a group
+// leaves the I/O thread before the names are resolved, not after. Who of
+// them accepts shares from the caller is decided in the write
+// (store/rules/reach_rules.hpp).
 Status resolve_recipients(DeliveryContext& d, const Caller& caller, const ShareRequest& r, store::NewShare& share) {
   std::map<std::int64_t, std::string> recipients;  // user id -> network ID
   for (const auto& g : r.to_groups) {
@@ -158,11 +174,25 @@ Status resolve_recipients(DeliveryContext& d, const Caller& caller, const ShareR
       if (m.user_id != caller.user_id) recipients.emplace(m.user_id, m.network_id);
     }
   }
+  auto add_people = [&](const std::vector<store::Person>& people) {
+    for (const auto& p : people) recipients.emplace(p.user_id, p.network_id);
+  };
+  if (r.to_friends) {
+    MC_TRY(auto friends, d.social.friends(caller.user_id));
+    add_people(friends);
+  }
+  if (r.to_contacts) {
+    MC_TRY(auto contacts, d.social.contacts(caller.user_id));
+    add_people(contacts);
+  }
   if (!r.to.empty()) {
     MC_TRY(auto users, accounts::resolve_users(d.accounts, r.to, "unknown_recipient"));
     for (const auto& u : users) recipients.emplace(u.id, u.network_id);
   }
-  if (recipients.empty()) return Error::invalid_argument("no_recipients", "'to' and 'to_groups' name no recipient");
+  if (recipients.empty()) {
+    return Error::invalid_argument("no_recipients",
+                                   "'to', 'to_groups', 'to_friends' and 'to_contacts' name no recipient");
+  }
   if (recipients.size() > kMaxRecipients) {
     return Error::invalid_argument("too_many_recipients",
                                    "a share reaches at most " + std::to_string(kMaxRecipients) + " users");

@@ -16,7 +16,7 @@ int http_status(const Error& e) {
       return 416;  // our only one: a byte range past the end
     // Gone for good, not unknown: an unpublished resource, an expired page snapshot.
     case ErrorKind::kNotFound:
-      return e.code == "resource_gone" || e.code == "cursor_expired" ? 410 : 404;
+      return e.code == "resource_gone" || e.code == "cursor_expired" || e.code == "code_expired" ? 410 : 404;
     case ErrorKind::kAlreadyExists:
       return 409;
     case ErrorKind::kPermissionDenied:

@@ -117,6 +117,13 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   const int idle = ctx->opts.idle_timeout_seconds;
+  // Who is at the other end, for limits kept per address.
+  std::string peer;
+  {
+    boost::system::error_code peer_ec;
+    auto ep = stream.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) peer = ep.address().to_string();
+  }
   for (;;) {
     http::request_parser<http::empty_body> header_parser;
     header_parser.header_limit(kHeaderLimit);
@@ -149,6 +156,7 @@ asio::awaitable<void> run_http_session(tcp::socket socket, std::shared_ptr<Sessi
     auto plain = to_plain_request(head, ctx->next_request_id++);
     if (!plain) co_return co_await refuse_and_close(stream, plain.error(), idle);
     HttpRequest& req = *plain;
+    req.remote_address = peer;
 
     if (beast::websocket::is_upgrade(head)) {
       auto ws = ctx->router.match(req.method, req.path, true);

@@ -24,6 +24,7 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;      // lower-case names
   std::string body;
   std::string request_id;
+  std::string remote_address;  // the client's IP address, as the socket sees it
   // Who is asking: set by the router before a route that needs a login runs.
   std::optional<Caller> caller;
 

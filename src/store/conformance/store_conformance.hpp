@@ -39,6 +39,7 @@ class StoreConformance : public testing::TestWithParam<BackendFactory> {
   DeliveryStore& delivery() { return backend_->delivery(); }
   GroupStore& groups() { return backend_->groups(); }
   HandlerStore& handlers() { return backend_->handlers(); }
+  SocialStore& social() { return backend_->social(); }
 
   User user(const std::string& name, Role role = Role::kUser);
   Resource resource(const User& publisher, const std::string& type, const std::string& title);

@@ -8,8 +8,8 @@ namespace mc::store::postgres {
 
 Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int connections) {
   // In this order: an area's tables may refer to those of an area before it.
-  std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(), &groups_schema(),
-                                          &handlers_schema()};
+  std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(),  &delivery_schema(),
+                                          &groups_schema(),   &handlers_schema(), &social_schema()};
   std::unique_ptr<PgBackend> b(new PgBackend());
   // Half the pool for the shares answered later, half for everything else.
   MC_TRY(b->engine_, PgEngine::open(url, schemas, connections, std::max(1, connections / 2)));
@@ -19,6 +19,7 @@ Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int c
   b->catalog_ = std::move(catalog);
   b->delivery_ = std::make_unique<PgDeliveryStore>(*b->engine_);
   b->groups_ = std::make_unique<PgGroupStore>(*b->engine_);
+  b->social_ = std::make_unique<PgSocialStore>(*b->engine_);
   b->handlers_ = std::make_unique<PgHandlerStore>(*b->engine_);
   return b;
 }
@@ -30,6 +31,7 @@ AccountStore& PgBackend::accounts() { return *accounts_; }
 CatalogStore& PgBackend::catalog() { return *catalog_; }
 DeliveryStore& PgBackend::delivery() { return *delivery_; }
 GroupStore& PgBackend::groups() { return *groups_; }
+SocialStore& PgBackend::social() { return *social_; }
 HandlerStore& PgBackend::handlers() { return *handlers_; }
 void PgBackend::flush_writes() { engine_->flush(); }
 Backend::Stats PgBackend::stats() const { return Stats{engine_->commits(), engine_->commits(), engine_->queued()}; }

@@ -15,6 +15,7 @@ class PgCatalogStore;
 class PgDeliveryStore;
 class PgGroupStore;
 class PgHandlerStore;
+class PgSocialStore;
 
 class PgBackend final : public Backend {
  public:
@@ -30,6 +31,7 @@ class PgBackend final : public Backend {
   CatalogStore& catalog() override;
   DeliveryStore& delivery() override;
   GroupStore& groups() override;
+  SocialStore& social() override;
   HandlerStore& handlers() override;
   void flush_writes() override;
   Stats stats() const override;
@@ -41,6 +43,7 @@ class PgBackend final : public Backend {
   std::unique_ptr<PgCatalogStore> catalog_;
   std::unique_ptr<PgDeliveryStore> delivery_;
   std::unique_ptr<PgGroupStore> groups_;
+  std::unique_ptr<PgSocialStore> social_;
   std::unique_ptr<PgHandlerStore> handlers_;
 };
 

@@ -68,6 +68,13 @@ UPDATE shares SET access_from = roots.root_time FROM roots WHERE roots.id = shar
 CREATE INDEX shares_by_resource ON shares(resource_id);
 CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
 )sql",
+                                   // 3: items about people (friend requests), shares that some named
+                                   // recipients refused (docs/protocol.md "People").
+                                   R"sql(
+ALTER TABLE inbox_items ADD COLUMN actor_id BIGINT REFERENCES users(id);  -- friend events: the other user
+ALTER TABLE inbox_items ADD COLUMN text TEXT;                             -- friend requests: the message
+ALTER TABLE shares ADD COLUMN refused TEXT NOT NULL DEFAULT '[]';  -- JSON: named recipients who refused it
+)sql",
                                }};
   return schema;
 }
@@ -77,15 +84,18 @@ namespace {
 using wire::ItemKind;
 
 // An inbox item with its share, sender and resource. A receipt's "sender" is
-// the recipient who opened; its share is the share it reports on.
+// the recipient who opened; its share is the share it reports on. A friend
+// event has no share: its sender is the other user, its note their message.
 const std::string kItemSelect =
-    "SELECT i.id, i.seq, i.kind, i.share_id, i.created_at, "
-    "CASE WHEN i.kind = 'receipt' THEN '' ELSE s.note END, "
-    "CASE WHEN i.kind = 'receipt' THEN ru.network_id ELSE su.network_id END, s.chain, " +
+    "SELECT i.id, i.seq, i.kind, coalesce(i.share_id, ''), i.created_at, "
+    "CASE WHEN i.kind = 'receipt' THEN '' ELSE coalesce(s.note, i.text, '') END, "
+    "CASE WHEN i.kind = 'receipt' THEN ru.network_id WHEN i.actor_id IS NOT NULL THEN au.network_id "
+    "ELSE su.network_id END, coalesce(s.chain, '[]'), " +
     std::string(kResourceColumns) +
-    " FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users su ON su.id = s.sender_id "
-    "LEFT JOIN users ru ON ru.id = i.receipt_user_id JOIN resources r ON r.id = s.resource_id " +
-    kResourceJoins + " ";
+    " FROM inbox_items i LEFT JOIN shares s ON s.id = i.share_id LEFT JOIN users su ON su.id = s.sender_id "
+    "LEFT JOIN users ru ON ru.id = i.receipt_user_id LEFT JOIN users au ON au.id = i.actor_id "
+    "LEFT JOIN resources r ON r.id = s.resource_id " +
+    kResourceLeftJoins + " ";
 
 InboxItem read_item(const Rows& rows, int r) {
   InboxItem it;
@@ -97,15 +107,15 @@ InboxItem read_item(const Rows& rows, int r) {
   it.note = rows.text(r, 5);
   it.sender = rows.text(r, 6);
   it.chain = strings_from_json(rows.text(r, 7));
-  it.resource = read_resource(rows, r, 8);
+  if (!rows.is_null(r, 8)) it.resource = read_resource(rows, r, 8);
   return it;
 }
 
 Result<Share> load_share(pg::Connection& c, const std::string& id) {
-  MC_TRY(auto rows,
-         c.query("SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, "
-                 "s.created_at, s.revoked_at FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = $1",
-                 {id}));
+  MC_TRY(auto rows, c.query("SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, "
+                            "s.created_at, s.revoked_at, s.refused FROM shares s JOIN users u ON u.id = s.sender_id "
+                            "WHERE s.id = $1",
+                            {id}));
   if (rows.empty()) return Error::not_found("share_not_found", "no share with id '" + id + "'");
   Share sh{rows.text(0, 0),
            rows.int64(0, 1),
@@ -116,7 +126,8 @@ Result<Share> load_share(pg::Connection& c, const std::string& id) {
            strings_from_json(rows.text(0, 6)),
            {},
            rows.int64(0, 7),
-           rows.is_null(0, 8) ? std::nullopt : std::optional<std::int64_t>(rows.int64(0, 8))};
+           rows.is_null(0, 8) ? std::nullopt : std::optional<std::int64_t>(rows.int64(0, 8)),
+           strings_from_json(rows.text(0, 9))};
   MC_TRY(auto rs, c.query("SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
                           "WHERE i.share_id = $1 AND i.kind != 'receipt' ORDER BY u.network_id COLLATE \"C\"",
                           {id}));
@@ -174,6 +185,22 @@ Result<std::vector<Delivery>> append_items(pg::Connection& c, const std::vector<
   return out;
 }
 
+}  // namespace
+
+Result<Delivery> append_person_item(pg::Connection& c, std::int64_t user_id, ItemKind kind, std::int64_t actor_id,
+                                    const std::string& text, std::int64_t at) {
+  MC_TRY(auto seq_of, bump_heads(c, {user_id}));
+  Delivery d{user_id, seq_of[user_id], new_id("i_")};
+  MC_TRY_STATUS(
+      c.query("INSERT INTO inbox_items (user_id, seq, id, kind, created_at, actor_id, text) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+              {std::to_string(user_id), std::to_string(d.seq), d.item_id, std::string(wire::item_kind_name(kind)),
+               std::to_string(at), std::to_string(actor_id), text}));
+  return d;
+}
+
+namespace {
+
 // The share this sender stored under `client_id`, as a replay of `share`.
 Result<std::optional<ShareOutcome>> replay_of(pg::Connection& c, const NewShare& share) {
   MC_TRY(auto seen, c.query("SELECT id, fingerprint FROM shares WHERE sender_id = $1 AND client_id = $2",
@@ -201,9 +228,25 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
     // locks, and in the two-key space, apart from their one-key locks.
     MC_TRY_STATUS(c.query(kShareTreeLock, {share.resource_id}));
   }
+  // Recipients who do not accept shares from the sender are left out.
+  MC_TRY(auto refused, refusing_shares_in(c, share.sender_id, share.recipient_ids));
+  std::vector<std::int64_t> recipient_ids;
+  std::vector<std::string> recipient_names, refused_names = share.refused_names;
+  for (std::size_t i = 0; i < share.recipient_ids.size(); ++i) {
+    std::string name = i < share.recipient_names.size() ? share.recipient_names[i] : std::string();
+    if (refused.count(share.recipient_ids[i])) {
+      refused_names.push_back(std::move(name));
+    } else {
+      recipient_ids.push_back(share.recipient_ids[i]);
+      if (i < share.recipient_names.size()) recipient_names.push_back(std::move(name));
+    }
+  }
+  std::sort(refused_names.begin(), refused_names.end());
+  if (recipient_ids.empty()) return rules::nobody_accepts();
   MC_TRY(auto inserted,
          c.query("INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
-                 "parent_share_id, chain, access_from, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                 "parent_share_id, chain, refused, access_from, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                 "$9, $10, $11, "
                  // A forward gives access from when the share it came from
                  // did, and is born revoked if that share was revoked meanwhile.
                  "coalesce((SELECT coalesce(p.access_from, p.created_at) FROM shares p WHERE p.id = $9), $5), "
@@ -211,7 +254,7 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
                  "ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id",
                  {share.id, std::to_string(share.sender_id), share.resource_id, share.note,
                   std::to_string(share.created_at), std::string(wire::item_kind_name(share.kind)), client_id,
-                  share.fingerprint, parent, strings_to_json(share.chain)}));
+                  share.fingerprint, parent, strings_to_json(share.chain), strings_to_json(refused_names)}));
   if (inserted.empty()) {
     // Another node stored this client_id between our check and our insert;
     // the insert waited for it to commit, so now we see it.
@@ -220,10 +263,11 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
     return Error::unavailable("retry", "a concurrent send with this client_id was rolled back");
   }
   ShareOutcome out;
-  MC_TRY(out.deliveries, append_items(c, share.recipient_ids, share.kind, share.id, share.created_at, std::nullopt));
-  out.share = Share{share.id,   share.sender_id, share.sender,          share.resource_id, share.note,
-                    share.kind, share.chain,     share.recipient_names, share.created_at,  std::nullopt};
+  MC_TRY(out.deliveries, append_items(c, recipient_ids, share.kind, share.id, share.created_at, std::nullopt));
+  out.share = Share{share.id,    share.sender_id, share.sender,     share.resource_id, share.note,   share.kind,
+                    share.chain, recipient_names, share.created_at, std::nullopt,      refused_names};
   std::sort(out.share.recipients.begin(), out.share.recipients.end());
+  std::sort(out.share.refused.begin(), out.share.refused.end());
   return out;
 }
 

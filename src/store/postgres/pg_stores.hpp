@@ -12,6 +12,7 @@
 #include "store/handler_store.hpp"
 #include "store/postgres/pg_engine.hpp"
 #include "store/resource_cache.hpp"
+#include "store/social_store.hpp"
 #include "store/string_list_json.hpp"
 #include "store/user_ref_cache.hpp"
 
@@ -22,6 +23,16 @@ const PgSchema& catalog_schema();
 const PgSchema& delivery_schema();
 const PgSchema& groups_schema();
 const PgSchema& handlers_schema();
+const PgSchema& social_schema();
+
+// Appends an item about a person (a friend request or acceptance from
+// `actor_id`, with `text`) to `user_id`'s inbox in the caller's transaction.
+Result<Delivery> append_person_item(pg::Connection& c, std::int64_t user_id, wire::ItemKind kind, std::int64_t actor_id,
+                                    const std::string& text, std::int64_t at);
+// Of `recipient_ids`, those who do not accept shares from `sender_id`, in
+// the caller's transaction.
+Result<std::set<std::int64_t>> refusing_shares_in(pg::Connection& c, std::int64_t sender_id,
+                                                  const std::vector<std::int64_t>& recipient_ids);
 
 inline constexpr const char* kUserColumns =
     "u.id, u.network_id, u.password_hash, u.role, u.created_at, u.send_receipts";
@@ -36,6 +47,9 @@ inline constexpr int kResourcePublisherIdColumn = 18;
 inline constexpr int kResourceColumnCount = 19;
 inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
+// The same, for rows that may have no resource (its columns are then NULL).
+inline constexpr const char* kResourceLeftJoins =
+    "LEFT JOIN blobs b ON b.sha256 = r.sha256 LEFT JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Rows& rows, int row, int col);
 
 class PgAccountStore final : public AccountStore {
@@ -146,6 +160,42 @@ class PgHandlerStore final : public HandlerStore {
   Result<HandlerVersion> add_version(const HandlerVersion& v, std::int64_t publisher_id) override;
   Result<HandlerVersion> get_version(const std::string& name, const std::string& version) override;
   Result<std::vector<HandlerVersion>> list_versions() override;
+
+ private:
+  PgEngine& e_;
+};
+
+class PgSocialStore final : public SocialStore {
+ public:
+  explicit PgSocialStore(PgEngine& e) : e_(e) {}
+
+  Result<Profile> profile(std::int64_t user_id) override;
+  Result<Profile> change_profile(std::int64_t user_id, const ProfileChange& change) override;
+  Result<std::vector<Identifier>> identifiers(std::int64_t user_id) override;
+  Status put_pending_code(std::int64_t user_id, const PendingCode& code) override;
+  Result<std::vector<PendingCode>> pending_codes(std::int64_t user_id) override;
+  Status count_failed_attempt(std::int64_t user_id) override;
+  Status confirm_identifier(std::int64_t user_id, const std::string& kind, const std::string& value,
+                            const std::string& tag, std::int64_t at) override;
+  Status remove_identifier(std::int64_t user_id, const std::string& kind) override;
+  Result<std::string> oprf_key(const std::string& candidate) override;
+  Result<std::vector<std::string>> directory_tags(std::int64_t viewer_id) override;
+  Result<std::vector<DirectoryEntry>> find_by_tags(std::int64_t viewer_id,
+                                                   const std::vector<std::string>& tags) override;
+  Status replace_contacts(std::int64_t owner_id, const std::vector<std::int64_t>& contact_ids) override;
+  Result<std::vector<Person>> contacts(std::int64_t owner_id) override;
+  Result<FriendRequestOutcome> send_friend_request(std::int64_t from_id, std::int64_t to_id, const std::string& message,
+                                                   std::int64_t at) override;
+  Result<FriendRequests> friend_requests(std::int64_t user_id) override;
+  Result<Delivery> accept_friend_request(std::int64_t to_id, std::int64_t from_id, std::int64_t at) override;
+  Status drop_friend_request(std::int64_t from_id, std::int64_t to_id) override;
+  Result<std::vector<Person>> friends(std::int64_t user_id) override;
+  Status remove_friend(std::int64_t user_id, std::int64_t friend_id) override;
+  Status block(std::int64_t user_id, std::int64_t blocked_id, std::int64_t at) override;
+  Status unblock(std::int64_t user_id, std::int64_t blocked_id) override;
+  Result<std::vector<Person>> blocked(std::int64_t user_id) override;
+  Result<std::set<std::int64_t>> refusing_shares(std::int64_t sender_id,
+                                                 const std::vector<std::int64_t>& recipient_ids) override;
 
  private:
   PgEngine& e_;

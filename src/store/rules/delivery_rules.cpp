@@ -24,4 +24,8 @@ bool receipt_owed(const OpenedItem& item) {
          item.recipient_allows_receipts && item.sender_id != item.recipient_id;
 }
 
+Error nobody_accepts() {
+  return Error::permission_denied("not_accepted", "the recipients do not accept shares from you");
+}
+
 }  // namespace mc::store::rules

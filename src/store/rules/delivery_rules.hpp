@@ -16,6 +16,11 @@ namespace mc::store::rules {
 // refused with kAlreadyExists "client_id_reused".
 Status check_replay(std::string_view client_id, std::string_view stored_fingerprint, std::string_view fingerprint);
 
+// A share none of whose recipients accepts it from its sender: nothing is
+// stored, and the answer is the one a single refusing recipient gives
+// (kPermissionDenied "not_accepted"), whatever each one's reason.
+Error nobody_accepts();
+
 // Where an ack of `seq` moves a device's cursor, given the inbox head and
 // the device's cursor now. Acks never move a cursor back; an ack past the
 // head is refused with kFailedPrecondition "ack_beyond_head".

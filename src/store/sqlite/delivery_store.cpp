@@ -8,6 +8,7 @@
 #include "core/random.hpp"
 #include "store/rules/delivery_rules.hpp"
 #include "store/sqlite/rows.hpp"
+#include "store/sqlite/social_store.hpp"
 
 namespace mc::store::sqlite {
 
@@ -71,6 +72,13 @@ DROP TABLE share_roots;
 CREATE INDEX shares_by_resource ON shares(resource_id);
 CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id IS NOT NULL;
 )sql",
+                                     // 4: items about people (friend requests), shares that some named
+                                     // recipients refused (docs/protocol.md "People").
+                                     R"sql(
+ALTER TABLE inbox_items ADD COLUMN actor_id INTEGER REFERENCES users(id);  -- friend events: the other user
+ALTER TABLE inbox_items ADD COLUMN text TEXT;                              -- friend requests: the message
+ALTER TABLE shares ADD COLUMN refused TEXT NOT NULL DEFAULT '[]';  -- JSON: named recipients who refused it
+)sql",
                                  },
                                  {1, 2}};
   return schema;
@@ -79,15 +87,18 @@ CREATE INDEX shares_by_parent ON shares(parent_share_id) WHERE parent_share_id I
 namespace {
 
 // An inbox item with its share, sender and resource. A receipt's "sender" is
-// the recipient who opened; its share is the share it reports on.
+// the recipient who opened; its share is the share it reports on. A friend
+// event has no share: its sender is the other user, its note their message.
 const std::string kItemSelect =
-    "SELECT i.id, i.seq, i.kind, i.share_id, i.created_at, "
-    "CASE WHEN i.kind = 'receipt' THEN '' ELSE s.note END, "
-    "CASE WHEN i.kind = 'receipt' THEN ru.network_id ELSE su.network_id END, s.chain, " +
+    "SELECT i.id, i.seq, i.kind, coalesce(i.share_id, ''), i.created_at, "
+    "CASE WHEN i.kind = 'receipt' THEN '' ELSE coalesce(s.note, i.text, '') END, "
+    "CASE WHEN i.kind = 'receipt' THEN ru.network_id WHEN i.actor_id IS NOT NULL THEN au.network_id "
+    "ELSE su.network_id END, coalesce(s.chain, '[]'), " +
     std::string(kResourceColumns) +
-    " FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users su ON su.id = s.sender_id "
-    "LEFT JOIN users ru ON ru.id = i.receipt_user_id JOIN resources r ON r.id = s.resource_id " +
-    kResourceJoins + " ";
+    " FROM inbox_items i LEFT JOIN shares s ON s.id = i.share_id LEFT JOIN users su ON su.id = s.sender_id "
+    "LEFT JOIN users ru ON ru.id = i.receipt_user_id LEFT JOIN users au ON au.id = i.actor_id "
+    "LEFT JOIN resources r ON r.id = s.resource_id " +
+    kResourceLeftJoins + " ";
 
 InboxItem read_item(const Statement& st) {
   InboxItem it;
@@ -99,14 +110,14 @@ InboxItem read_item(const Statement& st) {
   it.note = st.text(5);
   it.sender = st.text(6);
   it.chain = strings_from_json(st.text(7));
-  it.resource = read_resource(st, 8);
+  if (!st.is_null(8)) it.resource = read_resource(st, 8);
   return it;
 }
 
 Result<Share> load_share(Database& db, const std::string& id) {
   auto st = db.prepare(
-      "SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, s.created_at, s.revoked_at "
-      "FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = ?");
+      "SELECT s.id, s.sender_id, u.network_id, s.resource_id, s.note, s.kind, s.chain, s.created_at, s.revoked_at, "
+      "s.refused FROM shares s JOIN users u ON u.id = s.sender_id WHERE s.id = ?");
   if (!st) return st.error();
   st->bind(1, id);
   MC_TRY_STATUS(step_one(*st, "share_not_found", "no share with id '" + id + "'"));
@@ -119,7 +130,8 @@ Result<Share> load_share(Database& db, const std::string& id) {
            strings_from_json(st->text(6)),
            {},
            st->int64(7),
-           st->is_null(8) ? std::nullopt : std::optional<std::int64_t>(st->int64(8))};
+           st->is_null(8) ? std::nullopt : std::optional<std::int64_t>(st->int64(8)),
+           strings_from_json(st->text(9))};
   auto rs = db.prepare(
       "SELECT u.network_id FROM inbox_items i JOIN users u ON u.id = i.user_id "
       "WHERE i.share_id = ? AND i.kind != 'receipt' ORDER BY u.network_id");
@@ -158,6 +170,26 @@ Result<Delivery> append_item(Database& db, std::int64_t user_id, ItemKind kind, 
   MC_TRY_STATUS(item->run());
   return d;
 }
+
+}  // namespace
+
+Result<Delivery> append_person_item(Database& db, std::int64_t user_id, ItemKind kind, std::int64_t actor_id,
+                                    const std::string& text, std::int64_t at) {
+  MC_TRY(auto bump, db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head"));
+  bump.bind(1, user_id);
+  MC_TRY_STATUS(step_one(bump, "user_not_found", "recipient vanished"));
+  std::int64_t seq = bump.int64(0);
+  MC_TRY_STATUS(bump.step());
+  MC_TRY(auto item, db.prepare("INSERT INTO inbox_items (user_id, seq, id, kind, created_at, actor_id, text) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  Delivery d{user_id, seq, new_id("i_")};
+  item.bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, wire::item_kind_name(kind));
+  item.bind(5, at).bind(6, actor_id).bind(7, text);
+  MC_TRY_STATUS(item.run());
+  return d;
+}
+
+namespace {
 
 // append_item for many users at once: the head bumps and the item inserts
 // go 100 rows to a statement. A share to 10,000 users is then 200
@@ -227,9 +259,25 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
       return ShareOutcome{std::move(*stored), true, {}};
     }
   }
+  // Recipients who do not accept shares from the sender are left out, in
+  // this transaction: a block made a moment before holds.
+  MC_TRY(auto refused, refusing_shares_in(db, share.sender_id, share.recipient_ids));
+  std::vector<std::int64_t> recipient_ids;
+  std::vector<std::string> recipient_names, refused_names = share.refused_names;
+  for (std::size_t i = 0; i < share.recipient_ids.size(); ++i) {
+    std::string name = i < share.recipient_names.size() ? share.recipient_names[i] : std::string();
+    if (refused.count(share.recipient_ids[i])) {
+      refused_names.push_back(std::move(name));
+    } else {
+      recipient_ids.push_back(share.recipient_ids[i]);
+      if (i < share.recipient_names.size()) recipient_names.push_back(std::move(name));
+    }
+  }
+  std::sort(refused_names.begin(), refused_names.end());
+  if (recipient_ids.empty()) return rules::nobody_accepts();
   auto ins = db.prepare(
       "INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
-      "parent_share_id, chain, access_from, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+      "parent_share_id, chain, refused, access_from, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
       // A forward gives access from when the share it came from did, and
       // is born revoked if that share was revoked meanwhile.
       "coalesce((SELECT coalesce(p.access_from, p.created_at) FROM shares p WHERE p.id = ?9), ?5), "
@@ -243,14 +291,16 @@ Result<ShareOutcome> store_share(Database& db, const NewShare& share) {
   if (share.parent_share_id) ins->bind(9, *share.parent_share_id);
   else ins->bind_null(9);
   ins->bind(10, strings_to_json(share.chain));
+  ins->bind(11, strings_to_json(refused_names));
   MC_TRY_STATUS(ins->run());
   ShareOutcome out;
-  MC_TRY(auto deliveries, append_items(db, share.recipient_ids, share.kind, share.id, share.created_at));
+  MC_TRY(auto deliveries, append_items(db, recipient_ids, share.kind, share.id, share.created_at));
   out.deliveries = std::move(deliveries);
   // Everything the answer needs is at hand: no need to read it back.
-  out.share = Share{share.id,   share.sender_id, share.sender,          share.resource_id, share.note,
-                    share.kind, share.chain,     share.recipient_names, share.created_at,  std::nullopt};
+  out.share = Share{share.id,    share.sender_id, share.sender,     share.resource_id, share.note,   share.kind,
+                    share.chain, recipient_names, share.created_at, std::nullopt,      refused_names};
   std::sort(out.share.recipients.begin(), out.share.recipients.end());
+  std::sort(out.share.refused.begin(), out.share.refused.end());
   return out;
 }
 

@@ -9,6 +9,12 @@ namespace mc::store::sqlite {
 
 const AreaSchema& delivery_schema();
 
+// Appends an item about a person (a friend request or acceptance from
+// `actor_id`, with `text`) to `user_id`'s inbox, inside another store's
+// write job: the event and its item commit together.
+Result<Delivery> append_person_item(mc::sqlite::Database& db, std::int64_t user_id, ItemKind kind,
+                                    std::int64_t actor_id, const std::string& text, std::int64_t at);
+
 class SqliteDeliveryStore final : public DeliveryStore {
  public:
   explicit SqliteDeliveryStore(Engine& engine) : engine_(engine) {}

@@ -28,6 +28,9 @@ inline constexpr int kResourcePublisherIdColumn = 18;
 inline constexpr int kResourceColumnCount = 19;
 inline constexpr const char* kResourceJoins =
     "JOIN blobs b ON b.sha256 = r.sha256 JOIN users p ON p.id = r.publisher_id";
+// The same, for rows that may have no resource (its columns are then NULL).
+inline constexpr const char* kResourceLeftJoins =
+    "LEFT JOIN blobs b ON b.sha256 = r.sha256 LEFT JOIN users p ON p.id = r.publisher_id";
 Resource read_resource(const Statement& st, int first_col);
 
 // Every row's first column, as text.

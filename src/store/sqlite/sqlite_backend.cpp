@@ -6,13 +6,14 @@
 #include "store/sqlite/engine.hpp"
 #include "store/sqlite/group_store.hpp"
 #include "store/sqlite/handler_store.hpp"
+#include "store/sqlite/social_store.hpp"
 
 namespace mc::store::sqlite {
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::string& path, int readers) {
   // In this order: an area's tables may refer to those of an area before it.
-  std::vector<const AreaSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(), &groups_schema(),
-                                            &handlers_schema()};
+  std::vector<const AreaSchema*> schemas = {&accounts_schema(), &catalog_schema(),  &delivery_schema(),
+                                            &groups_schema(),   &handlers_schema(), &social_schema()};
   std::unique_ptr<SqliteBackend> b(new SqliteBackend());
   MC_TRY(b->engine_, Engine::open(path, schemas, readers));
   b->accounts_ = std::make_unique<SqliteAccountStore>(*b->engine_);
@@ -21,6 +22,7 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::string& pa
   b->catalog_ = std::move(catalog);
   b->delivery_ = std::make_unique<SqliteDeliveryStore>(*b->engine_);
   b->groups_ = std::make_unique<SqliteGroupStore>(*b->engine_);
+  b->social_ = std::make_unique<SqliteSocialStore>(*b->engine_);
   b->handlers_ = std::make_unique<SqliteHandlerStore>(*b->engine_);
   return b;
 }
@@ -33,6 +35,7 @@ AccountStore& SqliteBackend::accounts() { return *accounts_; }
 CatalogStore& SqliteBackend::catalog() { return *catalog_; }
 DeliveryStore& SqliteBackend::delivery() { return *delivery_; }
 GroupStore& SqliteBackend::groups() { return *groups_; }
+SocialStore& SqliteBackend::social() { return *social_; }
 HandlerStore& SqliteBackend::handlers() { return *handlers_; }
 void SqliteBackend::flush_writes() { engine_->flush_writes(); }
 Backend::Stats SqliteBackend::stats() const {

@@ -14,6 +14,7 @@ class SqliteCatalogStore;
 class SqliteDeliveryStore;
 class SqliteGroupStore;
 class SqliteHandlerStore;
+class SqliteSocialStore;
 
 class SqliteBackend final : public Backend {
  public:
@@ -25,6 +26,7 @@ class SqliteBackend final : public Backend {
   CatalogStore& catalog() override;
   DeliveryStore& delivery() override;
   GroupStore& groups() override;
+  SocialStore& social() override;
   HandlerStore& handlers() override;
   void flush_writes() override;
   Stats stats() const override;
@@ -38,6 +40,7 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<SqliteCatalogStore> catalog_;
   std::unique_ptr<SqliteDeliveryStore> delivery_;
   std::unique_ptr<SqliteGroupStore> groups_;
+  std::unique_ptr<SqliteSocialStore> social_;
   std::unique_ptr<SqliteHandlerStore> handlers_;
 };
 

@@ -1,0 +1,16 @@
+// The social section of the server's configuration.
+#pragma once
+
+#include <cstdint>
+
+namespace mc::social {
+
+struct SocialConfig {
+  // Address-book evaluations (points) a day, each bucket refilling evenly
+  // over the day (docs/protocol.md "Address-book matching").
+  std::int64_t evaluations_per_day_account = 2000;
+  std::int64_t evaluations_per_day_device = 2000;
+  std::int64_t evaluations_per_day_address = 20000;
+};
+
+}  // namespace mc::social
