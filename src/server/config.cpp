@@ -113,6 +113,27 @@ const std::vector<Setting>& settings() {
       number<std::int64_t>("evaluations_per_day_address",
                            "address-book lookups (points) one client address may make a day", &ServerConfig::social,
                            &social::SocialConfig::evaluations_per_day_address, 1000),
+      Setting{"trusted_proxies",
+              "comma-separated addresses of proxies whose X-Forwarded-For names the client (per-address limits)",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                c.social.trusted_proxies.clear();
+                std::size_t i = 0;
+                while (i <= v.size()) {
+                  auto j = v.find(',', i);
+                  if (j == std::string::npos) j = v.size();
+                  std::string a = v.substr(i, j - i);
+                  a.erase(0, a.find_first_not_of(' '));
+                  a.erase(a.find_last_not_of(' ') + 1);
+                  if (!a.empty()) c.social.trusted_proxies.push_back(a);
+                  i = j + 1;
+                }
+                return {};
+              },
+              [](const ServerConfig& c) {
+                std::string s;
+                for (const auto& a : c.social.trusted_proxies) s += (s.empty() ? "" : ",") + a;
+                return s;
+              }},
       number<int>("idle_timeout_seconds", "drop a connection idle for this long", &ServerConfig::net,
                   &net::NetOptions::idle_timeout_seconds, 1),
       number<int>("stream_write_timeout_seconds", "close a stream whose client reads nothing for this long",

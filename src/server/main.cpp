@@ -2,6 +2,7 @@
 //   msgcenterd [--listen HOST:PORT] [--data DIR] [--config FILE] ...
 //   msgcenterd --data DIR user add NAME --role provider   (password on stdin)
 //   msgcenterd --data DIR handler-key add FILE.pub
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -87,6 +88,9 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The log goes to stderr, as the README says: stdout carries only
+  // "listening on ...", which scripts wait for.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("msgcenterd"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e level=%l %v");
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 

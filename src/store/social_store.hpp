@@ -99,20 +99,25 @@ class SocialStore {
   virtual Result<Profile> change_profile(std::int64_t user_id, const ProfileChange& change) = 0;
 
   // ---- own identifiers -------------------------------------------------------
-  // Confirmed identifiers and pending ones (verified_at unset), kind order.
+  // Confirmed identifiers and pending ones (verified_at unset) whose code
+  // still has attempts left, kind order.
   virtual Result<std::vector<Identifier>> identifiers(std::int64_t user_id) = 0;
   // Replaces the user's pending code of that kind.
   virtual Status put_pending_code(std::int64_t user_id, const PendingCode& code) = 0;
   virtual Result<std::vector<PendingCode>> pending_codes(std::int64_t user_id) = 0;
-  // A wrong code: every pending code of the user counts one attempt more,
-  // and those at kMaxVerificationAttempts are dropped.
-  virtual Status count_failed_attempt(std::int64_t user_id) = 0;
-  // The pending code of `kind` was right: the identifier becomes the user's
-  // confirmed one of its kind (replacing an older), with `tag` (hex) its
-  // directory tag. A number or address confirmed by someone else before
-  // moves to this user: whoever proves it now holds it.
+  // A guess at a code: every pending code of the user with attempts left
+  // counts one attempt more, in one write, and those are returned (with
+  // their new counts) for the caller to compare. So parallel guesses each
+  // use an attempt: a code gets kMaxVerificationAttempts guesses, never more.
+  virtual Result<std::vector<PendingCode>> take_verification_attempt(std::int64_t user_id) = 0;
+  // The pending code of `kind` whose hash is `code_hash` was right: it is
+  // used up, and the identifier becomes the user's confirmed one of its kind
+  // (replacing an older), with `tag` (hex) its directory tag. A number or
+  // address confirmed by someone else before moves to this user: whoever
+  // proves it now holds it. Errors: kInvalidArgument "invalid_code" when
+  // that code is no longer there (replaced, or used by a parallel guess).
   virtual Status confirm_identifier(std::int64_t user_id, const std::string& kind, const std::string& value,
-                                    const std::string& tag, std::int64_t at) = 0;
+                                    const std::string& code_hash, const std::string& tag, std::int64_t at) = 0;
   // Errors: kNotFound "identifier_not_found".
   virtual Status remove_identifier(std::int64_t user_id, const std::string& kind) = 0;
 
@@ -134,10 +139,11 @@ class SocialStore {
   // ---- friends -------------------------------------------------------------
   // Sends a request from `from_id` to `to_id`, and its inbox item, in one
   // transaction. A request the other side already sent is accepted instead
-  // (kAccepted, and the item goes to them). kRefused when the recipient's
-  // who_may_request does not let the sender reach them, or they block the
-  // sender (store/rules/reach_rules.hpp): nothing is stored. Errors:
-  // kAlreadyExists "already_friends", "request_pending".
+  // (kAccepted, and the item goes to them), whatever their policy. kRefused
+  // when the recipient's who_may_request does not let the sender reach them,
+  // or they block the sender (store/rules/reach_rules.hpp): nothing is
+  // stored. Errors: kAlreadyExists "already_friends", "request_pending";
+  // kFailedPrecondition "you_block_them".
   virtual Result<FriendRequestOutcome> send_friend_request(std::int64_t from_id, std::int64_t to_id,
                                                            const std::string& message, std::int64_t at) = 0;
   virtual Result<FriendRequests> friend_requests(std::int64_t user_id) = 0;

@@ -980,7 +980,7 @@ class BlobCollectionTest(CatalogCase):
         r = subprocess.run([MSGCENTERD, "--data", self.server.data, "gc"] + list(args),
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
-        return r.stdout
+        return r.stdout + r.stderr  # the summary, and the log's lines
 
     def blob_path(self, sha):
         return os.path.join(self.server.data, "blobs", sha[:2], sha)

@@ -129,6 +129,11 @@ Answer op_settings(MessageCenter& mc, const json::object& req, const CallOptions
     if (const auto* v = req.if_contains(name)) change[name] = *v;
   }
   MC_TRY(auto conn, mc.logged_in());
+  // The profile first: it is what the server checks most, and a refused
+  // change must leave receipts as they were too.
+  auto p = profile(*conn, change);
+  // A server from before profiles has none to show; a change needs one.
+  if (!p && (!change.empty() || !p.error().is(ErrorKind::kNotFound))) return p.error();
   wire::Settings settings;
   if (receipts) {
     MC_TRY(settings, set_send_receipts(*conn, *receipts));
@@ -136,9 +141,9 @@ Answer op_settings(MessageCenter& mc, const json::object& req, const CallOptions
     MC_TRY(auto u, whoami(*conn));
     settings = u.settings.value_or(wire::Settings{});
   }
-  MC_TRY(auto p, profile(*conn, change));
   json::object out = wire::to_json(settings);
-  if (const auto* fields = p.if_contains("profile"); fields && fields->is_object()) {
+  const json::value* fields = p ? p->if_contains("profile") : nullptr;
+  if (fields && fields->is_object()) {
     for (const auto& [k, v] : fields->as_object()) out[k] = v;
   }
   return out;

@@ -74,8 +74,11 @@ Result<json::array> array_field(const json::value& v, std::string_view name) {
   return a->as_array();
 }
 
-// Tags (base64url) for identifier keys, blinded in batches and unblinded here.
-Result<std::map<std::string, std::string>> evaluate(Connection& conn, const std::vector<std::string>& keys) {
+// Tags (base64url) for identifier keys, blinded in batches and unblinded
+// here. Each batch's tags are kept in `state` and saved at once: an import
+// stopped by the server's daily limit goes on tomorrow where it stopped.
+Result<std::map<std::string, std::string>> evaluate(Connection& conn, const std::vector<std::string>& keys,
+                                                    LocalState& state, const std::string& home) {
   std::map<std::string, std::string> out;
   for (std::size_t at = 0; at < keys.size(); at += kBatch) {
     std::size_t n = std::min(kBatch, keys.size() - at);
@@ -101,7 +104,9 @@ Result<std::map<std::string, std::string>> evaluate(Connection& conn, const std:
       MC_TRY(auto unblinded, oprf::unblind(blinded[i].blind, e));
       sodium_memzero(blinded[i].blind.data(), blinded[i].blind.size());
       out[keys[at + i]] = oprf::encode_tag(oprf::tag(keys[at + i], unblinded));
+      state.tags[sha256_hex(keys[at + i])] = out[keys[at + i]];
     }
+    MC_TRY_STATUS(save_state(home, state));
   }
   return out;
 }
@@ -110,6 +115,10 @@ Result<std::map<std::string, std::string>> evaluate(Connection& conn, const std:
 
 Result<ImportReport> import_address_book(Connection& conn, const std::string& path, const std::string& region,
                                          const std::string& home) {
+  if (!region.empty() && !contacts::is_region_code(region)) {
+    return Error::invalid_argument("invalid_region",
+                                   "'" + region + "' is no region code (ISO 3166 alpha-2, such as DE or US)");
+  }
   MC_TRY(auto bytes, read_small_file(path, kMaxFile + 1));
   MC_TRY(auto book, contacts::read_address_book(bytes));
   ImportReport report;
@@ -148,22 +157,23 @@ Result<ImportReport> import_address_book(Connection& conn, const std::string& pa
     if (cached != state.tags.end()) tag_of[key] = cached->second;
     else unknown.push_back(key);
   }
-  MC_TRY(auto fresh, evaluate(conn, unknown));
+  MC_TRY(auto fresh, evaluate(conn, unknown, state, home));
   report.evaluated = unknown.size();
-  for (const auto& [key, tag] : fresh) {
-    tag_of[key] = tag;
-    state.tags[sha256_hex(key)] = tag;
-  }
+  for (const auto& [key, tag] : fresh) tag_of[key] = tag;
 
   MC_TRY(auto dir_answer, conn.call("GET", "/v1/contacts/directory"));
-  MC_TRY(auto directory, array_field(dir_answer, "tags"));
+  MC_TRY(auto directory, array_field(dir_answer, "entries"));
   std::set<std::string> listed;
   for (const auto& t : directory) {
     if (t.is_string()) listed.emplace(t.as_string());
   }
   std::map<std::string, std::set<std::string>> names_of_tag;
   for (const auto& [key, tag] : tag_of) {
-    if (listed.count(tag)) names_of_tag[tag].insert(names_of[key].begin(), names_of[key].end());
+    auto raw = oprf::decode_tag(tag);
+    if (!raw) continue;  // a cache entry gone bad: it matches nothing
+    if (listed.count(oprf::encode_tag(oprf::directory_entry(*raw)))) {
+      names_of_tag[tag].insert(names_of[key].begin(), names_of[key].end());
+    }
   }
   json::array matched_tags;
   for (const auto& [tag, names] : names_of_tag) matched_tags.emplace_back(tag);

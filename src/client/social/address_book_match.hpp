@@ -34,8 +34,10 @@ struct ImportReport {
 // contacts on the server (replacing those of an earlier import). Numbers
 // written without a country code are read in `region` (the profile's).
 // `home` keeps the address book's names for the matches and the tags of
-// identifiers evaluated before (so a re-import evaluates only new ones);
-// neither holds a number or an address. Errors: the reader's
+// identifiers evaluated before, by the identifier's SHA-256 (so a re-import,
+// or an import the server's daily limit stopped, evaluates only new ones).
+// That file is as sensitive as the address book: a SHA-256 of a phone number
+// can be found by trying every number. Errors: the reader's
 // (contacts/address_book.hpp), the server's (429 rate_limited, ...).
 Result<ImportReport> import_address_book(Connection& conn, const std::string& path, const std::string& region,
                                          const std::string& home);

@@ -295,8 +295,22 @@ std::optional<std::string> decode_base64(std::string_view s) {
 
 // ---- types -------------------------------------------------------------------
 
+// A type is a word or a user's short label: one longer than kMaxTypeBytes is
+// cut there (on a UTF-8 character boundary), and a value keeps at most
+// kMaxTypes, so that a hostile label copied onto every value of its group
+// costs kilobytes, not gigabytes.
+constexpr std::size_t kMaxTypeBytes = 64;
+constexpr std::size_t kMaxTypes = 16;
+
 void add_type(std::vector<std::string>& types, std::string_view type) {
-  std::string t = lower(trim(type));
+  if (types.size() >= kMaxTypes) return;
+  type = trim(type);
+  if (type.size() > kMaxTypeBytes) {
+    std::size_t cut = kMaxTypeBytes;
+    while (cut > 0 && (static_cast<unsigned char>(type[cut]) & 0xC0) == 0x80) --cut;
+    type = type.substr(0, cut);
+  }
+  std::string t = lower(type);
   if (!t.empty() && std::ranges::find(types, t) == types.end()) types.push_back(std::move(t));
 }
 

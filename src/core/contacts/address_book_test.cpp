@@ -616,6 +616,21 @@ TEST(AddressBookErrors, PngAndTextWithoutContactsAreNotAddressBooks) {
   expect_error("BEGIN:VCARD\nFN:A\0B\nEND:VCARD\n"s, "not_an_address_book");
 }
 
+TEST(AddressBookErrors, AHugeLabelOnAGroupOfNumbersStaysSmall) {
+  // One 512 KiB label on a group of 85 numbers: each keeps a short type, not
+  // a copy of the label.
+  std::string text = "BEGIN:VCARD\nVERSION:3.0\nFN:Big\n";
+  for (int i = 0; i < 85; ++i) text += "g.TEL:+1 212 555 " + std::to_string(1000 + i) + "\n";
+  text += "g.X-ABLabel:" + std::string(1 << 19, 'x') + "\nEND:VCARD\n";
+  AddressBook b = read_ok(text);
+  ASSERT_EQ(b.entries.size(), 1u);
+  ASSERT_EQ(b.entries[0].phones.size(), 85u);
+  for (const auto& p : b.entries[0].phones) {
+    ASSERT_EQ(p.types.size(), 1u);
+    EXPECT_EQ(p.types[0], std::string(64, 'x'));
+  }
+}
+
 TEST(AddressBookErrors, FileTooLarge) {
   std::string big = "BEGIN:VCARD\r\n" + std::string(20 << 20, 'a');
   expect_error(big, "file_too_large");

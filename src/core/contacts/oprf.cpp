@@ -151,6 +151,16 @@ std::string tag(std::string_view identifier, const Point& unblinded) {
   return out;
 }
 
+std::string directory_entry(std::string_view tag_bytes) {
+  ensure_sodium();
+  crypto_hash_sha512_state st;
+  hash_init(st, "msgcenter-dir-v1");
+  hash_update(st, tag_bytes);
+  unsigned char digest[crypto_hash_sha512_BYTES];
+  crypto_hash_sha512_final(&st, digest);
+  return std::string(reinterpret_cast<const char*>(digest), kTagBytes);
+}
+
 std::string server_tag(const Scalar& key, std::string_view identifier) {
   ensure_sodium();
   Point h = hash_to_point(identifier);

@@ -76,6 +76,13 @@ std::string tag(std::string_view identifier, const Point& unblinded);
 // REQUIRES: `key` from new_key or key_from_hex.
 std::string server_tag(const Scalar& key, std::string_view identifier);
 
+// What the directory lists for a tag: the first kTagBytes of
+// SHA-512("msgcenter-dir-v1" || 0x00 || tag). One-way, so that an entry
+// copied from the directory cannot be sent back as a tag: only a client that
+// evaluated an identifier holds its tag, and only a tag finds a user.
+// REQUIRES: `tag_bytes` is a tag() result (kTagBytes bytes).
+std::string directory_entry(std::string_view tag_bytes);
+
 // Text forms for the protocol: points and tags in unpadded base64url
 // (RFC 4648 §5; 43 and 22 characters), keys in lower-case hex (64 characters).
 // Each value has exactly one text form: decoding refuses non-zero padding bits.

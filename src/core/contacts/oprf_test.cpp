@@ -72,6 +72,16 @@ TEST(Oprf, TagIsTheFirstBytesOfSha512OverTheLengthPrefixedIdentifierAndPoint) {
   EXPECT_EQ(tag(kAlice, p), std::string(reinterpret_cast<const char*>(digest), kTagBytes));
 }
 
+TEST(Oprf, ADirectoryEntryIsAOneWayHashOfTheTagAndNotTheTag) {
+  std::string t = tag(kAlice, valid_point());
+  std::string input = std::string("msgcenter-dir-v1") + '\0' + t;
+  unsigned char digest[crypto_hash_sha512_BYTES];
+  crypto_hash_sha512(digest, reinterpret_cast<const unsigned char*>(input.data()), input.size());
+  EXPECT_EQ(directory_entry(t), std::string(reinterpret_cast<const char*>(digest), kTagBytes));
+  EXPECT_NE(directory_entry(t), t);
+  EXPECT_NE(directory_entry(directory_entry(t)), directory_entry(t));
+}
+
 TEST(Oprf, TwoBlindsOfOneIdentifierDifferButGiveTheSameTag) {
   Scalar key = new_key();
   Blinded b1 = blind(kAlice), b2 = blind(kAlice);

@@ -201,11 +201,11 @@ void add_item_fields(json::object& o, const InboxItem& it) {
   o["sender"] = it.sender;
   o["note"] = it.note;
   o["created_at"] = it.created_at;
-  // Friend events are about people, not resources.
-  if (!it.resource.id.empty()) {
-    o["resource_id"] = it.resource.id;
-    o["resource"] = to_json(it.resource);
-  }
+  // Friend events are about people: their resource is an empty one (id ""),
+  // which clients older than those kinds still decode, as an item of a kind
+  // they do not know, instead of failing the whole page on it.
+  o["resource_id"] = it.resource.id;
+  o["resource"] = to_json(it.resource);
   if (it.kind == ItemKind::kForward) o["provenance"] = provenance_json(it.chain, it.sender);
   if (it.kind == ItemKind::kReceipt) o["receipt"] = json::object{{"by", it.sender}, {"event", "opened"}};
 }

@@ -82,7 +82,10 @@ TEST(CodecTest, AFriendRequestIsAnItemAboutAPersonWithNoResource) {
   InboxItem it{"i_2", 3, ItemKind::kFriendRequest, "", "ann", "hi, it's Ann", 5, {}, {}, ""};
   auto j = to_json(it);
   EXPECT_EQ(j.at("kind").as_string(), "friend_request");
-  EXPECT_FALSE(j.contains("resource"));
+  EXPECT_EQ(j.at("resource_id").as_string(), "");
+  // What a client from before friend events reads: every field of a resource.
+  auto as_old_client_reads = from_json<Resource>(j.at("resource"));
+  ASSERT_TRUE(as_old_client_reads) << as_old_client_reads.error().message;
   auto back = from_json<InboxItem>(j);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->kind, ItemKind::kFriendRequest);

@@ -3,8 +3,10 @@
 // GET /v1/contacts/directory (the tags of findable users),
 // PUT /v1/contacts (the tags a client matched: its contacts now),
 // GET /v1/contacts.
+#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
@@ -46,6 +48,28 @@ Result<const json::array*> string_array(const json::object& body, std::string_vi
   return &a;
 }
 
+// Whom the per-address limit counts: the socket's peer, or, when that is a
+// proxy the configuration trusts, the last address it appended to
+// X-Forwarded-For. IPv6 addresses count by their /64: one host gets one.
+std::string client_address(const HttpRequest& req, const SocialConfig& cfg) {
+  std::string addr = req.remote_address;
+  if (std::find(cfg.trusted_proxies.begin(), cfg.trusted_proxies.end(), addr) != cfg.trusted_proxies.end()) {
+    const std::string& fwd = req.header("x-forwarded-for");
+    auto comma = fwd.rfind(',');
+    std::string last = fwd.substr(comma == std::string::npos ? 0 : comma + 1);
+    auto b = last.find_first_not_of(' ');
+    auto e = last.find_last_not_of(' ');
+    if (b != std::string::npos) addr = last.substr(b, e - b + 1);
+  }
+  unsigned char v6[16];
+  if (inet_pton(AF_INET6, addr.c_str(), v6) == 1) {
+    std::fill(v6 + 8, v6 + 16, 0);
+    char text[INET6_ADDRSTRLEN];
+    if (inet_ntop(AF_INET6, v6, text, sizeof text)) addr = std::string(text) + "/64";
+  }
+  return addr;
+}
+
 HttpResponse too_many(std::int64_t retry_after) {
   HttpResponse res =
       net::error_response(Error::resource_exhausted("rate_limited", "too many address-book lookups: try again in " +
@@ -58,7 +82,21 @@ Result<HttpResponse> evaluate(SocialContext& c, HttpRequest& req) {
   MC_TRY(auto body, parse_json_object(req.body));
   MC_TRY_STATUS(only_fields(body, {"points"}));
   MC_TRY(const auto* points, string_array(body, "points", kMaxPointsPerRequest));
-  // Every point is checked before any is counted or evaluated.
+  if (points->empty()) return Error::invalid_argument("missing_field", "field 'points' holds 1 to 1,000 points");
+  // Counted before anything is decoded, valid or not: a refused request
+  // costs the server almost nothing, and garbage is no free probe.
+  const auto& me = req.user();
+  std::string address = client_address(req, c.config);
+  auto per_day = [](std::int64_t n) { return RateLimiter::Limit{double(n), double(n) / 86400.0}; };
+  std::vector<RateLimiter::Take> buckets = {{"account:" + std::to_string(me.user_id),
+                                             per_day(c.config.evaluations_per_day_account)},
+                                            {"device:" + me.device_id, per_day(c.config.evaluations_per_day_device)},
+                                            {"address:" + address, per_day(c.config.evaluations_per_day_address)}};
+  if (auto wait = c.evaluations.take(buckets, double(points->size()), now_ms())) {
+    spdlog::warn("event=evaluations_limited network_id={} address={} points={}", me.network_id, address,
+                 points->size());
+    return too_many(*wait);
+  }
   std::vector<oprf::Point> decoded;
   decoded.reserve(points->size());
   for (std::size_t i = 0; i < points->size(); ++i) {
@@ -69,17 +107,6 @@ Result<HttpResponse> evaluate(SocialContext& c, HttpRequest& req) {
                                                           "not the identity, in unpadded base64url)");
     }
     decoded.push_back(*p);
-  }
-  const auto& me = req.user();
-  auto per_day = [](std::int64_t n) { return RateLimiter::Limit{double(n), double(n) / 86400.0}; };
-  std::vector<RateLimiter::Take> buckets = {
-      {"account:" + std::to_string(me.user_id), per_day(c.config.evaluations_per_day_account)},
-      {"device:" + me.device_id, per_day(c.config.evaluations_per_day_device)},
-      {"address:" + req.remote_address, per_day(c.config.evaluations_per_day_address)}};
-  if (auto wait = c.evaluations.take(buckets, double(decoded.size()), now_ms())) {
-    spdlog::info("event=evaluations_limited network_id={} address={} points={}", me.network_id, req.remote_address,
-                 decoded.size());
-    return too_many(*wait);
   }
   json::array out;
   out.reserve(decoded.size());
@@ -102,8 +129,9 @@ Result<HttpResponse> directory(SocialContext& c, HttpRequest& req) {
   MC_TRY(auto tags, c.social.directory_tags(req.user().user_id));
   json::array out;
   out.reserve(tags.size());
-  for (const auto& t : tags) out.emplace_back(oprf::encode_tag(from_hex(t)));
-  return json_response(200, {{"tags", std::move(out)}, {"tag_bytes", oprf::kTagBytes}});
+  // One-way entries, not the tags: a copy of the directory finds no one.
+  for (const auto& t : tags) out.emplace_back(oprf::encode_tag(oprf::directory_entry(from_hex(t))));
+  return json_response(200, {{"entries", std::move(out)}, {"entry_bytes", oprf::kTagBytes}});
 }
 
 json::array contacts_json(const std::vector<store::Person>& people) {

@@ -22,6 +22,10 @@ using net::json_response;
 namespace {
 
 constexpr std::size_t kMaxRequestMessage = 500;
+// Requests sent, per sender and per sender and recipient: each one is an
+// inbox item the other side did not ask for.
+const RateLimiter::Limit kRequestsPerSender{30, 30.0 / 86400};
+const RateLimiter::Limit kRequestsPerPair{3, 3.0 / 86400};
 
 HttpResponse no_content() {
   HttpResponse r;
@@ -58,13 +62,30 @@ Result<HttpResponse> send_request(SocialContext& c, HttpRequest& req) {
   MC_TRY_STATUS(only_fields(body, {"to", "message"}));
   MC_TRY(auto to, string_field(body, "to", true, 64));
   MC_TRY(auto message, string_field(body, "message", false, kMaxRequestMessage));
+  if (message) MC_TRY_STATUS(check_printable("message", *message));
   MC_TRY(auto other, other_user(c, req, *to));
+  const auto& me = req.user();
+  const std::vector<RateLimiter::Take> buckets = {
+      {"from:" + std::to_string(me.user_id), kRequestsPerSender},
+      {"pair:" + std::to_string(me.user_id) + ":" + std::to_string(other.id), kRequestsPerPair}};
+  if (auto wait = c.friend_requests.take(buckets, 1, now_ms())) {
+    HttpResponse res =
+        net::error_response(Error::resource_exhausted("rate_limited", "too many friend requests: try again later"));
+    res.headers.emplace_back("Retry-After", std::to_string(*wait));
+    return res;
+  }
   std::int64_t now = now_ms();
-  MC_TRY(auto outcome, c.social.send_friend_request(req.user().user_id, other.id, message.value_or(""), now));
+  auto outcome = c.social.send_friend_request(me.user_id, other.id, message.value_or(""), now);
+  // Only a request that reached the store counts (a refused one too: it is
+  // what a spammer sends); already friends, already asked, cost nothing.
+  if (!outcome) {
+    c.friend_requests.give_back(buckets, 1, now);
+    return outcome.error();
+  }
   using State = store::FriendRequestOutcome::State;
-  if (outcome.state == State::kRefused) return not_accepted();
-  wake(c, outcome.delivery);
-  if (outcome.state == State::kAccepted) {
+  if (outcome->state == State::kRefused) return not_accepted();
+  wake(c, outcome->delivery);
+  if (outcome->state == State::kAccepted) {
     spdlog::info("event=friends_made a={} b={}", req.user().network_id, other.network_id);
     return json_response(200, {{"status", "accepted"}, {"friend", other.network_id}});
   }

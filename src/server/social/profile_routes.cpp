@@ -27,6 +27,10 @@ constexpr std::int64_t kCodeLifetimeMs = 15 * 60 * 1000;
 constexpr std::size_t kMaxDisplayName = 64;
 // Codes sent per account: a few retries, not a way to message strangers.
 const RateLimiter::Limit kCodeSends{5, 5.0 / 3600};
+// Codes sent to one number or address, whoever asks: each code allows five
+// guesses, so this bounds the guesses at anyone's number, however many
+// accounts try (50 a day: one in 20,000 of the six-digit codes).
+const RateLimiter::Limit kCodesPerDestination{10, 10.0 / 86400};
 
 json::object identifier_json(const store::Identifier& id) {
   json::object o{{"kind", id.kind}, {"value", id.value}};
@@ -46,7 +50,11 @@ Result<json::object> profile_json(SocialContext& c, std::int64_t user_id, const 
   if (p.findable_by_email) findable.emplace_back("email");
   MC_TRY(auto ids, c.social.identifiers(user_id));
   json::array identifiers;
-  for (const auto& id : ids) identifiers.emplace_back(identifier_json(id));
+  std::int64_t now = now_ms();
+  for (const auto& id : ids) {
+    if (!id.verified_at && id.expires_at < now) continue;  // a code no longer good is no pending identifier
+    identifiers.emplace_back(identifier_json(id));
+  }
   return json::object{{"display_name", p.display_name},
                       {"region", p.region},
                       {"findable", std::move(findable)},
@@ -79,6 +87,7 @@ Result<store::ProfileChange> parse_profile_change(const json::object& body) {
   MC_TRY_STATUS(only_fields(body, {"display_name", "region", "findable", "who_may_share", "who_may_request"}));
   store::ProfileChange ch;
   MC_TRY(ch.display_name, string_field(body, "display_name", false, kMaxDisplayName));
+  if (ch.display_name) MC_TRY_STATUS(check_printable("display_name", *ch.display_name));
   MC_TRY(auto region, string_field(body, "region", false, 8));
   if (region) {
     std::string upper = *region;
@@ -144,7 +153,9 @@ Result<HttpResponse> add_identifier(SocialContext& c, HttpRequest& req) {
   if (!kind) return Error::invalid_argument("invalid_field", "field 'kind' is \"phone\" or \"email\"");
   MC_TRY(auto profile, c.social.profile(req.user().user_id));
   MC_TRY(auto value, contacts::normalize_identifier(*kind, *raw, profile.region));
-  if (auto wait = c.code_sends.take({{"account:" + std::to_string(req.user().user_id), kCodeSends}}, 1, now_ms())) {
+  if (auto wait = c.code_sends.take({{"account:" + std::to_string(req.user().user_id), kCodeSends},
+                                     {"to:" + std::string(*kind_name) + ":" + value, kCodesPerDestination}},
+                                    1, now_ms())) {
     return too_many(Error::resource_exhausted("rate_limited", "too many codes sent: try again later"), *wait);
   }
   std::string code = new_code();
@@ -161,9 +172,13 @@ Result<HttpResponse> verify_identifier(SocialContext& c, HttpRequest& req) {
   MC_TRY_STATUS(only_fields(body, {"code"}));
   MC_TRY(auto code, string_field(body, "code", true, 16));
   const auto& me = req.user();
-  MC_TRY(auto pending, c.social.pending_codes(me.user_id));
+  // The attempt is spent before the comparison, in one write: parallel
+  // guesses cannot share one.
+  MC_TRY(auto pending, c.social.take_verification_attempt(me.user_id));
   if (pending.empty()) {
-    return Error::not_found("no_pending_code", "no code is waiting: add a phone number or e-mail address first");
+    return Error::not_found("no_pending_code",
+                            "no code is waiting (or its attempts are used up): add the phone number or e-mail "
+                            "address again for a new code");
   }
   std::int64_t now = now_ms();
   for (const auto& p : pending) {
@@ -177,14 +192,13 @@ Result<HttpResponse> verify_identifier(SocialContext& c, HttpRequest& req) {
     }
     auto kind = contacts::parse_identifier_kind(p.kind);
     std::string tag = to_hex(contacts::oprf::server_tag(c.oprf_key, contacts::identifier_key(*kind, p.value)));
-    MC_TRY_STATUS(c.social.confirm_identifier(me.user_id, p.kind, p.value, tag, now));
+    MC_TRY_STATUS(c.social.confirm_identifier(me.user_id, p.kind, p.value, p.code_hash, tag, now));
     spdlog::info("event=identifier_verified network_id={} kind={}", me.network_id, p.kind);
     store::Identifier shown{p.kind, p.value, now, 0};
     return json_response(200, {{"identifier", identifier_json(shown)}});
   }
-  MC_TRY_STATUS(c.social.count_failed_attempt(me.user_id));
-  int left = store::kMaxVerificationAttempts;
-  for (const auto& p : pending) left = std::min(left, store::kMaxVerificationAttempts - p.attempts - 1);
+  int left = 0;
+  for (const auto& p : pending) left = std::max(left, store::kMaxVerificationAttempts - p.attempts);
   if (left <= 0) {
     return Error::invalid_argument("invalid_code", "wrong code, and no attempts are left: ask for a new code");
   }
@@ -206,6 +220,19 @@ Result<HttpResponse> remove_identifier(SocialContext& c, HttpRequest& req) {
 
 json::object person_json(const store::Person& p) {
   return {{"network_id", p.network_id}, {"display_name", p.display_name}, {"since", p.since}};
+}
+
+Status check_printable(std::string_view field, std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto b = static_cast<unsigned char>(text[i]);
+    bool c1 = b == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+              static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (b < 0x20 || b == 0x7F || c1) {
+      return Error::invalid_argument("invalid_field",
+                                     "field '" + std::string(field) + "' must not hold control characters");
+    }
+  }
+  return {};
 }
 
 Status only_fields(const json::object& body, std::initializer_list<std::string_view> known) {

@@ -29,8 +29,21 @@ std::optional<std::int64_t> RateLimiter::take(const std::vector<Take>& buckets, 
     buckets_[t.key] = Bucket{have - n, now_ms};
     limits_[t.key] = t.limit;
   }
-  if (buckets_.size() > max_keys_) sweep(now_ms);
+  // A sweep walks every bucket: at most once a second, however many keys.
+  if (buckets_.size() > max_keys_ && now_ms - last_sweep_ms_ >= 1000) {
+    last_sweep_ms_ = now_ms;
+    sweep(now_ms);
+  }
   return std::nullopt;
+}
+
+void RateLimiter::give_back(const std::vector<Take>& buckets, double n, std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  for (const auto& t : buckets) {
+    auto it = buckets_.find(t.key);
+    if (it == buckets_.end()) continue;  // full already
+    it->second = Bucket{std::min(t.limit.capacity, level(it->second, t.limit, now_ms) + n), now_ms};
+  }
 }
 
 void RateLimiter::sweep(std::int64_t now_ms) {

@@ -33,6 +33,9 @@ class RateLimiter {
   // reported as the time to fill that bucket). A bucket seen for the first
   // time starts full.
   std::optional<std::int64_t> take(const std::vector<Take>& buckets, double n, std::int64_t now_ms);
+  // Puts back `n` tokens taken for something that then did not happen (up
+  // to each bucket's capacity).
+  void give_back(const std::vector<Take>& buckets, double n, std::int64_t now_ms);
 
  private:
   struct Bucket {
@@ -47,6 +50,7 @@ class RateLimiter {
   std::size_t max_keys_ = 200000;
   std::unordered_map<std::string, Bucket> buckets_;
   std::unordered_map<std::string, Limit> limits_;  // the limit each key was last taken with
+  std::int64_t last_sweep_ms_ = 0;
 };
 
 }  // namespace mc::social

@@ -34,6 +34,17 @@ TEST(RateLimiter, SeveralBucketsAreTakenFromAllOrNone) {
   EXPECT_FALSE(r.take({{"account:2", kHundredPerDay}, {"address:10.0.0.1", address}}, 50, t));
 }
 
+TEST(RateLimiter, WhatIsGivenBackCanBeTakenAgainUpToTheCapacity) {
+  RateLimiter r;
+  EXPECT_FALSE(r.take({{"pair:1:2", kHundredPerDay}}, 100, 0));
+  EXPECT_TRUE(r.take({{"pair:1:2", kHundredPerDay}}, 1, 0));
+  r.give_back({{"pair:1:2", kHundredPerDay}}, 1, 0);
+  EXPECT_FALSE(r.take({{"pair:1:2", kHundredPerDay}}, 1, 0));
+  r.give_back({{"pair:1:2", kHundredPerDay}}, 500, 0);
+  EXPECT_FALSE(r.take({{"pair:1:2", kHundredPerDay}}, 100, 0));
+  EXPECT_TRUE(r.take({{"pair:1:2", kHundredPerDay}}, 1, 0));
+}
+
 TEST(RateLimiter, MoreThanACapacityIsNeverTaken) {
   RateLimiter r;
   auto wait = r.take({{"device:d1", kHundredPerDay}}, 101, 0);
@@ -43,11 +54,11 @@ TEST(RateLimiter, MoreThanACapacityIsNeverTaken) {
 
 TEST(RateLimiter, ForgottenBucketsAreOnlyFullOnes) {
   RateLimiter r(2);
-  EXPECT_FALSE(r.take({{"a", kHundredPerDay}}, 100, 0));
-  EXPECT_FALSE(r.take({{"b", kHundredPerDay}}, 1, 0));
-  EXPECT_FALSE(r.take({{"c", kHundredPerDay}}, 1, 0));  // sweeps: nothing is full yet
+  EXPECT_FALSE(r.take({{"a", kHundredPerDay}}, 100, 5000));
+  EXPECT_FALSE(r.take({{"b", kHundredPerDay}}, 1, 5000));
+  EXPECT_FALSE(r.take({{"c", kHundredPerDay}}, 1, 5000));  // sweeps: nothing is full yet
   // "a" is still empty after the sweep.
-  EXPECT_TRUE(r.take({{"a", kHundredPerDay}}, 1, 0));
+  EXPECT_TRUE(r.take({{"a", kHundredPerDay}}, 1, 5000));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace mc::social {
 
@@ -11,6 +13,9 @@ struct SocialConfig {
   std::int64_t evaluations_per_day_account = 2000;
   std::int64_t evaluations_per_day_device = 2000;
   std::int64_t evaluations_per_day_address = 20000;
+  // Proxies (such as the nginx in front of a tier) whose X-Forwarded-For
+  // names the client, for the per-address limit. Empty: the socket's peer.
+  std::vector<std::string> trusted_proxies;
 };
 
 }  // namespace mc::social

@@ -28,8 +28,9 @@ struct SocialContext {
   SocialConfig config;
   contacts::oprf::Scalar oprf_key;  // the tier's, from the store
   std::unique_ptr<CodeSender> codes;
-  RateLimiter evaluations{};  // address-book points, per account, device and address
-  RateLimiter code_sends{};   // verification codes sent, per account
+  RateLimiter evaluations{};      // address-book points, per account, device and address
+  RateLimiter code_sends{};       // verification codes sent, per account and per number or address
+  RateLimiter friend_requests{};  // per sender, and per sender and recipient
 };
 
 void register_profile_routes(net::Router& router, SocialContext& c);
@@ -38,6 +39,10 @@ void register_friend_routes(net::Router& router, SocialContext& c);
 
 // The JSON of a person as the protocol shows them.
 boost::json::object person_json(const store::Person& p);
+
+// Refuses text with control characters (C0, DEL, C1), which a terminal
+// would obey. Errors: kInvalidArgument "invalid_field" naming `field`.
+Status check_printable(std::string_view field, std::string_view text);
 
 // Refuses a body field not in `known`. Errors: kInvalidArgument "unknown_field".
 Status only_fields(const boost::json::object& body, std::initializer_list<std::string_view> known);

@@ -19,6 +19,13 @@ std::vector<std::string> names(const std::vector<Person>& people) {
 
 using State = FriendRequestOutcome::State;
 
+// A code sent and then given back right.
+Status confirm(SocialStore& s, std::int64_t user, const std::string& kind, const std::string& value,
+               const std::string& tag, std::int64_t at) {
+  MC_TRY_STATUS(s.put_pending_code(user, PendingCode{kind, value, "hash-" + tag, now_ms() + 60000, 0}));
+  return s.confirm_identifier(user, kind, value, "hash-" + tag, tag, at);
+}
+
 }  // namespace
 
 TEST_P(StoreConformance, AProfileStartsPrivateAndAChangeTouchesOnlyWhatItNames) {
@@ -58,21 +65,33 @@ TEST_P(StoreConformance, AnIdentifierCountsOnlyOnceConfirmedAndMovesToWhoeverPro
   ASSERT_TRUE(ids);
   ASSERT_EQ(ids->size(), 1u);
   EXPECT_FALSE((*ids)[0].verified_at.has_value());
-  // Wrong codes: each counts, and the fifth drops the code.
-  for (int i = 0; i < kMaxVerificationAttempts - 1; ++i) ASSERT_TRUE(social().count_failed_attempt(a.id));
-  ASSERT_EQ(social().pending_codes(a.id)->size(), 1u);
-  EXPECT_EQ(social().pending_codes(a.id)->front().attempts, kMaxVerificationAttempts - 1);
-  ASSERT_TRUE(social().count_failed_attempt(a.id));
-  EXPECT_TRUE(social().pending_codes(a.id)->empty());
+  // Each guess takes an attempt; after the fifth the code takes no more
+  // guesses, and a right one then confirms nothing.
+  for (int i = 1; i <= kMaxVerificationAttempts; ++i) {
+    auto taken = social().take_verification_attempt(a.id);
+    ASSERT_TRUE(taken);
+    ASSERT_EQ(taken->size(), 1u);
+    EXPECT_EQ(taken->front().attempts, i);
+    EXPECT_EQ(taken->front().code_hash, "h1");
+  }
+  EXPECT_TRUE(social().take_verification_attempt(a.id)->empty());
+  EXPECT_TRUE(social().identifiers(a.id)->empty());  // no longer shown as pending
 
+  // A new code starts afresh; a right guess uses it up.
   ASSERT_TRUE(social().put_pending_code(a.id, PendingCode{"phone", "+4915123456789", "h2", now_ms() + 60000, 0}));
-  ASSERT_TRUE(social().confirm_identifier(a.id, "phone", "+4915123456789", "aa01", 1000));
+  ASSERT_EQ(social().take_verification_attempt(a.id)->size(), 1u);
+  auto stale = social().confirm_identifier(a.id, "phone", "+4915123456789", "h1", "aa01", 1000);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, "invalid_code");
+  ASSERT_TRUE(social().confirm_identifier(a.id, "phone", "+4915123456789", "h2", "aa01", 1000));
+  EXPECT_EQ(social().confirm_identifier(a.id, "phone", "+4915123456789", "h2", "aa01", 1001).error().code,
+            "invalid_code");
   ids = social().identifiers(a.id);
   ASSERT_EQ(ids->size(), 1u);
   EXPECT_EQ((*ids)[0].verified_at, 1000);
   EXPECT_TRUE(social().pending_codes(a.id)->empty());
   // Bob proves the same number later (it was given to him): it is his now.
-  ASSERT_TRUE(social().confirm_identifier(b.id, "phone", "+4915123456789", "aa01", 2000));
+  ASSERT_TRUE(confirm(social(), b.id, "phone", "+4915123456789", "aa01", 2000));
   EXPECT_TRUE(social().identifiers(a.id)->empty());
   EXPECT_EQ(social().identifiers(b.id)->size(), 1u);
   ASSERT_TRUE(social().remove_identifier(b.id, "phone"));
@@ -85,9 +104,9 @@ TEST_P(StoreConformance, TheDirectoryHoldsOnlyWhatItsOwnersLetBeFoundAndHidesBlo
   auto a = user("ann");
   auto b = user("bob");
   auto c = user("cat");
-  ASSERT_TRUE(social().confirm_identifier(b.id, "phone", "+14155550132", "b0b0", 1));
-  ASSERT_TRUE(social().confirm_identifier(b.id, "email", "bob@example.org", "b0e0", 1));
-  ASSERT_TRUE(social().confirm_identifier(c.id, "email", "cat@example.org", "ca70", 1));
+  ASSERT_TRUE(confirm(social(), b.id, "phone", "+14155550132", "b0b0", 1));
+  ASSERT_TRUE(confirm(social(), b.id, "email", "bob@example.org", "b0e0", 1));
+  ASSERT_TRUE(confirm(social(), c.id, "email", "cat@example.org", "ca70", 1));
   // Nobody is findable by default.
   EXPECT_TRUE(social().directory_tags(a.id)->empty());
   EXPECT_TRUE(social().find_by_tags(a.id, {"b0b0", "b0e0", "ca70"})->empty());
@@ -177,6 +196,10 @@ TEST_P(StoreConformance, AskingSomeoneWhoAskedYouIsAcceptingAndDeclineAndCancelD
   auto a = user("ann");
   auto b = user("bob");
   auto c = user("cat");
+  // Ann takes no requests, but asks Bob herself: Bob asking back is accepting.
+  ProfileChange nobody;
+  nobody.who_may_request = Reach::kNobody;
+  ASSERT_TRUE(social().change_profile(a.id, nobody));
   ASSERT_TRUE(social().send_friend_request(a.id, b.id, "", 1));
   auto back = social().send_friend_request(b.id, a.id, "", 2);
   ASSERT_TRUE(back);
@@ -184,6 +207,9 @@ TEST_P(StoreConformance, AskingSomeoneWhoAskedYouIsAcceptingAndDeclineAndCancelD
   EXPECT_EQ(back->delivery->user_id, a.id);
   EXPECT_EQ(names(*social().friends(a.id)), std::vector<std::string>{"bob"});
 
+  ProfileChange everyone;
+  everyone.who_may_request = Reach::kEveryone;
+  ASSERT_TRUE(social().change_profile(a.id, everyone));
   ASSERT_TRUE(social().send_friend_request(c.id, a.id, "", 3));
   ASSERT_TRUE(social().drop_friend_request(c.id, a.id));  // a declines
   EXPECT_TRUE(social().friend_requests(a.id)->incoming.empty());
@@ -212,6 +238,8 @@ TEST_P(StoreConformance, WhoMayRequestAndBlocksRefuseFriendRequestsWithoutStorin
   ASSERT_TRUE(social().block(a.id, c.id, 4));
   EXPECT_TRUE(social().friend_requests(a.id)->incoming.empty());
   EXPECT_EQ(social().send_friend_request(c.id, a.id, "", 5)->state, State::kRefused);
+  // Nor can the blocker ask the one they block.
+  EXPECT_EQ(social().send_friend_request(a.id, c.id, "", 5).error().code, "you_block_them");
   EXPECT_EQ(names(*social().blocked(a.id)), std::vector<std::string>{"cat"});
   ASSERT_TRUE(social().unblock(a.id, c.id));
   EXPECT_EQ(social().unblock(a.id, c.id).error().code, "not_blocked");

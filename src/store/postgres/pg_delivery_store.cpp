@@ -230,19 +230,11 @@ Result<ShareOutcome> store_share(pg::Connection& c, const NewShare& share) {
   }
   // Recipients who do not accept shares from the sender are left out.
   MC_TRY(auto refused, refusing_shares_in(c, share.sender_id, share.recipient_ids));
-  std::vector<std::int64_t> recipient_ids;
-  std::vector<std::string> recipient_names, refused_names = share.refused_names;
-  for (std::size_t i = 0; i < share.recipient_ids.size(); ++i) {
-    std::string name = i < share.recipient_names.size() ? share.recipient_names[i] : std::string();
-    if (refused.count(share.recipient_ids[i])) {
-      refused_names.push_back(std::move(name));
-    } else {
-      recipient_ids.push_back(share.recipient_ids[i]);
-      if (i < share.recipient_names.size()) recipient_names.push_back(std::move(name));
-    }
-  }
-  std::sort(refused_names.begin(), refused_names.end());
-  if (recipient_ids.empty()) return rules::nobody_accepts();
+  auto split = rules::split_recipients(share, refused);
+  if (split.ids.empty()) return rules::nobody_accepts();
+  const auto& recipient_ids = split.ids;
+  const auto& recipient_names = split.names;
+  const auto& refused_names = split.refused_names;
   MC_TRY(auto inserted,
          c.query("INSERT INTO shares (id, sender_id, resource_id, note, created_at, kind, client_id, fingerprint, "
                  "parent_share_id, chain, refused, access_from, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "

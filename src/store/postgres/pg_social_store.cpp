@@ -239,18 +239,29 @@ Result<std::vector<PendingCode>> PgSocialStore::pending_codes(std::int64_t user_
   });
 }
 
-Status PgSocialStore::count_failed_attempt(std::int64_t user_id) {
-  return e_.transact_status([&](pg::Connection& c) -> Status {
-    MC_TRY_STATUS(c.query("UPDATE verification_codes SET attempts = attempts + 1 WHERE user_id = $1", {str(user_id)}));
-    return run(c, "DELETE FROM verification_codes WHERE user_id = $1 AND attempts >= $2",
-               {str(user_id), str(kMaxVerificationAttempts)});
+Result<std::vector<PendingCode>> PgSocialStore::take_verification_attempt(std::int64_t user_id) {
+  return e_.transact<std::vector<PendingCode>>([&](pg::Connection& c) -> Result<std::vector<PendingCode>> {
+    MC_TRY(auto rows, c.query("UPDATE verification_codes SET attempts = attempts + 1 WHERE user_id = $1 AND "
+                              "attempts < $2 RETURNING kind, value, code_hash, expires_at, attempts",
+                              {str(user_id), str(kMaxVerificationAttempts)}));
+    std::vector<PendingCode> out;
+    for (int i = 0; i < rows.size(); ++i) {
+      out.push_back(PendingCode{rows.text(i, 0), rows.text(i, 1), rows.text(i, 2), rows.int64(i, 3),
+                                static_cast<int>(rows.int64(i, 4))});
+    }
+    return out;
   });
 }
 
 Status PgSocialStore::confirm_identifier(std::int64_t user_id, const std::string& kind, const std::string& value,
-                                         const std::string& tag, std::int64_t at) {
+                                         const std::string& code_hash, const std::string& tag, std::int64_t at) {
   return e_.transact_status([&](pg::Connection& c) -> Status {
-    MC_TRY_STATUS(c.query("DELETE FROM verification_codes WHERE user_id = $1 AND kind = $2", {str(user_id), kind}));
+    MC_TRY(auto used, c.query("DELETE FROM verification_codes WHERE user_id = $1 AND kind = $2 AND code_hash = $3 "
+                              "RETURNING 1",
+                              {str(user_id), kind, code_hash}));
+    if (used.empty()) return Error::invalid_argument("invalid_code", "that code is no longer valid: ask for a new one");
+    // Two users confirming one value at once: one after the other.
+    MC_TRY_STATUS(c.query("SELECT pg_advisory_xact_lock(4, hashtext($1))", {kind + ":" + value}));
     // Whoever proves a number or address now holds it.
     MC_TRY_STATUS(c.query("DELETE FROM identifiers WHERE kind = $1 AND value = $2 AND user_id != $3",
                           {kind, value, str(user_id)}));
@@ -346,15 +357,17 @@ Result<FriendRequestOutcome> PgSocialStore::send_friend_request(std::int64_t fro
     MC_TRY_STATUS(lock_pair(c, from_id, to_id));
     MC_TRY(bool friends, exists(c, "SELECT 1 FROM friendships WHERE user_id = $1 AND friend_id = $2", from_id, to_id));
     if (friends) return Error::already_exists("already_friends", "you are friends already");
-    MC_TRY(auto refused, refusing(c, "who_may_request", from_id, {to_id}));
-    if (!refused.empty()) return FriendRequestOutcome{FriendRequestOutcome::State::kRefused, std::nullopt};
-    // They asked first: asking back is accepting.
+    MC_TRY(bool blocking, exists(c, "SELECT 1 FROM blocks WHERE user_id = $1 AND blocked_id = $2", from_id, to_id));
+    if (blocking) return Error::failed_precondition("you_block_them", "you block them: unblock them first");
+    // They asked first: asking back is accepting, whatever their policy.
     MC_TRY(bool asked, exists(c, "SELECT 1 FROM friend_requests WHERE from_id = $1 AND to_id = $2", to_id, from_id));
     if (asked) {
       MC_TRY_STATUS(befriend(c, from_id, to_id, at));
       MC_TRY(auto d, append_person_item(c, to_id, ItemKind::kFriendAccepted, from_id, "", at));
       return FriendRequestOutcome{FriendRequestOutcome::State::kAccepted, d};
     }
+    MC_TRY(auto refused, refusing(c, "who_may_request", from_id, {to_id}));
+    if (!refused.empty()) return FriendRequestOutcome{FriendRequestOutcome::State::kRefused, std::nullopt};
     MC_TRY(auto ins, c.query("INSERT INTO friend_requests (from_id, to_id, message, created_at) "
                              "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1",
                              {str(from_id), str(to_id), message, str(at)}));

@@ -174,9 +174,9 @@ class PgSocialStore final : public SocialStore {
   Result<std::vector<Identifier>> identifiers(std::int64_t user_id) override;
   Status put_pending_code(std::int64_t user_id, const PendingCode& code) override;
   Result<std::vector<PendingCode>> pending_codes(std::int64_t user_id) override;
-  Status count_failed_attempt(std::int64_t user_id) override;
+  Result<std::vector<PendingCode>> take_verification_attempt(std::int64_t user_id) override;
   Status confirm_identifier(std::int64_t user_id, const std::string& kind, const std::string& value,
-                            const std::string& tag, std::int64_t at) override;
+                            const std::string& code_hash, const std::string& tag, std::int64_t at) override;
   Status remove_identifier(std::int64_t user_id, const std::string& kind) override;
   Result<std::string> oprf_key(const std::string& candidate) override;
   Result<std::vector<std::string>> directory_tags(std::int64_t viewer_id) override;

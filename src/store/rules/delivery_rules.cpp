@@ -1,5 +1,6 @@
 #include "store/rules/delivery_rules.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace mc::store::rules {
@@ -22,6 +23,22 @@ Result<AckMove> plan_ack(std::int64_t seq, std::int64_t head, std::int64_t curso
 bool receipt_owed(const OpenedItem& item) {
   return !item.already_opened && (item.kind == wire::ItemKind::kShare || item.kind == wire::ItemKind::kForward) &&
          item.recipient_allows_receipts && item.sender_id != item.recipient_id;
+}
+
+RecipientSplit split_recipients(const NewShare& share, const std::set<std::int64_t>& refusing) {
+  RecipientSplit out;
+  out.refused_names = share.refused_names;
+  for (std::size_t i = 0; i < share.recipient_ids.size(); ++i) {
+    bool named = i < share.recipient_names.size();
+    if (refusing.count(share.recipient_ids[i])) {
+      if (named) out.refused_names.push_back(share.recipient_names[i]);
+    } else {
+      out.ids.push_back(share.recipient_ids[i]);
+      if (named) out.names.push_back(share.recipient_names[i]);
+    }
+  }
+  std::sort(out.refused_names.begin(), out.refused_names.end());
+  return out;
 }
 
 Error nobody_accepts() {

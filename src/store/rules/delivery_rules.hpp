@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string_view>
 
 #include "core/error.hpp"
 #include "core/wire/records.hpp"
+#include "store/records.hpp"
 
 namespace mc::store::rules {
 
@@ -15,6 +17,16 @@ namespace mc::store::rules {
 // send (same fingerprint) replays the stored share; anything else is
 // refused with kAlreadyExists "client_id_reused".
 Status check_replay(std::string_view client_id, std::string_view stored_fingerprint, std::string_view fingerprint);
+
+// A share's recipients split by whether they accept it: those who do get
+// it (ids and names in the share's order); the names of those who do not
+// are reported, sorted, after any the share already names as refused.
+struct RecipientSplit {
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> names;
+  std::vector<std::string> refused_names;
+};
+RecipientSplit split_recipients(const NewShare& share, const std::set<std::int64_t>& refusing);
 
 // A share none of whose recipients accepts it from its sender: nothing is
 // stored, and the answer is the one a single refusing recipient gives

@@ -60,5 +60,18 @@ TEST(DeliveryRulesTest, NoReceiptWhenTurnedOffOrToOneself) {
   EXPECT_FALSE(receipt_owed(self));
 }
 
+TEST(DeliveryRulesTest, RefusingRecipientsAreLeftOutAndNamedInOrder) {
+  NewShare s;
+  s.recipient_ids = {1, 2, 3, 4};
+  s.recipient_names = {"dan", "cat", "bob", "ann"};
+  auto split = split_recipients(s, {2, 4});
+  EXPECT_EQ(split.ids, (std::vector<std::int64_t>{1, 3}));
+  EXPECT_EQ(split.names, (std::vector<std::string>{"dan", "bob"}));
+  EXPECT_EQ(split.refused_names, (std::vector<std::string>{"ann", "cat"}));
+  auto none = split_recipients(s, {1, 2, 3, 4});
+  EXPECT_TRUE(none.ids.empty());
+  EXPECT_EQ(nobody_accepts().code, "not_accepted");
+}
+
 }  // namespace
 }  // namespace mc::store::rules

@@ -237,8 +237,8 @@ Result<std::vector<Identifier>> SqliteSocialStore::identifiers(std::int64_t user
   auto db = engine_.reader();
   MC_TRY(auto st, db->prepare("SELECT kind, value, verified_at, 0 FROM identifiers WHERE user_id = ?1 UNION ALL "
                               "SELECT kind, value, NULL, expires_at FROM verification_codes WHERE user_id = ?1 "
-                              "ORDER BY 1, 3 DESC"));
-  st.bind(1, user_id);
+                              "AND attempts < ?2 ORDER BY 1, 3 DESC"));
+  st.bind(1, user_id).bind(2, std::int64_t{kMaxVerificationAttempts});
   std::vector<Identifier> out;
   for (;;) {
     MC_TRY(bool row, st.step());
@@ -272,23 +272,29 @@ Result<std::vector<PendingCode>> SqliteSocialStore::pending_codes(std::int64_t u
   }
 }
 
-Status SqliteSocialStore::count_failed_attempt(std::int64_t user_id) {
-  return engine_.writer().run([&](Database& db) -> Status {
-    MC_TRY(auto up, db.prepare("UPDATE verification_codes SET attempts = attempts + 1 WHERE user_id = ?"));
-    up.bind(1, user_id);
-    MC_TRY_STATUS(up.run());
-    MC_TRY(auto del, db.prepare("DELETE FROM verification_codes WHERE user_id = ? AND attempts >= ?"));
-    del.bind(1, user_id).bind(2, std::int64_t{kMaxVerificationAttempts});
-    return del.run();
+Result<std::vector<PendingCode>> SqliteSocialStore::take_verification_attempt(std::int64_t user_id) {
+  return engine_.writer().run_for<std::vector<PendingCode>>([&](Database& db) -> Result<std::vector<PendingCode>> {
+    MC_TRY(auto st, db.prepare("UPDATE verification_codes SET attempts = attempts + 1 WHERE user_id = ? AND "
+                               "attempts < ? RETURNING kind, value, code_hash, expires_at, attempts"));
+    st.bind(1, user_id).bind(2, std::int64_t{kMaxVerificationAttempts});
+    std::vector<PendingCode> out;
+    for (;;) {
+      MC_TRY(bool row, st.step());
+      if (!row) return out;
+      out.push_back(PendingCode{st.text(0), st.text(1), st.text(2), st.int64(3), static_cast<int>(st.int64(4))});
+    }
   });
 }
 
 Status SqliteSocialStore::confirm_identifier(std::int64_t user_id, const std::string& kind, const std::string& value,
-                                             const std::string& tag, std::int64_t at) {
+                                             const std::string& code_hash, const std::string& tag, std::int64_t at) {
   return engine_.writer().run([&](Database& db) -> Status {
-    MC_TRY(auto code, db.prepare("DELETE FROM verification_codes WHERE user_id = ? AND kind = ?"));
-    code.bind(1, user_id).bind(2, kind);
-    MC_TRY_STATUS(code.run());
+    MC_TRY(auto code, db.prepare("DELETE FROM verification_codes WHERE user_id = ? AND kind = ? AND code_hash = ? "
+                                 "RETURNING 1"));
+    code.bind(1, user_id).bind(2, kind).bind(3, code_hash);
+    MC_TRY(bool used, code.step());
+    if (!used) return Error::invalid_argument("invalid_code", "that code is no longer valid: ask for a new one");
+    MC_TRY_STATUS(code.step());
     // Whoever proves a number or address now holds it.
     MC_TRY(auto moved, db.prepare("DELETE FROM identifiers WHERE kind = ? AND value = ? AND user_id != ?"));
     moved.bind(1, kind).bind(2, value).bind(3, user_id);
@@ -399,15 +405,17 @@ Result<FriendRequestOutcome> SqliteSocialStore::send_friend_request(std::int64_t
   return engine_.writer().run_for<FriendRequestOutcome>([&](Database& db) -> Result<FriendRequestOutcome> {
     MC_TRY(bool friends, are_friends(db, from_id, to_id));
     if (friends) return Error::already_exists("already_friends", "you are friends already");
-    MC_TRY(auto refused, refusing(db, "who_may_request", from_id, {to_id}));
-    if (!refused.empty()) return FriendRequestOutcome{FriendRequestOutcome::State::kRefused, std::nullopt};
-    // They asked first: asking back is accepting.
+    MC_TRY(bool blocking, exists(db, "SELECT 1 FROM blocks WHERE user_id = ? AND blocked_id = ?", from_id, to_id));
+    if (blocking) return Error::failed_precondition("you_block_them", "you block them: unblock them first");
+    // They asked first: asking back is accepting, whatever their policy.
     MC_TRY(bool asked, exists(db, "SELECT 1 FROM friend_requests WHERE from_id = ? AND to_id = ?", to_id, from_id));
     if (asked) {
       MC_TRY_STATUS(befriend(db, from_id, to_id, at));
       MC_TRY(auto d, append_person_item(db, to_id, ItemKind::kFriendAccepted, from_id, "", at));
       return FriendRequestOutcome{FriendRequestOutcome::State::kAccepted, d};
     }
+    MC_TRY(auto refused, refusing(db, "who_may_request", from_id, {to_id}));
+    if (!refused.empty()) return FriendRequestOutcome{FriendRequestOutcome::State::kRefused, std::nullopt};
     MC_TRY(auto ins, db.prepare("INSERT INTO friend_requests (from_id, to_id, message, created_at) "
                                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1"));
     ins.bind(1, from_id).bind(2, to_id).bind(3, message).bind(4, at);
