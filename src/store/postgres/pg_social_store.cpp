@@ -203,8 +203,8 @@ Result<std::vector<Identifier>> PgSocialStore::identifiers(std::int64_t user_id)
   return e_.read<std::vector<Identifier>>([&](pg::Connection& c) -> Result<std::vector<Identifier>> {
     MC_TRY(auto rows, c.query("SELECT kind, value, verified_at, 0 FROM identifiers WHERE user_id = $1 UNION ALL "
                               "SELECT kind, value, NULL, expires_at FROM verification_codes WHERE user_id = $1 "
-                              "ORDER BY 1, 3 DESC NULLS LAST",
-                              {str(user_id)}));
+                              "AND attempts < $2 ORDER BY 1, 3 DESC NULLS LAST",
+                              {str(user_id), str(kMaxVerificationAttempts)}));
     std::vector<Identifier> out;
     for (int i = 0; i < rows.size(); ++i) {
       Identifier id{rows.text(i, 0), rows.text(i, 1), std::nullopt, rows.int64(i, 3)};
