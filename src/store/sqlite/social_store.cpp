@@ -121,11 +121,19 @@ Result<bool> are_friends(Database& db, std::int64_t a, std::int64_t b) {
 // of `recipient_ids`; `policy_column` names the profile's policy.
 Result<std::set<std::int64_t>> refusing(Database& db, const char* policy_column, std::int64_t sender_id,
                                         const std::vector<std::int64_t>& recipient_ids) {
-  MC_TRY(auto st, db.prepare(std::string("SELECT r.value, coalesce(p.") + policy_column +
-                             ", 'everyone'), "
-                             "EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = r.value AND b.blocked_id = ?1), "
-                             "EXISTS (SELECT 1 FROM friendships f WHERE f.user_id = r.value AND f.friend_id = ?1), "
-                             "EXISTS (SELECT 1 FROM contacts c WHERE c.owner_id = r.value AND c.contact_id = ?1) "
+  // Runs inside every share's write: friendship and contact are looked up
+  // only for recipients whose policy asks about them (most take everyone).
+  const std::string policy = std::string("coalesce(p.") + policy_column + ", 'everyone')";
+  MC_TRY(auto st, db.prepare("SELECT r.value, " + policy +
+                             ", EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = r.value AND b.blocked_id = ?1), "
+                             "CASE WHEN " +
+                             policy +
+                             " = 'everyone' THEN 0 ELSE EXISTS (SELECT 1 FROM friendships f WHERE "
+                             "f.user_id = r.value AND f.friend_id = ?1) END, "
+                             "CASE WHEN " +
+                             policy +
+                             " = 'everyone' THEN 0 ELSE EXISTS (SELECT 1 FROM contacts c WHERE "
+                             "c.owner_id = r.value AND c.contact_id = ?1) END "
                              "FROM json_each(?2) r LEFT JOIN profiles p ON p.user_id = r.value"));
   st.bind(1, sender_id).bind(2, ids_json(recipient_ids));
   std::set<std::int64_t> out;
