@@ -76,7 +76,9 @@ std::string resource_details(const wire::Resource& r) {
   return out;
 }
 
-std::string item_line(const wire::InboxItem& item) {
+namespace {
+
+std::string item_line_raw(const wire::InboxItem& item) {
   const auto& r = item.resource;
   std::string head = "#" + std::to_string(item.seq) + "  " + local_time(item.created_at) + "  " + item.id + "  ";
   std::string what = r.type + " \"" + r.title + "\" (" + r.id + (r.gone ? ", unpublished" : "") + ")";
@@ -99,6 +101,12 @@ std::string item_line(const wire::InboxItem& item) {
   if (!item.note.empty()) line += "  note: " + item.note;
   return line;
 }
+
+}  // namespace
+
+// Titles, notes, names and messages are what other users wrote: shown,
+// never obeyed.
+std::string item_line(const wire::InboxItem& item) { return client::terminal_safe(item_line_raw(item)); }
 
 std::string group_line(const wire::Group& g) {
   return g.name + ": " + (g.members.empty() ? "(no members)" : joined(g.members, ", "));

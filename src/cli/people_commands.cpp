@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "client/view/render_text.hpp"
 
 namespace mc::cli {
 
@@ -18,12 +19,16 @@ namespace {
   if (!answer##_r) return report(answer##_r.error()); \
   json::object& answer = *answer##_r
 
-std::string str_of(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : json::serialize(v); }
+std::string str_of(const json::value& v) {
+  return v.is_string() ? client::terminal_safe(v.as_string()) : json::serialize(v);
+}
 
+// What other users wrote (names, messages) is shown, never obeyed: no
+// control characters reach the terminal.
 std::string str(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (!v) return "";
-  if (v->is_string()) return std::string(v->as_string());
+  if (v->is_string()) return client::terminal_safe(v->as_string());
   return json::serialize(*v);
 }
 

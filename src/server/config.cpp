@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "server/net/http_server.hpp"
+#include "server/social/client_address.hpp"
 
 namespace mc::server {
 
@@ -124,7 +125,15 @@ const std::vector<Setting>& settings() {
                   std::string a = v.substr(i, j - i);
                   a.erase(0, a.find_first_not_of(' '));
                   a.erase(a.find_last_not_of(' ') + 1);
-                  if (!a.empty()) c.social.trusted_proxies.push_back(a);
+                  if (a.empty()) {
+                    i = j + 1;
+                    continue;
+                  }
+                  auto ip = social::canonical_ip(a);
+                  if (!ip || a.find('/') != std::string::npos) {
+                    return Error::invalid_argument("bad_config", "trusted_proxies: '" + a + "' is no IP address");
+                  }
+                  c.social.trusted_proxies.push_back(*ip);
                   i = j + 1;
                 }
                 return {};

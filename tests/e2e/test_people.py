@@ -719,6 +719,9 @@ class FriendsTest(PeopleCase):
         human = bob.run("inbox").stdout
         self.assertIn("ann", human)
         self.assertIn("hi, it's Ann", human)
+        # A friend request has nothing to download or open.
+        for command in ("get", "open"):
+            self.assertCliFails(bob.run(command, items[0]["id"], check=False), "no_resource")
 
         requests = bob.json("friends", "requests")
         self.assertEqual([(r["from"], r["display_name"], r["message"]) for r in requests["incoming"]],

@@ -315,6 +315,7 @@ Answer op_get(MessageCenter& mc, const json::object& req, const CallOptions& o) 
   bool item = id.rfind("i_", 0) == 0;
   if (item) {
     MC_TRY(auto it, get_item(*conn, id));
+    if (it.resource.id.empty()) return Error::invalid_argument("no_resource", id + " carries no resource to get");
     resource_id = it.resource.id;
   }
   MC_TRY(auto d, download_resource(*conn, resource_id, path.value_or(""), progress_for(mc, o, "get", resource_id)));

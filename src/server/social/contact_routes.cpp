@@ -3,16 +3,15 @@
 // GET /v1/contacts/directory (the tags of findable users),
 // PUT /v1/contacts (the tags a client matched: its contacts now),
 // GET /v1/contacts.
-#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
 #include "core/random.hpp"
 #include "server/net/http_error.hpp"
+#include "server/social/client_address.hpp"
 #include "server/social/social_routes.hpp"
 
 namespace mc::social {
@@ -48,28 +47,6 @@ Result<const json::array*> string_array(const json::object& body, std::string_vi
   return &a;
 }
 
-// Whom the per-address limit counts: the socket's peer, or, when that is a
-// proxy the configuration trusts, the last address it appended to
-// X-Forwarded-For. IPv6 addresses count by their /64: one host gets one.
-std::string client_address(const HttpRequest& req, const SocialConfig& cfg) {
-  std::string addr = req.remote_address;
-  if (std::find(cfg.trusted_proxies.begin(), cfg.trusted_proxies.end(), addr) != cfg.trusted_proxies.end()) {
-    const std::string& fwd = req.header("x-forwarded-for");
-    auto comma = fwd.rfind(',');
-    std::string last = fwd.substr(comma == std::string::npos ? 0 : comma + 1);
-    auto b = last.find_first_not_of(' ');
-    auto e = last.find_last_not_of(' ');
-    if (b != std::string::npos) addr = last.substr(b, e - b + 1);
-  }
-  unsigned char v6[16];
-  if (inet_pton(AF_INET6, addr.c_str(), v6) == 1) {
-    std::fill(v6 + 8, v6 + 16, 0);
-    char text[INET6_ADDRSTRLEN];
-    if (inet_ntop(AF_INET6, v6, text, sizeof text)) addr = std::string(text) + "/64";
-  }
-  return addr;
-}
-
 HttpResponse too_many(std::int64_t retry_after) {
   HttpResponse res =
       net::error_response(Error::resource_exhausted("rate_limited", "too many address-book lookups: try again in " +
@@ -86,7 +63,7 @@ Result<HttpResponse> evaluate(SocialContext& c, HttpRequest& req) {
   // Counted before anything is decoded, valid or not: a refused request
   // costs the server almost nothing, and garbage is no free probe.
   const auto& me = req.user();
-  std::string address = client_address(req, c.config);
+  std::string address = client_bucket(req.remote_address, req.header("x-forwarded-for"), c.config.trusted_proxies);
   auto per_day = [](std::int64_t n) { return RateLimiter::Limit{double(n), double(n) / 86400.0}; };
   std::vector<RateLimiter::Take> buckets = {{"account:" + std::to_string(me.user_id),
                                              per_day(c.config.evaluations_per_day_account)},

@@ -197,8 +197,13 @@ Result<HttpResponse> verify_identifier(SocialContext& c, HttpRequest& req) {
     store::Identifier shown{p.kind, p.value, now, 0};
     return json_response(200, {{"identifier", identifier_json(shown)}});
   }
+  bool all_expired = true;
   int left = 0;
-  for (const auto& p : pending) left = std::max(left, store::kMaxVerificationAttempts - p.attempts);
+  for (const auto& p : pending) {
+    all_expired = all_expired && p.expires_at < now;
+    left = std::max(left, store::kMaxVerificationAttempts - p.attempts);
+  }
+  if (all_expired) return Error::not_found("code_expired", "that code has expired: ask for a new one");
   if (left <= 0) {
     return Error::invalid_argument("invalid_code", "wrong code, and no attempts are left: ask for a new code");
   }
