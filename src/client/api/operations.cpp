@@ -565,24 +565,21 @@ Answer op_friends(MessageCenter& mc, const json::object& req, const CallOptions&
   return friends(*conn, a, id.value_or(""), message.value_or(""));
 }
 
-template <const char* Action>
+// Blocking (Block) or unblocking one user.
+template <bool Block>
 Answer op_block(MessageCenter& mc, const json::object& req, const CallOptions&) {
   MC_TRY(auto r, RequestReader::of(req, {"network_id"}));
-  std::string action = Action;
-  std::optional<std::string> id;
-  if (action == "list") {
-    MC_TRY_STATUS(RequestReader::of(req, {}));
-  } else {
-    MC_TRY(id, r.required_string("network_id", 64));
-  }
+  MC_TRY(auto id, r.required_string("network_id", 64));
   MC_TRY(auto conn, mc.logged_in());
-  MC_TRY(auto answer, blocks(*conn, action, id.value_or("")));
-  if (action == "list") return answer;
-  return json::object{{action == "block" ? "blocked" : "unblocked", *id}};
+  MC_TRY_STATUS(blocks(*conn, Block ? "block" : "unblock", id));
+  return json::object{{Block ? "blocked" : "unblocked", id}};
 }
-constexpr char kBlock[] = "block";
-constexpr char kUnblock[] = "unblock";
-constexpr char kBlockList[] = "list";
+
+Answer op_blocked(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
+  MC_TRY(auto conn, mc.logged_in());
+  return blocks(*conn, "list", "");
+}
 
 // ---- handlers ---------------------------------------------------------------
 
@@ -720,9 +717,9 @@ constexpr Operation kOperations[] = {
     {"identity", "the user's own phone number and e-mail address: add, verify, remove, list", true, op_identity},
     {"contacts", "import an address book privately and list the contacts it found", true, op_contacts},
     {"friends", "friends and friend requests: list, requests, add, accept, decline, cancel, remove", true, op_friends},
-    {"block", "stop a user's shares, forwards, friend requests and discovery of you", true, op_block<kBlock>},
-    {"unblock", "undo a block", true, op_block<kUnblock>},
-    {"blocked", "the users you block", true, op_block<kBlockList>},
+    {"block", "stop a user's shares, forwards, friend requests and discovery of you", true, op_block<true>},
+    {"unblock", "undo a block", true, op_block<false>},
+    {"blocked", "the users you block", true, op_blocked},
     {"handlers", "the handlers installed on this terminal: list, remove, update", false, op_handlers},
     {"handler",
      "handler packages: keygen (a publishing key pair, made locally), publish (sign a folder and upload it), run "

@@ -94,12 +94,11 @@ Result<HttpResponse> evaluate(SocialContext& c, HttpRequest& req) {
   return json_response(200, {{"points", std::move(out)}});
 }
 
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
+// A tag as the store keeps it (hex, written by profile_routes.cpp) and as
+// the protocol shows it (base64url); `transform` maps it on the way.
+std::string wire_tag(const std::string& hex, std::string (*transform)(std::string_view) = nullptr) {
+  std::string raw = from_hex(hex).value_or("");
+  return oprf::encode_tag(transform ? transform(raw) : raw);
 }
 
 Result<HttpResponse> directory(SocialContext& c, HttpRequest& req) {
@@ -107,7 +106,7 @@ Result<HttpResponse> directory(SocialContext& c, HttpRequest& req) {
   json::array out;
   out.reserve(tags.size());
   // One-way entries, not the tags: a copy of the directory finds no one.
-  for (const auto& t : tags) out.emplace_back(oprf::encode_tag(oprf::directory_entry(from_hex(t))));
+  for (const auto& t : tags) out.emplace_back(wire_tag(t, oprf::directory_entry));
   return json_response(200, {{"entries", std::move(out)}, {"entry_bytes", oprf::kTagBytes}});
 }
 
@@ -140,7 +139,7 @@ Result<HttpResponse> replace_contacts(SocialContext& c, HttpRequest& req) {
     ids.push_back(e.person.user_id);
     auto o = person_json(e.person);
     o.erase("since");
-    o["tag"] = oprf::encode_tag(from_hex(e.tag));
+    o["tag"] = wire_tag(e.tag);
     matched.emplace_back(std::move(o));
   }
   MC_TRY_STATUS(c.social.replace_contacts(me.user_id, ids));

@@ -86,8 +86,6 @@ std::string ids_json(const std::vector<std::int64_t>& ids) {
   return s + "]";
 }
 
-std::string strings_json(const std::vector<std::string>& v) { return strings_to_json(v); }
-
 // Rows of (user id, network ID, display name, since) as people.
 Result<std::vector<Person>> read_people(Statement& st) {
   std::vector<Person> out;
@@ -99,12 +97,10 @@ Result<std::vector<Person>> read_people(Statement& st) {
 }
 
 constexpr const char* kPersonColumns = "u.id, u.network_id, coalesce(pr.display_name, ''), ";
-constexpr const char* kPersonJoin = " JOIN users u ON u.id = {} LEFT JOIN profiles pr ON pr.user_id = u.id ";
 
+// The user `id_column` names, as u, with their profile, as pr.
 std::string person_join(const std::string& id_column) {
-  std::string s = kPersonJoin;
-  s.replace(s.find("{}"), 2, id_column);
-  return s;
+  return " JOIN users u ON u.id = " + id_column + " LEFT JOIN profiles pr ON pr.user_id = u.id ";
 }
 
 Result<bool> exists(Database& db, const std::string& sql, std::int64_t a, std::int64_t b) {
@@ -371,7 +367,7 @@ Result<std::vector<DirectoryEntry>> SqliteSocialStore::find_by_tags(std::int64_t
   auto db = engine_.reader();
   MC_TRY(auto st, db->prepare(std::string("SELECT i.tag, u.id, u.network_id, p.display_name, i.verified_at ") +
                               kFindable + "AND i.tag IN (SELECT value FROM json_each(?2)) ORDER BY u.network_id"));
-  st.bind(1, viewer_id).bind(2, strings_json(tags));
+  st.bind(1, viewer_id).bind(2, strings_to_json(tags));
   std::vector<DirectoryEntry> out;
   for (;;) {
     MC_TRY(bool row, st.step());
