@@ -865,6 +865,7 @@ std::vector<Command> command_table() {
   t.push_back(inbox_command());
   t.push_back(group_command());
   for (auto& c : people_commands()) t.push_back(std::move(c));
+  for (auto& c : push_commands()) t.push_back(std::move(c));
   t.push_back(handlers_command());
   t.push_back(handler_command());
   return t;

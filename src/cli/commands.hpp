@@ -56,6 +56,8 @@ struct Command {
 std::vector<Command> command_table();
 // identity, contacts, friends, block, unblock (people_commands.cpp).
 std::vector<Command> people_commands();
+// campaign, push, why, dismiss, recommendations (push_commands.cpp).
+std::vector<Command> push_commands();
 // The settings answer, one line per setting.
 void print_settings(const boost::json::object& answer, std::ostream& out);
 

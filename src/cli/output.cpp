@@ -90,6 +90,10 @@ std::string item_line_raw(const wire::InboxItem& item) {
            "  (msgc friends accept|decline " + item.sender + ")";
   }
   if (item.kind == wire::ItemKind::kFriendAccepted) return head + item.sender + " accepted your friend request";
+  if (item.kind == wire::ItemKind::kPush) {
+    return head + "push from " + item.sender + ": " + what + (item.note.empty() ? "" : "  \"" + item.note + "\"") +
+           "  (" + item.reason + "; msgc why|dismiss " + item.id + ")";
+  }
   std::string kind =
       item.kind == wire::ItemKind::kOther ? item.other_kind : std::string(wire::item_kind_name(item.kind));
   std::string line = head + kind + " from " + item.sender + ": " + what;

@@ -107,6 +107,22 @@ const std::vector<Setting>& settings() {
                             &net::NetOptions::upload_limit, 1),
       number<std::int64_t>("token_ttl_seconds", "lifetime of a login token", &ServerConfig::accounts,
                            &accounts::AccountsConfig::token_ttl_seconds, 1),
+      number<int>("push_per_day", "the most pushes a user takes a day (users may ask for fewer)", &ServerConfig::push,
+                  &push::PushConfig::per_day, 0),
+      number<int>("push_per_week", "the most pushes a user takes a week (users may ask for fewer)", &ServerConfig::push,
+                  &push::PushConfig::per_week, 0),
+      number<std::int64_t>("push_tick_ms", "how often the push scheduler looks for due campaigns and held pushes",
+                           &ServerConfig::push, &push::PushConfig::tick_ms, 10),
+      number<int>("push_chunk", "users per chunk of a campaign (one write each)", &ServerConfig::push,
+                  &push::PushConfig::chunk, 1),
+      number<std::int64_t>("recommend_every_seconds", "how often the recommender retrains inside the server (0: never)",
+                           &ServerConfig::push, &push::PushConfig::recommend_every_seconds, 0),
+      Setting{"push_clock_file", "tests only: a file holding the Unix time in ms that pushes take as now",
+              [](ServerConfig& c, const std::string& v) -> Status {
+                c.push.clock_file = v;
+                return {};
+              },
+              [](const ServerConfig& c) { return c.push.clock_file; }},
       number<std::int64_t>("evaluations_per_day_account", "address-book lookups (points) one account may make a day",
                            &ServerConfig::social, &social::SocialConfig::evaluations_per_day_account, 1000),
       number<std::int64_t>("evaluations_per_day_device", "address-book lookups (points) one device may make a day",

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "server/accounts/accounts_config.hpp"
 #include "server/net/net_options.hpp"
+#include "server/push/push_config.hpp"
 #include "server/social/social_config.hpp"
 
 namespace mc::server {
@@ -31,6 +32,7 @@ struct ServerConfig {
   net::NetOptions net;
   accounts::AccountsConfig accounts;
   social::SocialConfig social;
+  push::PushConfig push;
 };
 
 struct Setting {

@@ -2,6 +2,7 @@
 //   msgcenterd [--listen HOST:PORT] [--data DIR] [--config FILE] ...
 //   msgcenterd --data DIR user add NAME --role provider   (password on stdin)
 //   msgcenterd --data DIR handler-key add FILE.pub
+//   msgcenterd --data DIR recommend [eval --events FILE.csv [--json]]
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "server/app/app.hpp"
 #include "server/config.hpp"
 #include "server/handlers/key_commands.hpp"
+#include "server/push/recommend_commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace mc;
@@ -62,6 +64,16 @@ int main(int argc, char** argv) {
   key_add->add_option("FILE", key_file, "the public key file (FILE.pub)")->required();
   auto* key_list = handler_key->add_subcommand("list", "show the registered publishing keys");
   handler_key->require_subcommand(1);
+  auto* recommend_cmd =
+      app.add_subcommand("recommend",
+                         "compute every active user's recommendations now (the server also does it on a schedule)");
+  auto* eval_cmd = recommend_cmd->add_subcommand(
+      "eval", "evaluate the recommender on a user,item,timestamp log: HR@10, NDCG@10, coverage per model");
+  std::string events_file;
+  bool eval_json = false;
+  eval_cmd->add_option("--events", events_file, "the interactions, CSV: user,item,timestamp (header optional)")
+      ->required();
+  eval_cmd->add_flag("--json", eval_json, "one JSON object instead of a table");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -95,6 +107,15 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 
   if (backup_cmd->parsed()) return backup(cfg, backup_file);
+  if (eval_cmd->parsed()) return push::recommend_eval(events_file, eval_json);
+  if (recommend_cmd->parsed()) {
+    auto backend = open_backend(cfg);
+    if (!backend) {
+      std::cerr << "error: " << backend.error().message << "\n";
+      return 1;
+    }
+    return push::recommend_now(**backend);
+  }
   if (gc_cmd->parsed()) return collect_garbage(cfg, static_cast<std::int64_t>(grace_hours * 3600 * 1000));
   if (key_add->parsed() || key_list->parsed()) {
     auto backend = open_backend(cfg);

@@ -9,6 +9,7 @@
 #include "store/delivery_store.hpp"
 #include "store/group_store.hpp"
 #include "store/handler_store.hpp"
+#include "store/push_store.hpp"
 #include "store/social_store.hpp"
 
 namespace mc::store {
@@ -22,6 +23,7 @@ class Backend {
   virtual GroupStore& groups() = 0;
   virtual HandlerStore& handlers() = 0;
   virtual SocialStore& social() = 0;
+  virtual PushStore& push() = 0;
   // Returns once every write submitted so far has committed and its
   // completion has run (shutdown calls it before the threads those
   // completions post to go away).

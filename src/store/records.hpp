@@ -93,6 +93,16 @@ struct OpenOutcome {
   std::optional<std::int64_t> notify_user;  // the sender who got a receipt item
 };
 
+// An inbox item of kind push: what the provider's campaign sends one user.
+struct PushItem {
+  std::int64_t sender_id = 0;  // the campaign's creator
+  std::string campaign_id;
+  std::string resource_id;
+  std::string message;
+  std::string reason;
+  std::int64_t at = 0;
+};
+
 struct GroupMember {
   std::int64_t user_id = 0;
   std::string network_id;

@@ -15,6 +15,7 @@
 #include "client/handlers/open_with_handler.hpp"
 #include "client/local/client_config.hpp"
 #include "client/open/open.hpp"
+#include "client/push/pushes.hpp"
 #include "client/share/share.hpp"
 #include "client/social/address_book_match.hpp"
 #include "client/social/groups.hpp"
@@ -581,6 +582,63 @@ Answer op_blocked(MessageCenter& mc, const json::object& req, const CallOptions&
   return blocks(*conn, "list", "");
 }
 
+// ---- pushes -----------------------------------------------------------------
+
+// Copies the fields of `req` that are present into a request body: the
+// server checks their values.
+json::object present_fields(const json::object& req, std::initializer_list<std::string_view> names) {
+  json::object out;
+  for (auto n : names) {
+    if (const auto* v = req.if_contains(n)) out[n] = *v;
+  }
+  return out;
+}
+
+Answer op_campaign(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  const std::initializer_list<std::string_view> kBody = {"resource_ids", "message", "audience",
+                                                         "starts_at",    "every",   "expires_at"};
+  MC_TRY(auto r, RequestReader::of(req, {"action", "campaign_id", "resource_ids", "message", "audience", "starts_at",
+                                         "every", "expires_at"}));
+  MC_TRY(auto action, r.string("action", 16));
+  MC_TRY(auto id, r.string("campaign_id", 128));
+  std::string a = action.value_or("list");
+  if (a != "list" && a != "create" && !id) {
+    return Error::invalid_argument("missing_field", "field 'campaign_id' is required to " + a);
+  }
+  MC_TRY(auto conn, mc.logged_in());
+  return campaigns(*conn, a, id.value_or(""), a == "create" ? present_fields(req, kBody) : json::object{});
+}
+
+Answer op_push_settings(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  const std::initializer_list<std::string_view> kFields = {"per_day", "per_week", "time_zone", "quiet_hours",
+                                                           "opt_out"};
+  MC_TRY_STATUS(RequestReader::of(req, kFields));
+  MC_TRY(auto conn, mc.logged_in());
+  return push_settings(*conn, present_fields(req, kFields));
+}
+
+Answer op_why(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"item_id"}));
+  MC_TRY(auto id, r.required_string("item_id", 128));
+  MC_TRY(auto conn, mc.logged_in());
+  return why_pushed(*conn, id);
+}
+
+Answer op_dismiss(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"item_id", "not_interested"}));
+  MC_TRY(auto id, r.required_string("item_id", 128));
+  MC_TRY(auto not_interested, r.boolean("not_interested"));
+  MC_TRY(auto conn, mc.logged_in());
+  MC_TRY_STATUS(dismiss_push(*conn, id, not_interested.value_or(false)));
+  return json::object{{"dismissed", id}, {"not_interested", not_interested.value_or(false)}};
+}
+
+Answer op_recommendations(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
+  MC_TRY(auto conn, mc.logged_in());
+  return recommendations(*conn);
+}
+
 // ---- handlers ---------------------------------------------------------------
 
 // The author's and publisher's side of handler packages (docs/handlers.md):
@@ -720,6 +778,11 @@ constexpr Operation kOperations[] = {
     {"block", "stop a user's shares, forwards, friend requests and discovery of you", true, op_block<true>},
     {"unblock", "undo a block", true, op_block<false>},
     {"blocked", "the users you block", true, op_blocked},
+    {"campaign", "a provider's push campaigns: create, list, show, pause, resume, cancel, stats", true, op_campaign},
+    {"push_settings", "show or change how many pushes you take, when, and of what", true, op_push_settings},
+    {"why", "why a push reached you", true, op_why},
+    {"dismiss", "dismiss a push; with not_interested, also say you do not want it or its like", true, op_dismiss},
+    {"recommendations", "the resources the provider recommends to you, each with its reason", true, op_recommendations},
     {"handlers", "the handlers installed on this terminal: list, remove, update", false, op_handlers},
     {"handler",
      "handler packages: keygen (a publishing key pair, made locally), publish (sign a folder and upload it), run "

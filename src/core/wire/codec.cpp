@@ -18,6 +18,8 @@ std::string_view item_kind_name(ItemKind kind) {
       return "friend_request";
     case ItemKind::kFriendAccepted:
       return "friend_accepted";
+    case ItemKind::kPush:
+      return "push";
     case ItemKind::kOther:
       return "other";
   }
@@ -30,6 +32,7 @@ std::optional<ItemKind> parse_item_kind(std::string_view name) {
   if (name == "receipt") return ItemKind::kReceipt;
   if (name == "friend_request") return ItemKind::kFriendRequest;
   if (name == "friend_accepted") return ItemKind::kFriendAccepted;
+  if (name == "push") return ItemKind::kPush;
   return std::nullopt;
 }
 
@@ -208,6 +211,7 @@ void add_item_fields(json::object& o, const InboxItem& it) {
   o["resource"] = to_json(it.resource);
   if (it.kind == ItemKind::kForward) o["provenance"] = provenance_json(it.chain, it.sender);
   if (it.kind == ItemKind::kReceipt) o["receipt"] = json::object{{"by", it.sender}, {"event", "opened"}};
+  if (it.kind == ItemKind::kPush) o["push"] = json::object{{"campaign_id", it.campaign_id}, {"reason", it.reason}};
 }
 
 }  // namespace
@@ -453,6 +457,14 @@ Result<InboxItem> from_json<InboxItem>(const json::value& v) {
     if (const auto* r = f.sub("resource")) it.resource = f.take(from_json<Resource>(*r));
   }
   if (f.ok() && it.kind == ItemKind::kForward) it.chain = read_chain(f);
+  if (f.ok() && it.kind == ItemKind::kPush) {
+    if (const auto* p = f.sub("push")) {
+      Fields pf(*p, "push");
+      it.campaign_id = pf.str("campaign_id");
+      it.reason = pf.str("reason");
+      if (!pf.ok()) return pf.error();
+    }
+  }
   return finish(f, it);
 }
 

@@ -60,7 +60,7 @@ TEST(CodecTest, AResourceFromAnOlderServerGetsTheDefaults) {
 }
 
 TEST(CodecTest, AForwardCarriesItsProvenanceAndReadsBackItsChain) {
-  InboxItem it{"i_9", 4, ItemKind::kForward, "s_2", "bob", "look", 5, {"alice"}, book(), ""};
+  InboxItem it{"i_9", 4, ItemKind::kForward, "s_2", "bob", "look", 5, {"alice"}, book(), "", "", ""};
   auto j = to_json(it);
   EXPECT_EQ(j.at("provenance").at("original_sender").as_string(), "alice");
   EXPECT_EQ(j.at("provenance").at("chain").as_array().size(), 2u);
@@ -72,14 +72,14 @@ TEST(CodecTest, AForwardCarriesItsProvenanceAndReadsBackItsChain) {
 }
 
 TEST(CodecTest, AReceiptSaysWhoOpened) {
-  InboxItem it{"i_1", 1, ItemKind::kReceipt, "s_2", "carol", "", 5, {}, book(), ""};
+  InboxItem it{"i_1", 1, ItemKind::kReceipt, "s_2", "carol", "", 5, {}, book(), "", "", ""};
   auto j = to_json(it);
   EXPECT_EQ(j.at("receipt").at("by").as_string(), "carol");
   EXPECT_FALSE(j.contains("provenance"));
 }
 
 TEST(CodecTest, AFriendRequestIsAnItemAboutAPersonWithNoResource) {
-  InboxItem it{"i_2", 3, ItemKind::kFriendRequest, "", "ann", "hi, it's Ann", 5, {}, {}, ""};
+  InboxItem it{"i_2", 3, ItemKind::kFriendRequest, "", "ann", "hi, it's Ann", 5, {}, {}, "", "", ""};
   auto j = to_json(it);
   EXPECT_EQ(j.at("kind").as_string(), "friend_request");
   EXPECT_EQ(j.at("resource_id").as_string(), "");
@@ -109,7 +109,7 @@ TEST(CodecTest, AShareReportsEachNamedRecipientDeliveredOrRefused) {
 }
 
 TEST(CodecTest, TheFanOutFrameIsTheSameBytesAsAFrameOfTheWholeItem) {
-  InboxItem it{"i_7", 12, ItemKind::kShare, "s_3", "alice", "note \"quoted\"", 5, {}, book(), ""};
+  InboxItem it{"i_7", 12, ItemKind::kShare, "s_3", "alice", "note \"quoted\"", 5, {}, book(), "", "", ""};
   std::string fast = item_frame(it.id, it.seq, item_shared_part(it));
   EXPECT_EQ(fast, item_frame(it));
   auto parsed = json::parse(fast);
@@ -121,7 +121,7 @@ TEST(CodecTest, FramesFromTheServerParse) {
   ASSERT_TRUE(hello);
   EXPECT_EQ(hello->type, Frame::Type::kHello);
   EXPECT_EQ(hello->hello.cursor, 2);
-  InboxItem it{"i_7", 12, ItemKind::kShare, "s_3", "alice", "", 5, {}, book(), ""};
+  InboxItem it{"i_7", 12, ItemKind::kShare, "s_3", "alice", "", 5, {}, book(), "", "", ""};
   auto item = parse_frame(item_frame(it));
   ASSERT_TRUE(item);
   EXPECT_EQ(item->type, Frame::Type::kItem);
@@ -177,17 +177,31 @@ TEST(CodecTest, UserRolesAreEnums) {
 }
 
 TEST(CodecTest, AnItemOfAKindFromANewerServerStillArrivesWithItsKind) {
-  auto j = to_json(InboxItem{"i_1", 3, ItemKind::kShare, "s_1", "studio", "", 5, {}, book(), ""});
-  j["kind"] = "push";
+  auto j = to_json(InboxItem{"i_1", 3, ItemKind::kShare, "s_1", "studio", "", 5, {}, book(), "", "", ""});
+  j["kind"] = "poll";
   auto it = from_json<InboxItem>(j);
   ASSERT_TRUE(it) << it.error().message;
   EXPECT_EQ(it->kind, ItemKind::kOther);
-  EXPECT_EQ(it->other_kind, "push");
+  EXPECT_EQ(it->other_kind, "poll");
   EXPECT_EQ(it->seq, 3);
-  EXPECT_EQ(to_json(*it).at("kind").as_string(), "push") << "shown and stored under its own name";
+  EXPECT_EQ(to_json(*it).at("kind").as_string(), "poll") << "shown and stored under its own name";
   auto framed = parse_frame(item_frame(*it));
   ASSERT_TRUE(framed);
-  EXPECT_EQ(framed->item.other_kind, "push");
+  EXPECT_EQ(framed->item.other_kind, "poll");
+}
+
+TEST(CodecTest, APushCarriesItsCampaignAndReason) {
+  InboxItem it{"i_7", 9,  ItemKind::kPush, "", "studio", "new this week",
+               5,     {}, book(),          "", "c_1",    "because you opened \"Dune\""};
+  auto j = to_json(it);
+  EXPECT_EQ(j.at("kind").as_string(), "push");
+  EXPECT_EQ(j.at("push").at("campaign_id").as_string(), "c_1");
+  auto back = from_json<InboxItem>(j);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->kind, ItemKind::kPush);
+  EXPECT_EQ(back->campaign_id, "c_1");
+  EXPECT_EQ(back->reason, "because you opened \"Dune\"");
+  EXPECT_EQ(back->resource.id, it.resource.id);
 }
 
 }  // namespace

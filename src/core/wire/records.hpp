@@ -16,10 +16,11 @@ namespace mc::wire {
 // What an inbox item is. "share" and "forward" come from users, "receipt"
 // from the server when a recipient opened a share, "friend_request" and
 // "friend_accepted" when someone asked to be this user's friend or
-// accepted their request (no resource: the other user is the sender). kOther is a kind this
+// accepted their request (no resource: the other user is the sender), "push"
+// when a provider's campaign sent the user a resource. kOther is a kind this
 // program does not know (a newer server's): such an item still arrives, is
 // stored and shown, with its kind's name in InboxItem::other_kind.
-enum class ItemKind { kShare, kForward, kReceipt, kFriendRequest, kFriendAccepted, kOther };
+enum class ItemKind { kShare, kForward, kReceipt, kFriendRequest, kFriendAccepted, kPush, kOther };
 std::string_view item_kind_name(ItemKind kind);
 std::optional<ItemKind> parse_item_kind(std::string_view name);
 
@@ -98,7 +99,9 @@ struct InboxItem {
   std::int64_t created_at = 0;
   std::vector<std::string> chain;  // forwards: earlier senders, original first
   Resource resource;
-  std::string other_kind;  // kOther: the kind's name on the wire
+  std::string other_kind;   // kOther: the kind's name on the wire
+  std::string campaign_id;  // kPush: the campaign that sent it
+  std::string reason;       // kPush: why this user got it, for people
 };
 
 struct InboxPage {

@@ -94,6 +94,7 @@ Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
   auto area = std::make_unique<CatalogArea>(std::move(blobs), ctx.stores, ctx.config.net.upload_limit);
   MC_TRY(area->context().cursor_key, secret_bytes(ctx.stores.catalog(), "cursor"));
   MC_TRY(area->context().link_key, secret_bytes(ctx.stores.catalog(), "link"));
+  area->context().signals = &ctx.stores.push();
   if (ctx.config.demo) {
     MC_TRY(bool seeded, seed_demo(ctx.stores.accounts(), ctx.stores.catalog(), area->blobs()));
     if (seeded) spdlog::info("event=demo_seeded");

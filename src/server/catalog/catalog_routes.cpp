@@ -484,6 +484,9 @@ Result<HttpResponse> get_resource(CatalogContext& c, HttpRequest& req) {
   if (facts.resource.gone && facts.publisher_id != req.user().user_id) {
     return Error::not_found("resource_gone", "resource '" + facts.resource.id + "' was unpublished by its provider");
   }
+  if (c.signals && facts.publisher_id != req.user().user_id) {
+    c.signals->record_signals_later({{req.user().user_id, facts.resource.id, "viewed", now_ms()}});
+  }
   return json_response(200, {{"resource", wire::to_json(facts.resource)}});
 }
 
@@ -528,7 +531,12 @@ HttpResponse content_response(CatalogContext& c, HttpRequest& req, const store::
 Result<HttpResponse> get_content(CatalogContext& c, HttpRequest& req) {
   MC_TRY(auto r,
          store::readable_resource(c.catalog, c.deliveries, req.path_params["id"], req.user().user_id, now_ms()));
-  return content_response(c, req, r);
+  auto res = content_response(c, req, r);
+  // A download is a signal when it counts as one (see content_response).
+  if (c.signals && res.file && res.file->offset == 0 && req.method == "GET") {
+    c.signals->record_signals_later({{req.user().user_id, r.id, "downloaded", now_ms()}});
+  }
+  return res;
 }
 
 // Grants stand in for a purchase: the provider lets one user read a restricted resource.

@@ -10,6 +10,7 @@
 #include "store/account_store.hpp"
 #include "store/catalog_store.hpp"
 #include "store/delivery_store.hpp"
+#include "store/push_store.hpp"
 
 namespace mc::catalog {
 
@@ -19,11 +20,12 @@ struct CatalogContext {
   store::DeliveryStore& deliveries;  // shares give access to restricted resources
   store::AccountStore& accounts;     // grants name users
   BlobStore& blobs;
-  std::uint64_t upload_limit = 0;  // bytes, the server's upload_limit
-  std::string cursor_key;          // signs page cursors (catalog_secrets)
-  std::string link_key;            // signs download links (catalog_secrets)
-  RankedCache ranked = {};         // recent rankings of this node
-  PageCache pages = {};            // recent listing pages of this node
+  std::uint64_t upload_limit = 0;       // bytes, the server's upload_limit
+  std::string cursor_key;               // signs page cursors (catalog_secrets)
+  std::string link_key;                 // signs download links (catalog_secrets)
+  RankedCache ranked = {};              // recent rankings of this node
+  PageCache pages = {};                 // recent listing pages of this node
+  store::PushStore* signals = nullptr;  // taste signals (docs/pushes.md); none in tools that only serve bytes
 };
 
 void register_catalog_routes(net::Router& router, CatalogContext& c);

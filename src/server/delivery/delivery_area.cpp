@@ -11,7 +11,7 @@ namespace {
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
   auto area = std::make_unique<server::ContextArea<DeliveryContext>>(
       DeliveryContext{ctx.stores.accounts(), ctx.stores.catalog(), ctx.stores.delivery(), ctx.stores.groups(),
-                      ctx.stores.social(), ctx.bus, ctx.auth});
+                      ctx.stores.social(), ctx.stores.push(), ctx.bus, ctx.auth});
   register_share_routes(ctx.router, area->context);
   register_inbox_routes(ctx.router, area->context);
   register_inbox_stream(ctx.router, area->context);

@@ -10,6 +10,7 @@
 #include "store/catalog_store.hpp"
 #include "store/delivery_store.hpp"
 #include "store/group_store.hpp"
+#include "store/push_store.hpp"
 #include "store/social_store.hpp"
 
 namespace mc::delivery {
@@ -23,6 +24,7 @@ struct DeliveryContext {
   store::DeliveryStore& deliveries;
   store::GroupStore& groups;
   store::SocialStore& social;
+  store::PushStore& pushes;  // taste signals, and the pushes opened (docs/pushes.md)
   Bus& bus;
   const accounts::Authenticator& auth;
 };

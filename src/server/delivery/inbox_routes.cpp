@@ -2,6 +2,7 @@
 // POST /v1/inbox/ack.
 #include <boost/json.hpp>
 
+#include "core/clock.hpp"
 #include "core/json_fields.hpp"
 #include "core/wire/codec.hpp"
 #include "server/delivery/delivery_routes.hpp"
@@ -35,8 +36,18 @@ Result<HttpResponse> get_item(DeliveryContext& d, HttpRequest& req) {
 }
 
 Result<HttpResponse> mark_opened(DeliveryContext& d, HttpRequest& req) {
-  MC_TRY(auto outcome, d.deliveries.mark_opened(req.user().user_id, req.path_params["id"]));
+  const auto& me = req.user();
+  MC_TRY(auto outcome, d.deliveries.mark_opened(me.user_id, req.path_params["id"]));
   if (outcome.notify_user) d.bus.publish(*outcome.notify_user);  // the sender's receipt item
+  if (outcome.first_open) {
+    // What the user opened tells their taste; a push opened counts for its campaign.
+    MC_TRY(auto item, d.deliveries.get_item(me.user_id, req.path_params["id"]));
+    if (item.kind == wire::ItemKind::kPush) MC_TRY_STATUS(d.pushes.mark_push(me.user_id, item.id, false, now_ms()));
+    if (!item.resource.id.empty()) {
+      d.pushes.record_signals_later(
+          {{me.user_id, item.resource.id, item.kind == wire::ItemKind::kPush ? "push_opened" : "opened", now_ms()}});
+    }
+  }
   return json_response(200, {{"first_open", outcome.first_open}});
 }
 

@@ -272,6 +272,8 @@ HttpResponse finish_share(DeliveryContext& d, const store::Resource& resource, R
   common.resource = resource;
   auto shared_part = std::make_shared<const std::string>(wire::item_shared_part(common));
   server::popularity_counts().count_share(resource.id);
+  d.pushes.record_signals_later(
+      {{share.sender_id, resource.id, share.kind == ItemKind::kForward ? "forwarded" : "shared", share.created_at}});
   d.bus.publish_items(outcome->deliveries, shared_part);
   spdlog::debug("event=share_created id={} kind={} from={} recipients={}", share.id, wire::item_kind_name(share.kind),
                 share.sender, outcome->deliveries.size());

@@ -40,6 +40,7 @@ class StoreConformance : public testing::TestWithParam<BackendFactory> {
   GroupStore& groups() { return backend_->groups(); }
   HandlerStore& handlers() { return backend_->handlers(); }
   SocialStore& social() { return backend_->social(); }
+  PushStore& push() { return backend_->push(); }
 
   User user(const std::string& name, Role role = Role::kUser);
   Resource resource(const User& publisher, const std::string& type, const std::string& title);

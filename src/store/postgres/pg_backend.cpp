@@ -8,8 +8,8 @@ namespace mc::store::postgres {
 
 Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int connections) {
   // In this order: an area's tables may refer to those of an area before it.
-  std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(),  &delivery_schema(),
-                                          &groups_schema(),   &handlers_schema(), &social_schema()};
+  std::vector<const PgSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(), &groups_schema(),
+                                          &handlers_schema(), &social_schema(),  &push_schema()};
   std::unique_ptr<PgBackend> b(new PgBackend());
   // Half the pool for the shares answered later, half for everything else.
   MC_TRY(b->engine_, PgEngine::open(url, schemas, connections, std::max(1, connections / 2)));
@@ -21,6 +21,7 @@ Result<std::unique_ptr<PgBackend>> PgBackend::open(const std::string& url, int c
   b->groups_ = std::make_unique<PgGroupStore>(*b->engine_);
   b->social_ = std::make_unique<PgSocialStore>(*b->engine_);
   b->handlers_ = std::make_unique<PgHandlerStore>(*b->engine_);
+  b->push_ = std::make_unique<PgPushStore>(*b->engine_);
   return b;
 }
 
@@ -33,6 +34,7 @@ DeliveryStore& PgBackend::delivery() { return *delivery_; }
 GroupStore& PgBackend::groups() { return *groups_; }
 SocialStore& PgBackend::social() { return *social_; }
 HandlerStore& PgBackend::handlers() { return *handlers_; }
+PushStore& PgBackend::push() { return *push_; }
 void PgBackend::flush_writes() { engine_->flush(); }
 Backend::Stats PgBackend::stats() const { return Stats{engine_->commits(), engine_->commits(), engine_->queued()}; }
 

@@ -16,6 +16,7 @@ class PgDeliveryStore;
 class PgGroupStore;
 class PgHandlerStore;
 class PgSocialStore;
+class PgPushStore;
 
 class PgBackend final : public Backend {
  public:
@@ -33,6 +34,7 @@ class PgBackend final : public Backend {
   GroupStore& groups() override;
   SocialStore& social() override;
   HandlerStore& handlers() override;
+  PushStore& push() override;
   void flush_writes() override;
   Stats stats() const override;
 
@@ -45,6 +47,7 @@ class PgBackend final : public Backend {
   std::unique_ptr<PgGroupStore> groups_;
   std::unique_ptr<PgSocialStore> social_;
   std::unique_ptr<PgHandlerStore> handlers_;
+  std::unique_ptr<PgPushStore> push_;
 };
 
 }  // namespace mc::store::postgres

@@ -75,6 +75,13 @@ ALTER TABLE inbox_items ADD COLUMN actor_id BIGINT REFERENCES users(id);  -- fri
 ALTER TABLE inbox_items ADD COLUMN text TEXT;                             -- friend requests: the message
 ALTER TABLE shares ADD COLUMN refused TEXT NOT NULL DEFAULT '[]';  -- JSON: named recipients who refused it
 )sql",
+                                   // 4: pushes (docs/pushes.md): the resource, campaign and reason
+                                   // of an item of kind 'push'; its sender is actor_id, the provider.
+                                   R"sql(
+ALTER TABLE inbox_items ADD COLUMN resource_id TEXT;
+ALTER TABLE inbox_items ADD COLUMN campaign_id TEXT;
+ALTER TABLE inbox_items ADD COLUMN reason TEXT;
+)sql",
                                }};
   return schema;
 }
@@ -91,10 +98,10 @@ const std::string kItemSelect =
     "CASE WHEN i.kind = 'receipt' THEN '' ELSE coalesce(s.note, i.text, '') END, "
     "CASE WHEN i.kind = 'receipt' THEN ru.network_id WHEN i.actor_id IS NOT NULL THEN au.network_id "
     "ELSE su.network_id END, coalesce(s.chain, '[]'), " +
-    std::string(kResourceColumns) +
+    std::string(kResourceColumns) + ", coalesce(i.campaign_id, ''), coalesce(i.reason, '')" +
     " FROM inbox_items i LEFT JOIN shares s ON s.id = i.share_id LEFT JOIN users su ON su.id = s.sender_id "
     "LEFT JOIN users ru ON ru.id = i.receipt_user_id LEFT JOIN users au ON au.id = i.actor_id "
-    "LEFT JOIN resources r ON r.id = s.resource_id " +
+    "LEFT JOIN resources r ON r.id = coalesce(s.resource_id, i.resource_id) " +
     kResourceLeftJoins + " ";
 
 InboxItem read_item(const Rows& rows, int r) {
@@ -108,6 +115,8 @@ InboxItem read_item(const Rows& rows, int r) {
   it.sender = rows.text(r, 6);
   it.chain = strings_from_json(rows.text(r, 7));
   if (!rows.is_null(r, 8)) it.resource = read_resource(rows, r, 8);
+  it.campaign_id = rows.text(r, 8 + kResourceColumnCount);
+  it.reason = rows.text(r, 9 + kResourceColumnCount);
   return it;
 }
 
@@ -196,6 +205,17 @@ Result<Delivery> append_person_item(pg::Connection& c, std::int64_t user_id, Ite
               "VALUES ($1, $2, $3, $4, $5, $6, $7)",
               {std::to_string(user_id), std::to_string(d.seq), d.item_id, std::string(wire::item_kind_name(kind)),
                std::to_string(at), std::to_string(actor_id), text}));
+  return d;
+}
+
+Result<Delivery> append_push_item(pg::Connection& c, std::int64_t user_id, const PushItem& push) {
+  MC_TRY(auto seq_of, bump_heads(c, {user_id}));
+  Delivery d{user_id, seq_of[user_id], new_id("i_")};
+  MC_TRY_STATUS(
+      c.query("INSERT INTO inbox_items (user_id, seq, id, kind, created_at, actor_id, text, resource_id, "
+              "campaign_id, reason) VALUES ($1, $2, $3, 'push', $4, $5, $6, $7, $8, $9)",
+              {std::to_string(user_id), std::to_string(d.seq), d.item_id, std::to_string(push.at),
+               std::to_string(push.sender_id), push.message, push.resource_id, push.campaign_id, push.reason}));
   return d;
 }
 

@@ -11,6 +11,7 @@
 #include "store/group_store.hpp"
 #include "store/handler_store.hpp"
 #include "store/postgres/pg_engine.hpp"
+#include "store/push_store.hpp"
 #include "store/resource_cache.hpp"
 #include "store/social_store.hpp"
 #include "store/string_list_json.hpp"
@@ -24,11 +25,14 @@ const PgSchema& delivery_schema();
 const PgSchema& groups_schema();
 const PgSchema& handlers_schema();
 const PgSchema& social_schema();
+const PgSchema& push_schema();
 
 // Appends an item about a person (a friend request or acceptance from
 // `actor_id`, with `text`) to `user_id`'s inbox in the caller's transaction.
 Result<Delivery> append_person_item(pg::Connection& c, std::int64_t user_id, wire::ItemKind kind, std::int64_t actor_id,
                                     const std::string& text, std::int64_t at);
+// Appends a push item to `user_id`'s inbox in the caller's transaction.
+Result<Delivery> append_push_item(pg::Connection& c, std::int64_t user_id, const PushItem& push);
 // Of `recipient_ids`, those who do not accept shares from `sender_id`, in
 // the caller's transaction.
 Result<std::set<std::int64_t>> refusing_shares_in(pg::Connection& c, std::int64_t sender_id,
@@ -199,6 +203,50 @@ class PgSocialStore final : public SocialStore {
 
  private:
   PgEngine& e_;
+};
+
+class PgPushStore final : public PushStore {
+ public:
+  explicit PgPushStore(PgEngine& e) : e_(e) {}
+  void record_signals_later(std::vector<Signal> signals) override;
+  Status record_signals(const std::vector<Signal>& signals) override;
+  Result<std::vector<Signal>> signals_of(std::int64_t user_id, int limit) override;
+  Status delete_signals(std::int64_t user_id) override;
+  Status scan_signals(std::int64_t since, const std::function<void(const Signal&)>& each) override;
+  Result<PushSettings> settings(std::int64_t user_id) override;
+  Status put_settings(std::int64_t user_id, const PushSettings& s) override;
+  Status create_campaign(const Campaign& c) override;
+  Result<Campaign> campaign(const std::string& id) override;
+  Result<std::vector<Campaign>> campaigns(std::int64_t creator_id) override;
+  Result<Campaign> change_state(const std::string& id, const std::vector<CampaignState>& from,
+                                CampaignState to) override;
+  Result<CampaignStats> stats(const std::string& id) override;
+  Result<std::vector<CampaignRun>> start_due_runs(std::int64_t now) override;
+  Result<std::vector<CampaignRun>> open_runs() override;
+  Result<std::vector<std::int64_t>> audience_after(const Campaign& c, std::int64_t after_user, int limit) override;
+  Result<std::int64_t> audience_size(const Campaign& c) override;
+  Result<std::vector<PushTarget>> targets(const std::vector<std::int64_t>& user_ids, std::int64_t since,
+                                          const std::vector<std::string>& resource_ids) override;
+  Result<std::vector<Delivery>> write_chunk(const CampaignRun& run, std::int64_t old_cursor, std::int64_t new_cursor,
+                                            bool finished, const std::vector<PushWrite>& writes,
+                                            std::int64_t now) override;
+  Result<std::vector<Push>> due_held(std::int64_t now, int limit) override;
+  Result<std::vector<Delivery>> settle_held(const std::vector<std::pair<Push, PushWrite>>& verdicts,
+                                            std::int64_t now) override;
+  Result<Push> push_for_item(std::int64_t user_id, const std::string& item_id) override;
+  Status mark_push(std::int64_t user_id, const std::string& item_id, bool dismissed, std::int64_t at) override;
+  Status replace_recommendations(const std::vector<std::pair<std::int64_t, std::vector<Recommendation>>>& picks,
+                                 std::int64_t computed_at) override;
+  Result<std::vector<Recommendation>> recommendations(std::int64_t user_id) override;
+
+ private:
+  void flush_signals();
+
+  PgEngine& e_;
+  // Signals waiting for the flusher: every signal queued while one batch is
+  // written goes into the next, one transaction each.
+  std::mutex signals_mu_;
+  std::vector<Signal> signals_;
 };
 
 }  // namespace mc::store::postgres

@@ -79,6 +79,13 @@ ALTER TABLE inbox_items ADD COLUMN actor_id INTEGER REFERENCES users(id);  -- fr
 ALTER TABLE inbox_items ADD COLUMN text TEXT;                              -- friend requests: the message
 ALTER TABLE shares ADD COLUMN refused TEXT NOT NULL DEFAULT '[]';  -- JSON: named recipients who refused it
 )sql",
+                                     // 5: pushes (docs/pushes.md): the resource, campaign and reason
+                                     // of an item of kind 'push'; its sender is actor_id, the provider.
+                                     R"sql(
+ALTER TABLE inbox_items ADD COLUMN resource_id TEXT;
+ALTER TABLE inbox_items ADD COLUMN campaign_id TEXT;
+ALTER TABLE inbox_items ADD COLUMN reason TEXT;
+)sql",
                                  },
                                  {1, 2}};
   return schema;
@@ -94,10 +101,10 @@ const std::string kItemSelect =
     "CASE WHEN i.kind = 'receipt' THEN '' ELSE coalesce(s.note, i.text, '') END, "
     "CASE WHEN i.kind = 'receipt' THEN ru.network_id WHEN i.actor_id IS NOT NULL THEN au.network_id "
     "ELSE su.network_id END, coalesce(s.chain, '[]'), " +
-    std::string(kResourceColumns) +
+    std::string(kResourceColumns) + ", coalesce(i.campaign_id, ''), coalesce(i.reason, '')" +
     " FROM inbox_items i LEFT JOIN shares s ON s.id = i.share_id LEFT JOIN users su ON su.id = s.sender_id "
     "LEFT JOIN users ru ON ru.id = i.receipt_user_id LEFT JOIN users au ON au.id = i.actor_id "
-    "LEFT JOIN resources r ON r.id = s.resource_id " +
+    "LEFT JOIN resources r ON r.id = coalesce(s.resource_id, i.resource_id) " +
     kResourceLeftJoins + " ";
 
 InboxItem read_item(const Statement& st) {
@@ -111,6 +118,8 @@ InboxItem read_item(const Statement& st) {
   it.sender = st.text(6);
   it.chain = strings_from_json(st.text(7));
   if (!st.is_null(8)) it.resource = read_resource(st, 8);
+  it.campaign_id = st.text(8 + kResourceColumnCount);
+  it.reason = st.text(9 + kResourceColumnCount);
   return it;
 }
 
@@ -185,6 +194,21 @@ Result<Delivery> append_person_item(Database& db, std::int64_t user_id, ItemKind
   Delivery d{user_id, seq, new_id("i_")};
   item.bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, wire::item_kind_name(kind));
   item.bind(5, at).bind(6, actor_id).bind(7, text);
+  MC_TRY_STATUS(item.run());
+  return d;
+}
+
+Result<Delivery> append_push_item(Database& db, std::int64_t user_id, const PushItem& push) {
+  MC_TRY(auto bump, db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id = ? RETURNING inbox_head"));
+  bump.bind(1, user_id);
+  MC_TRY_STATUS(step_one(bump, "user_not_found", "recipient vanished"));
+  std::int64_t seq = bump.int64(0);
+  MC_TRY_STATUS(bump.step());
+  MC_TRY(auto item, db.prepare("INSERT INTO inbox_items (user_id, seq, id, kind, created_at, actor_id, text, "
+                               "resource_id, campaign_id, reason) VALUES (?, ?, ?, 'push', ?, ?, ?, ?, ?, ?)"));
+  Delivery d{user_id, seq, new_id("i_")};
+  item.bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, push.at).bind(5, push.sender_id);
+  item.bind(6, push.message).bind(7, push.resource_id).bind(8, push.campaign_id).bind(9, push.reason);
   MC_TRY_STATUS(item.run());
   return d;
 }

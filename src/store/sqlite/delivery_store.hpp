@@ -15,6 +15,10 @@ const AreaSchema& delivery_schema();
 Result<Delivery> append_person_item(mc::sqlite::Database& db, std::int64_t user_id, ItemKind kind,
                                     std::int64_t actor_id, const std::string& text, std::int64_t at);
 
+// Appends a push item to `user_id`'s inbox, inside the push store's write
+// job: the push's row and its item commit together.
+Result<Delivery> append_push_item(mc::sqlite::Database& db, std::int64_t user_id, const PushItem& push);
+
 class SqliteDeliveryStore final : public DeliveryStore {
  public:
   explicit SqliteDeliveryStore(Engine& engine) : engine_(engine) {}

@@ -6,14 +6,15 @@
 #include "store/sqlite/engine.hpp"
 #include "store/sqlite/group_store.hpp"
 #include "store/sqlite/handler_store.hpp"
+#include "store/sqlite/push_store.hpp"
 #include "store/sqlite/social_store.hpp"
 
 namespace mc::store::sqlite {
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::string& path, int readers) {
   // In this order: an area's tables may refer to those of an area before it.
-  std::vector<const AreaSchema*> schemas = {&accounts_schema(), &catalog_schema(),  &delivery_schema(),
-                                            &groups_schema(),   &handlers_schema(), &social_schema()};
+  std::vector<const AreaSchema*> schemas = {&accounts_schema(), &catalog_schema(), &delivery_schema(), &groups_schema(),
+                                            &handlers_schema(), &social_schema(),  &push_schema()};
   std::unique_ptr<SqliteBackend> b(new SqliteBackend());
   MC_TRY(b->engine_, Engine::open(path, schemas, readers));
   b->accounts_ = std::make_unique<SqliteAccountStore>(*b->engine_);
@@ -24,6 +25,7 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::string& pa
   b->groups_ = std::make_unique<SqliteGroupStore>(*b->engine_);
   b->social_ = std::make_unique<SqliteSocialStore>(*b->engine_);
   b->handlers_ = std::make_unique<SqliteHandlerStore>(*b->engine_);
+  b->push_ = std::make_unique<SqlitePushStore>(*b->engine_);
   return b;
 }
 
@@ -37,6 +39,7 @@ DeliveryStore& SqliteBackend::delivery() { return *delivery_; }
 GroupStore& SqliteBackend::groups() { return *groups_; }
 SocialStore& SqliteBackend::social() { return *social_; }
 HandlerStore& SqliteBackend::handlers() { return *handlers_; }
+PushStore& SqliteBackend::push() { return *push_; }
 void SqliteBackend::flush_writes() { engine_->flush_writes(); }
 Backend::Stats SqliteBackend::stats() const {
   return Stats{engine_->write_jobs(), engine_->write_groups(), engine_->writer().pending()};

@@ -15,6 +15,7 @@ class SqliteDeliveryStore;
 class SqliteGroupStore;
 class SqliteHandlerStore;
 class SqliteSocialStore;
+class SqlitePushStore;
 
 class SqliteBackend final : public Backend {
  public:
@@ -28,6 +29,7 @@ class SqliteBackend final : public Backend {
   GroupStore& groups() override;
   SocialStore& social() override;
   HandlerStore& handlers() override;
+  PushStore& push() override;
   void flush_writes() override;
   Stats stats() const override;
 
@@ -42,6 +44,7 @@ class SqliteBackend final : public Backend {
   std::unique_ptr<SqliteGroupStore> groups_;
   std::unique_ptr<SqliteSocialStore> social_;
   std::unique_ptr<SqliteHandlerStore> handlers_;
+  std::unique_ptr<SqlitePushStore> push_;
 };
 
 }  // namespace mc::store::sqlite
