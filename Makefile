@@ -49,6 +49,7 @@ bench: build
 	build/release/bench_handlers --server-binary build/release/msgcenterd
 	build/release/bench_catalog --server-binary build/release/msgcenterd
 	build/release/bench_contacts --server-binary build/release/msgcenterd
+	build/release/bench_pushes --server-binary build/release/msgcenterd
 	build/release/bench_recommend --server-binary build/release/msgcenterd
 
 # Installs the C API's header, libmsgcenter.so (with a pkg-config file) and msgc.

@@ -1,7 +1,5 @@
 // msgc's push commands: campaign (providers), push settings, why, dismiss,
 // recommendations. Each runs an operation of libmsgcenter's table.
-#include <date/date.h>
-
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <chrono>
@@ -37,17 +35,61 @@ std::optional<std::int64_t> opt_ms(const json::object& o, std::string_view key) 
   return v->as_int64();
 }
 
-// "now", or an ISO-8601 time: 2026-12-24T18:00:00Z, 2026-12-24T18:00+01:00,
+// An ISO-8601 time: 2026-12-24T18:00:00Z, 2026-12-24T18:00+01:00,
 // 2026-12-24 (midnight). Without an offset it is UTC. Unix milliseconds.
 std::optional<std::int64_t> parse_time(const std::string& text) {
   using namespace std::chrono;
-  for (const char* format : {"%FT%T%Ez", "%FT%R%Ez", "%FT%TZ", "%FT%RZ", "%FT%T", "%FT%R", "%F"}) {
-    std::istringstream in(text);
-    date::sys_time<milliseconds> t;
-    in >> date::parse(format, t);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return t.time_since_epoch().count();
+  std::size_t i = 0;
+  // Exactly `width` digits at i.
+  auto digits = [&](int width) -> std::optional<int> {
+    if (i + static_cast<std::size_t>(width) > text.size()) return std::nullopt;
+    int v = 0;
+    for (int k = 0; k < width; ++k, ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  auto expect = [&](char ch) {
+    if (i < text.size() && text[i] == ch) return ++i, true;
+    return false;
+  };
+  auto y = digits(4);
+  if (!y || !expect('-')) return std::nullopt;
+  auto mo = digits(2);
+  if (!mo || !expect('-')) return std::nullopt;
+  auto d = digits(2);
+  if (!d) return std::nullopt;
+  year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  if (!date.ok()) return std::nullopt;
+  int hh = 0, mm = 0, ss = 0, offset_min = 0;
+  if (expect('T')) {
+    auto h = digits(2);
+    if (!h || !expect(':')) return std::nullopt;
+    auto m = digits(2);
+    if (!m) return std::nullopt;
+    hh = *h;
+    mm = *m;
+    if (expect(':')) {
+      auto sec = digits(2);
+      if (!sec) return std::nullopt;
+      ss = *sec;
+    }
+    if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+    if (!expect('Z') && i < text.size()) {
+      int sign = text[i] == '+' ? 1 : text[i] == '-' ? -1 : 0;
+      if (sign == 0) return std::nullopt;
+      ++i;
+      auto oh = digits(2);
+      if (!oh || !expect(':')) return std::nullopt;
+      auto om = digits(2);
+      if (!om || *oh > 14 || *om > 59) return std::nullopt;
+      offset_min = sign * (*oh * 60 + *om);
+    }
   }
-  return std::nullopt;
+  if (i != text.size()) return std::nullopt;
+  auto t = sys_days{date} + hours{hh} + minutes{mm - offset_min} + seconds{ss};
+  return duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
 std::string campaign_line(const json::object& c) {

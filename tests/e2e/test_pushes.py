@@ -303,8 +303,11 @@ class BadInputTest(PushCase):
         self.assertRefused(self.body(audience="kind:video"), 400, "empty_audience")
         self.assertRefused(self.body(audience="friends:alice"), 400, "invalid_audience")
         self.assertRefused(self.body(audience="all"), 400, "invalid_audience")
-        self.assertRefused(self.body(audience="users:alice,ghost_user"), 400, "unknown_user")
         self.assertRefused(self.body(audience="consumed:r_0000000000000000000000000000"), 400, "unknown_resource")
+        self.assertRefused(self.body(audience="users:"), 400, "invalid_audience")
+
+    def test_unknown_user_in_audience(self):
+        self.assertRefused(self.body(audience="users:alice,ghost_user"), 404, "unknown_user")
 
     def test_resource_errors(self):
         self.assertRefused(self.body(resource_ids=["r_0000000000000000000000000000"]), 400, "unknown_resource")
@@ -380,13 +383,13 @@ class FiresOnceAcrossKillTest(PushCase):
         with open(cls.tokens_path) as f:
             cls.tokens = [line.split() for line in f if line.strip()]
 
-    def mid_way(self, action, label):
+    def mid_way(self, action, label, **extra):
         """A campaign to everyone; ACTION(campaign) once its occurrence has
         delivered to some users but not all (a new campaign and resource if
         one finished before it was caught). Returns (campaign, delivered then)."""
         for attempt in range(4):
             r = self.publish("%s %d" % (label, attempt))
-            camp = self.campaign([r], "everyone", message=label)
+            camp = self.campaign([r], "everyone", message=label, **extra)
             self.assertEqual(camp["audience_size"], self.USERS)
             deadline = time.time() + 15
             while time.time() < deadline:
@@ -421,13 +424,19 @@ class FiresOnceAcrossKillTest(PushCase):
         self.assertEqual(self.each_has_one(camp), [],
                          "users without exactly one push (killed at delivered=%d)" % killed_at)
 
-    def test_pausing_stops_an_occurrence_and_resuming_finishes_it(self):
+    def test_pausing_stops_a_one_shot_occurrence_and_resuming_finishes_it(self):
+        self.pause_and_resume(every=None)
+
+    def test_pausing_stops_a_daily_occurrence_and_resuming_finishes_it(self):
+        self.pause_and_resume(every="day")
+
+    def pause_and_resume(self, every):
         paused = {}
 
         def pause(c):
             got, _, body = self.studio.call("POST", "/v1/campaigns/%s/pause" % c["id"])
             paused["answer"] = (got, json.loads(body))
-        camp, _ = self.mid_way(pause, "Paused news")
+        camp, _ = self.mid_way(pause, "Paused news", every=every)
         got, body = paused["answer"]
         self.assertEqual(got, 200, "pausing a campaign whose occurrence is being sent: %r" % (body,))
         self.assertEqual(body["campaign"]["state"], "paused")
@@ -566,18 +575,24 @@ class RespectTest(PushCase):
         self.assertEqual(self.stats(c["id"])["delivered"], 0)
         self.assertEqual(u.pushes(), [])
 
-    def test_cancelling_expires_held_pushes(self):
-        self.set_clock(utc_ms(2027, 2, 10, 23))
-        u = self.user("cancel_u")
+    def test_cancelling_a_one_shot_campaign_expires_its_held_pushes(self):
+        self.cancel_held(utc_ms(2027, 2, 10, 23), "cancel_once", every=None)
+
+    def test_cancelling_a_daily_campaign_expires_its_held_pushes(self):
+        self.cancel_held(utc_ms(2027, 2, 14, 23), "cancel_daily", every="day")
+
+    def cancel_held(self, now, name, every):
+        self.set_clock(now)
+        u = self.user(name)
         u.settings(time_zone="UTC", quiet_hours={"start": "22:00", "end": "07:00"})
         r = self.publish("Called off")
-        c = self.campaign([r], "users:cancel_u")
+        c = self.campaign([r], "users:" + name, every=every)
         self.wait_stats(c["id"], targeted=1, held=1)
         self.assertEqual(self.studio.ok("POST", "/v1/campaigns/%s/cancel" % c["id"])["campaign"]["state"],
                          "cancelled")
         self.wait_stats(c["id"], held=0, expired=1)
         self.assertError(self.studio.call("POST", "/v1/campaigns/%s/cancel" % c["id"]), 400, "campaign_state")
-        self.set_clock(utc_ms(2027, 2, 11, 7, 30))
+        self.set_clock(now + 8 * 3600000 + 30 * 60000)  # quiet hours over
         self.settle()
         self.assertEqual(self.stats(c["id"])["delivered"], 0)
         self.assertEqual(u.pushes(), [])
@@ -823,7 +838,8 @@ class RecommendTest(PushCase):
         got, _, body = u.call("DELETE", "/v1/me/signals")
         self.assertEqual(got, 204, body)
         self.assertEqual(u.signals(), [])
-        self.assertEqual(self.recs(u), [])
+        # Nothing personal is left: only what anyone new is offered.
+        self.assertTrue(all(r["reason"] == "popular now" for r in self.recs(u)), self.recs(u))
         self.assertEqual(self.recs(self.tess), other_before)
         self.assertTrue(self.tess.signals())
 

@@ -206,7 +206,9 @@ void register_campaign_routes(net::Router& router, PushContext& c) {
   router.add("POST", "/v1/campaigns/{id}/resume", Access::kProvider,
              [&c](HttpRequest& req) { return change(c, req, {CampaignState::kPaused}, CampaignState::kActive); });
   router.add("POST", "/v1/campaigns/{id}/cancel", Access::kProvider, [&c](HttpRequest& req) {
-    return change(c, req, {CampaignState::kActive, CampaignState::kPaused}, CampaignState::kCancelled);
+    // A finished campaign may still hold pushes (quiet hours, caps): cancelling expires them.
+    return change(c, req, {CampaignState::kActive, CampaignState::kPaused, CampaignState::kFinished},
+                  CampaignState::kCancelled);
   });
   router.add("GET", "/v1/campaigns/{id}/stats", Access::kProvider,
              [&c](HttpRequest& req) { return campaign_stats(c, req); });

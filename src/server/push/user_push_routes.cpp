@@ -23,6 +23,7 @@ namespace {
 
 constexpr std::size_t kMaxOptOuts = 200;
 constexpr int kMaxExportedSignals = 100000;
+constexpr std::size_t kPopularFallback = 20;
 
 HttpResponse no_content() {
   HttpResponse r;
@@ -165,8 +166,29 @@ Result<HttpResponse> dismiss(PushContext& c, HttpRequest& req) {
   return no_content();
 }
 
+// Until the recommender has seen a user (no signals yet, or none since it
+// last ran), the most popular resources they have not consumed.
+Result<std::vector<store::Recommendation>> popular_for(PushContext& c, std::int64_t user_id) {
+  store::ResourceQuery q;
+  q.sort = store::ResourceSort::kPopular;
+  MC_TRY(auto ranked, c.catalog.query_ranked(q, kPopularFallback * 2));
+  MC_TRY(auto signals, c.pushes.signals_of(user_id, 1000));
+  std::vector<store::Recommendation> out;
+  for (const auto& id : ranked.ids) {
+    if (std::any_of(signals.begin(), signals.end(), [&](const store::Signal& s) { return s.resource_id == id; })) {
+      continue;
+    }
+    out.push_back(store::Recommendation{id, 0, "popular now"});
+    if (out.size() == kPopularFallback) break;
+  }
+  return out;
+}
+
 Result<HttpResponse> recommendations(PushContext& c, HttpRequest& req) {
   MC_TRY(auto recs, c.pushes.recommendations(req.user().user_id));
+  if (recs.empty()) {
+    MC_TRY(recs, popular_for(c, req.user().user_id));
+  }
   std::vector<std::string> ids;
   for (const auto& r : recs) ids.push_back(r.resource_id);
   MC_TRY(auto resources, c.catalog.resources_by_ids(ids));

@@ -371,8 +371,10 @@ Result<std::int64_t> PgDeliveryStore::ack(std::int64_t user_id, const std::strin
 Result<OpenOutcome> PgDeliveryStore::mark_opened(std::int64_t user_id, const std::string& item_id) {
   return e_.transact<OpenOutcome>([&](pg::Connection& c) -> Result<OpenOutcome> {
     std::string uid = std::to_string(user_id);
-    MC_TRY(auto rows, c.query("SELECT i.kind, i.opened_at IS NOT NULL, i.share_id, s.sender_id, u.send_receipts "
-                              "FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users u ON u.id = i.user_id "
+    // Items of people and pushes have no share: LEFT JOIN.
+    MC_TRY(auto rows, c.query("SELECT i.kind, i.opened_at IS NOT NULL, coalesce(i.share_id, ''), "
+                              "coalesce(s.sender_id, 0), u.send_receipts FROM inbox_items i "
+                              "LEFT JOIN shares s ON s.id = i.share_id JOIN users u ON u.id = i.user_id "
                               "WHERE i.user_id = $1 AND i.id = $2 FOR UPDATE OF i",
                               {uid, item_id}));
     if (rows.empty()) return Error::not_found("item_not_found", "no item '" + item_id + "' in your inbox");

@@ -444,10 +444,10 @@ Result<std::vector<CampaignRun>> PgPushStore::start_due_runs(std::int64_t now) {
         continue;
       }
       auto next = rules::next_occurrence(c, at);
-      MC_TRY(auto upd, db.query("UPDATE campaigns SET next_run_at = $1, occurrences = occurrences + 1, "
-                                "state = CASE WHEN $2 THEN state ELSE 'finished' END WHERE id = $3 "
+      // The campaign finishes once its last occurrence is sent (write_chunk).
+      MC_TRY(auto upd, db.query("UPDATE campaigns SET next_run_at = $1, occurrences = occurrences + 1 WHERE id = $2 "
                                 "RETURNING occurrences",
-                                {opt64(next), next ? "true" : "false", c.id}));
+                                {opt64(next), c.id}));
       CampaignRun run{c.id, upd.int64(0, 0), at, 0, false};
       MC_TRY_STATUS(db.query("INSERT INTO campaign_runs (campaign_id, occurrence, scheduled_at) VALUES ($1, $2, $3)",
                              {run.campaign_id, str(run.occurrence), str(run.scheduled_at)}));
@@ -543,6 +543,14 @@ Result<std::vector<Delivery>> PgPushStore::write_chunk(const CampaignRun& run, s
     for (const auto& w : writes) {
       MC_TRY(auto d, write_push(db, c, run.occurrence, w, now));
       if (d) out.push_back(*d);
+    }
+    if (finished) {
+      // The last occurrence sent: the campaign is done (pushes may still be held).
+      MC_TRY_STATUS(
+          db.query("UPDATE campaigns SET state = 'finished' WHERE id = $1 AND state = 'active' AND "
+                   "next_run_at IS NULL AND NOT EXISTS (SELECT 1 FROM campaign_runs r WHERE "
+                   "r.campaign_id = campaigns.id AND NOT r.done)",
+                   {c.id}));
     }
     return out;
   });

@@ -422,8 +422,9 @@ Result<std::int64_t> SqliteDeliveryStore::ack(std::int64_t user_id, const std::s
 Result<OpenOutcome> SqliteDeliveryStore::mark_opened(std::int64_t user_id, const std::string& item_id) {
   return engine_.writer().run_for<OpenOutcome>([&](Database& db) -> Result<OpenOutcome> {
     auto st = db.prepare(
-        "SELECT i.kind, i.opened_at IS NOT NULL, i.share_id, s.sender_id, u.send_receipts "
-        "FROM inbox_items i JOIN shares s ON s.id = i.share_id JOIN users u ON u.id = i.user_id "
+        // Items of people and pushes have no share: LEFT JOIN.
+        "SELECT i.kind, i.opened_at IS NOT NULL, coalesce(i.share_id, ''), coalesce(s.sender_id, 0), u.send_receipts "
+        "FROM inbox_items i LEFT JOIN shares s ON s.id = i.share_id JOIN users u ON u.id = i.user_id "
         "WHERE i.user_id = ? AND i.id = ?");
     if (!st) return st.error();
     st->bind(1, user_id).bind(2, item_id);

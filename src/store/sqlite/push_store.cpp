@@ -460,12 +460,12 @@ Result<std::vector<CampaignRun>> SqlitePushStore::start_due_runs(std::int64_t no
         continue;
       }
       auto next = rules::next_occurrence(c, at);
-      MC_TRY(auto upd, db.prepare("UPDATE campaigns SET next_run_at = ?, occurrences = occurrences + 1, "
-                                  "state = CASE WHEN ? THEN state ELSE 'finished' END WHERE id = ? "
+      // The campaign finishes once its last occurrence is sent (write_chunk).
+      MC_TRY(auto upd, db.prepare("UPDATE campaigns SET next_run_at = ?, occurrences = occurrences + 1 WHERE id = ? "
                                   "RETURNING occurrences"));
       if (next) upd.bind(1, *next);
       else upd.bind_null(1);
-      upd.bind(2, std::int64_t{next ? 1 : 0}).bind(3, c.id);
+      upd.bind(2, c.id);
       MC_TRY_STATUS(step_one(upd, "campaign_not_found", "campaign vanished"));
       CampaignRun run{c.id, upd.int64(0), at, 0, false};
       MC_TRY_STATUS(upd.step());
@@ -576,6 +576,14 @@ Result<std::vector<Delivery>> SqlitePushStore::write_chunk(const CampaignRun& ru
     for (const auto& w : writes) {
       MC_TRY(auto d, write_push(db, c, run.occurrence, w, now));
       if (d) out.push_back(*d);
+    }
+    if (finished) {
+      // The last occurrence sent: the campaign is done (pushes may still be held).
+      MC_TRY(auto fin, db.prepare("UPDATE campaigns SET state = 'finished' WHERE id = ? AND state = 'active' AND "
+                                  "next_run_at IS NULL AND NOT EXISTS (SELECT 1 FROM campaign_runs r WHERE "
+                                  "r.campaign_id = campaigns.id AND r.done = 0)"));
+      fin.bind(1, c.id);
+      MC_TRY_STATUS(fin.run());
     }
     return out;
   });
