@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   add_user(binary, data, "studio", "studio-password", "provider");
   {
     // The audience, made in one transaction (the password hashed once).
-    std::string cmd = "echo bench-password | " + binary + " --data " + data + " user add-many u " +
+    std::string cmd = "echo bench-password | " + binary + " --data " + data + " user add-many user " +
                       std::to_string(users) + " > /dev/null";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("user add-many failed");
   }

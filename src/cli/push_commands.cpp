@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <sstream>
 
@@ -92,11 +93,20 @@ std::optional<std::int64_t> parse_time(const std::string& text) {
   return duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
+// A rate as people read it: "50.0%".
+std::string percent(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || !v->is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v->to_number<double>() * 100);
+  return buf;
+}
+
 std::string campaign_line(const json::object& c) {
   std::string line = str(c, "id") + "  " + str(c, "state") + "  " + str(c, "audience") + "  \"" + str(c, "message") +
                      "\"  starts " + time_or_dash(opt_ms(c, "starts_at"));
   if (!str(c, "every").empty()) line += ", every " + str(c, "every");
-  line += ", expires " + time_or_dash(opt_ms(c, "expires_at")) + ", " + str(c, "occurrences") + " sent";
+  line += ", expires " + time_or_dash(opt_ms(c, "expires_at")) + ", occurrences: " + str(c, "occurrences");
   return line;
 }
 
@@ -119,9 +129,11 @@ Command campaign_command() {
         c.add_option("--message", a->message, "create: the message users see");
         c.add_option("--audience", a->audience,
                      "create: everyone, tag:T, kind:K, consumed:ID, users:a,b or recommended");
-        c.add_option("--at", a->at, "create: now, or an ISO-8601 time (UTC without an offset)");
+        c.add_option("--at", a->at,
+                     "create: now, or an ISO-8601 time such as 2026-12-24T18:00+01:00 (read as UTC when it "
+                     "has no offset)");
         c.add_option("--every", a->every, "create: day or week (default: once)")->check(CLI::IsMember({"day", "week"}));
-        c.add_option("--expires", a->expires, "create: an ISO-8601 time (default: 7 days after the start)");
+        c.add_option("--expires", a->expires, "create: an ISO-8601 time, as --at (default: 7 days after the start)");
       },
       [a](Session& s) {
         json::object req{{"action", a->action}};
@@ -157,21 +169,21 @@ Command campaign_command() {
         if (a->action == "list") {
           for (const auto& c : answer.at("campaigns").as_array()) std::cout << campaign_line(c.as_object()) << "\n";
         } else if (a->action == "stats") {
-          std::cout << "campaign " << str(answer, "campaign_id") << " (" << str(answer, "state") << ", "
-                    << str(answer, "occurrences") << " occurrences)\n"
+          std::cout << "campaign " << str(answer, "campaign_id") << " (" << str(answer, "state")
+                    << ", occurrences: " << str(answer, "occurrences") << ")\n"
                     << "targeted " << str(answer, "targeted") << ", delivered " << str(answer, "delivered") << ", held "
                     << str(answer, "held") << ", expired " << str(answer, "expired") << ", skipped "
                     << str(answer, "skipped") << "\nopened " << str(answer, "opened") << ", dismissed "
-                    << str(answer, "dismissed") << ", open rate " << str(answer, "open_rate") << "\n";
+                    << str(answer, "dismissed") << ", open rate " << percent(answer, "open_rate") << "\n";
           for (const auto& h : answer.at("hours").as_array()) {
             const auto& o = h.as_object();
             std::cout << "  " << time_or_dash(opt_ms(o, "hour")) << "  delivered " << str(o, "delivered") << ", opened "
-                      << str(o, "opened") << ", open rate so far " << str(o, "open_rate") << "\n";
+                      << str(o, "opened") << ", open rate so far " << percent(o, "open_rate") << "\n";
           }
         } else {
           const auto& c = answer.at("campaign").as_object();
           std::cout << campaign_line(c) << "\n";
-          if (a->action == "create") std::cout << "audience now: " << str(c, "audience_size") << " users\n";
+          if (a->action == "create") std::cout << "users in the audience now: " << str(c, "audience_size") << "\n";
         }
         return 0;
       }};

@@ -95,6 +95,7 @@ struct OpenOutcome {
 
 // An inbox item of kind push: what the provider's campaign sends one user.
 struct PushItem {
+  std::string item_id;         // chosen by the caller, who records it with the push
   std::int64_t sender_id = 0;  // the campaign's creator
   std::string campaign_id;
   std::string resource_id;

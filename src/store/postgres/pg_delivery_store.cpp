@@ -210,7 +210,7 @@ Result<Delivery> append_person_item(pg::Connection& c, std::int64_t user_id, Ite
 
 Result<Delivery> append_push_item(pg::Connection& c, std::int64_t user_id, const PushItem& push) {
   MC_TRY(auto seq_of, bump_heads(c, {user_id}));
-  Delivery d{user_id, seq_of[user_id], new_id("i_")};
+  Delivery d{user_id, seq_of[user_id], push.item_id};
   MC_TRY_STATUS(
       c.query("INSERT INTO inbox_items (user_id, seq, id, kind, created_at, actor_id, text, resource_id, "
               "campaign_id, reason) VALUES ($1, $2, $3, 'push', $4, $5, $6, $7, $8, $9)",

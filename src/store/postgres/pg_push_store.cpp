@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/random.hpp"
 #include "store/postgres/pg_stores.hpp"
 #include "store/rules/campaign_rules.hpp"
 
@@ -235,17 +236,16 @@ Param audience_value(const Audience& a, const Campaign& c) {
 Result<std::optional<Delivery>> write_push(pg::Connection& db, const Campaign& c, std::int64_t occurrence,
                                            const PushWrite& w, std::int64_t now) {
   const bool deliver = w.state == PushWrite::State::kDeliver;
-  MC_TRY(auto ins,
-         db.query("INSERT INTO pushes (campaign_id, occurrence, user_id, resource_id, reason, state, "
-                  "not_before, delivered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                  "ON CONFLICT DO NOTHING RETURNING 1",
-                  {c.id, str(occurrence), str(w.user_id), w.resource_id, w.reason, state_of(w.state),
-                   str(w.state == PushWrite::State::kHold ? w.not_before : now), deliver ? Param(str(now)) : Param()}));
+  const std::string item_id = deliver ? new_id("i_") : std::string();
+  MC_TRY(auto ins, db.query("INSERT INTO pushes (campaign_id, occurrence, user_id, resource_id, reason, state, "
+                            "not_before, delivered_at, item_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                            "ON CONFLICT DO NOTHING RETURNING 1",
+                            {c.id, str(occurrence), str(w.user_id), w.resource_id, w.reason, state_of(w.state),
+                             str(w.state == PushWrite::State::kHold ? w.not_before : now),
+                             deliver ? Param(str(now)) : Param(), deliver ? Param(item_id) : Param()}));
   if (ins.empty() || !deliver) return std::optional<Delivery>();
-  MC_TRY(auto d,
-         append_push_item(db, w.user_id, PushItem{c.creator_id, c.id, w.resource_id, c.message, w.reason, now}));
-  MC_TRY_STATUS(db.query("UPDATE pushes SET item_id = $1 WHERE campaign_id = $2 AND occurrence = $3 AND user_id = $4",
-                         {d.item_id, c.id, str(occurrence), str(w.user_id)}));
+  MC_TRY(auto d, append_push_item(db, w.user_id,
+                                  PushItem{item_id, c.creator_id, c.id, w.resource_id, c.message, w.reason, now}));
   return std::optional<Delivery>(d);
 }
 
@@ -574,20 +574,17 @@ Result<std::vector<Delivery>> PgPushStore::settle_held(const std::vector<std::pa
     std::vector<Delivery> out;
     for (const auto& [p, w] : verdicts) {
       const bool deliver = w.state == PushWrite::State::kDeliver;
-      MC_TRY(auto changed,
-             db.query("UPDATE pushes SET state = $1, not_before = $2, delivered_at = $3 "
-                      "WHERE campaign_id = $4 AND occurrence = $5 AND user_id = $6 AND state = 'held' "
-                      "RETURNING 1",
-                      {state_of(w.state), str(w.state == PushWrite::State::kHold ? w.not_before : now),
-                       deliver ? Param(str(now)) : Param(), p.campaign_id, str(p.occurrence), str(p.user_id)}));
+      const std::string item_id = deliver ? new_id("i_") : std::string();
+      MC_TRY(auto changed, db.query("UPDATE pushes SET state = $1, not_before = $2, delivered_at = $3, item_id = $7 "
+                                    "WHERE campaign_id = $4 AND occurrence = $5 AND user_id = $6 AND state = 'held' "
+                                    "RETURNING 1",
+                                    {state_of(w.state), str(w.state == PushWrite::State::kHold ? w.not_before : now),
+                                     deliver ? Param(str(now)) : Param(), p.campaign_id, str(p.occurrence),
+                                     str(p.user_id), deliver ? Param(item_id) : Param()}));
       if (changed.empty() || !deliver) continue;
       MC_TRY(auto c, load_campaign(db, p.campaign_id));
-      MC_TRY(auto d,
-             append_push_item(db, p.user_id, PushItem{c.creator_id, c.id, p.resource_id, c.message, p.reason, now}));
-      MC_TRY_STATUS(
-          db.query("UPDATE pushes SET item_id = $1 WHERE campaign_id = $2 AND occurrence = $3 AND "
-                   "user_id = $4",
-                   {d.item_id, p.campaign_id, str(p.occurrence), str(p.user_id)}));
+      MC_TRY(auto d, append_push_item(db, p.user_id,
+                                      PushItem{item_id, c.creator_id, c.id, p.resource_id, c.message, p.reason, now}));
       out.push_back(d);
     }
     return out;

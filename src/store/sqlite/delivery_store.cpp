@@ -206,7 +206,7 @@ Result<Delivery> append_push_item(Database& db, std::int64_t user_id, const Push
   MC_TRY_STATUS(bump.step());
   MC_TRY(auto item, db.prepare("INSERT INTO inbox_items (user_id, seq, id, kind, created_at, actor_id, text, "
                                "resource_id, campaign_id, reason) VALUES (?, ?, ?, 'push', ?, ?, ?, ?, ?, ?)"));
-  Delivery d{user_id, seq, new_id("i_")};
+  Delivery d{user_id, seq, push.item_id};
   item.bind(1, user_id).bind(2, seq).bind(3, d.item_id).bind(4, push.at).bind(5, push.sender_id);
   item.bind(6, push.message).bind(7, push.resource_id).bind(8, push.campaign_id).bind(9, push.reason);
   MC_TRY_STATUS(item.run());

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/random.hpp"
 #include "store/rules/campaign_rules.hpp"
 #include "store/sqlite/delivery_store.hpp"
 #include "store/sqlite/rows.hpp"
@@ -240,24 +241,21 @@ Result<std::vector<std::int64_t>> audience_page(Database& db, const Campaign& c,
 // occurrence) and, when delivered now, its inbox item.
 Result<std::optional<Delivery>> write_push(Database& db, const Campaign& c, std::int64_t occurrence, const PushWrite& w,
                                            std::int64_t now) {
+  const bool deliver = w.state == PushWrite::State::kDeliver;
+  const std::string item_id = deliver ? new_id("i_") : std::string();
   MC_TRY(auto ins,
          db.prepare("INSERT INTO pushes (campaign_id, occurrence, user_id, resource_id, reason, state, not_before, "
-                    "delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1"));
+                    "delivered_at, item_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1"));
   ins.reset();
   ins.bind(1, c.id).bind(2, occurrence).bind(3, w.user_id).bind(4, w.resource_id).bind(5, w.reason);
   ins.bind(6, state_of(w.state)).bind(7, w.state == PushWrite::State::kHold ? w.not_before : now);
-  if (w.state == PushWrite::State::kDeliver) ins.bind(8, now);
-  else ins.bind_null(8);
+  if (deliver) ins.bind(8, now).bind(9, item_id);
+  else ins.bind_null(8).bind_null(9);
   MC_TRY(bool inserted, ins.step());
   if (inserted) MC_TRY_STATUS(ins.step());
-  if (!inserted || w.state != PushWrite::State::kDeliver) return std::optional<Delivery>();
-  PushItem item{c.creator_id, c.id, w.resource_id, c.message, w.reason, now};
-  MC_TRY(auto d, append_push_item(db, w.user_id, item));
-  MC_TRY(auto link,
-         db.prepare("UPDATE pushes SET item_id = ? WHERE campaign_id = ? AND occurrence = ? AND user_id = ?"));
-  link.reset();
-  link.bind(1, d.item_id).bind(2, c.id).bind(3, occurrence).bind(4, w.user_id);
-  MC_TRY_STATUS(link.run());
+  if (!inserted || !deliver) return std::optional<Delivery>();
+  MC_TRY(auto d, append_push_item(db, w.user_id,
+                                  PushItem{item_id, c.creator_id, c.id, w.resource_id, c.message, w.reason, now}));
   return std::optional<Delivery>(d);
 }
 
@@ -608,25 +606,23 @@ Result<std::vector<Delivery>> SqlitePushStore::settle_held(const std::vector<std
   return engine_.writer().run_for<std::vector<Delivery>>([&](Database& db) -> Result<std::vector<Delivery>> {
     std::vector<Delivery> out;
     for (const auto& [p, w] : verdicts) {
-      MC_TRY(auto upd, db.prepare("UPDATE pushes SET state = ?, not_before = ?, delivered_at = ? WHERE campaign_id = ? "
-                                  "AND occurrence = ? AND user_id = ? AND state = 'held' RETURNING 1"));
+      const bool deliver = w.state == PushWrite::State::kDeliver;
+      const std::string item_id = deliver ? new_id("i_") : std::string();
+      MC_TRY(auto upd, db.prepare("UPDATE pushes SET state = ?, not_before = ?, delivered_at = ?, item_id = ? "
+                                  "WHERE campaign_id = ? AND occurrence = ? AND user_id = ? AND state = 'held' "
+                                  "RETURNING 1"));
       upd.reset();
       upd.bind(1, state_of(w.state)).bind(2, w.state == PushWrite::State::kHold ? w.not_before : now);
-      if (w.state == PushWrite::State::kDeliver) upd.bind(3, now);
-      else upd.bind_null(3);
-      upd.bind(4, p.campaign_id).bind(5, p.occurrence).bind(6, p.user_id);
+      if (deliver) upd.bind(3, now).bind(4, item_id);
+      else upd.bind_null(3).bind_null(4);
+      upd.bind(5, p.campaign_id).bind(6, p.occurrence).bind(7, p.user_id);
       MC_TRY(bool changed, upd.step());
       if (!changed) continue;  // settled meanwhile (cancelled, another node)
       MC_TRY_STATUS(upd.step());
-      if (w.state != PushWrite::State::kDeliver) continue;
+      if (!deliver) continue;
       MC_TRY(auto c, load_campaign(db, p.campaign_id));
-      MC_TRY(auto d,
-             append_push_item(db, p.user_id, PushItem{c.creator_id, c.id, p.resource_id, c.message, p.reason, now}));
-      MC_TRY(auto link,
-             db.prepare("UPDATE pushes SET item_id = ? WHERE campaign_id = ? AND occurrence = ? AND user_id = ?"));
-      link.reset();
-      link.bind(1, d.item_id).bind(2, p.campaign_id).bind(3, p.occurrence).bind(4, p.user_id);
-      MC_TRY_STATUS(link.run());
+      MC_TRY(auto d, append_push_item(db, p.user_id,
+                                      PushItem{item_id, c.creator_id, c.id, p.resource_id, c.message, p.reason, now}));
       out.push_back(d);
     }
     return out;
