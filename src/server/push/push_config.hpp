@@ -13,7 +13,8 @@ struct PushConfig {
   int per_week = 10;
   // How often the scheduler looks for due campaigns and held pushes.
   std::int64_t tick_ms = 1000;
-  // Users per chunk of a campaign (one write each).
+  // Users per chunk of a campaign (one write each; shares wait behind a
+  // chunk, so a small one keeps their latency down: bench_pushes).
   int chunk = 500;
   // How often the recommender retrains inside the server (0: never; run
   // `msgcenterd recommend` instead).

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -16,6 +17,9 @@ namespace {
 
 using store::PushWrite;
 using store::rules::Audience;
+
+// Users per write job of a chunk (see send_chunk).
+constexpr std::size_t kWritesPerJob = 100;
 
 // The pushes a user received in any local ISO week holding `now` lie
 // within the 8 days before it, whatever their time zone.
@@ -202,10 +206,31 @@ Status Scheduler::send_chunk(const store::CampaignRun& run_in, bool& more) {
     if (w.state == PushWrite::State::kSkip) w.reason = t.settings.opt_out_all ? "opted_out" : "nothing_left";
     writes.push_back(std::move(w));
   }
-  MC_TRY(auto deliveries, pushes_.write_chunk(run, run.cursor, users.back(), finished, writes, now));
-  for (const auto& d : deliveries) bus_.publish(d.user_id);
+  // Written kWritesPerJob users at a time, each write moving the cursor
+  // past its own users: shares queued behind one wait for a short write,
+  // and the pause after it lets the queue drain.
+  std::int64_t cursor = run.cursor;
+  for (std::size_t i = 0; i < writes.size(); i += kWritesPerJob) {
+    const std::size_t n = std::min(kWritesPerJob, writes.size() - i);
+    std::vector<PushWrite> part(writes.begin() + static_cast<std::ptrdiff_t>(i),
+                                writes.begin() + static_cast<std::ptrdiff_t>(i + n));
+    const bool last = i + n == writes.size();
+    const std::int64_t to = last ? users.back() : part.back().user_id;
+    auto started = std::chrono::steady_clock::now();
+    MC_TRY(auto deliveries, pushes_.write_chunk(run, cursor, to, finished && last, part, now));
+    for (const auto& d : deliveries) bus_.publish(d.user_id);
+    cursor = to;
+    if (!pause_for(std::chrono::steady_clock::now() - started)) return {};
+  }
   more = !finished;
   return {};
+}
+
+// As long again as a write took, for everyone else's writes: a campaign
+// takes at most about half of the single writer. False when stopping.
+bool Scheduler::pause_for(std::chrono::steady_clock::duration d) {
+  std::unique_lock lock(mu_);
+  return !cv_.wait_for(lock, d, [this] { return stopping_; });
 }
 
 // Held pushes whose time came: the rules again (a cap may still hold),

@@ -4,6 +4,7 @@
 // and retrains the recommender when it is time.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -37,6 +38,7 @@ class Scheduler {
   void loop();
   Status send_chunk(const store::CampaignRun& run, bool& more);
   Status settle_held();
+  bool pause_for(std::chrono::steady_clock::duration d);
 
   store::PushStore& pushes_;
   store::CatalogStore& catalog_;

@@ -513,13 +513,13 @@ Result<std::vector<PushTarget>> PgPushStore::targets(const std::vector<std::int6
                                {users, str(since)}));
     for (int i = 0; i < sent.size(); ++i) by_user[sent.int64(i, 0)].sent_at.push_back(sent.int64(i, 1));
     if (!resource_ids.empty()) {
-      MC_TRY(auto had, db.query("SELECT DISTINCT user_id, resource_id FROM ("
-                                "SELECT user_id, resource_id FROM signals WHERE resource_id = ANY($2::text[]) "
-                                "AND kind IN " +
+      // Filtered by user inside each branch: a campaign's resource may have
+      // millions of signals and pushes, a chunk's users few each.
+      MC_TRY(auto had, db.query("SELECT user_id, resource_id FROM signals WHERE user_id = ANY($1::bigint[]) AND "
+                                "resource_id = ANY($2::text[]) AND kind IN " +
                                     std::string(rules::kConsumedSignals) +
-                                    " UNION ALL SELECT user_id, resource_id FROM pushes WHERE resource_id = "
-                                    "ANY($2::text[]) AND state IN ('delivered', 'held')) t "
-                                    "WHERE user_id = ANY($1::bigint[])",
+                                    " UNION SELECT user_id, resource_id FROM pushes WHERE user_id = ANY($1::bigint[]) "
+                                    "AND resource_id = ANY($2::text[]) AND state IN ('delivered', 'held')",
                                 {users, pg::text_array(resource_ids)}));
       for (int i = 0; i < had.size(); ++i) by_user[had.int64(i, 0)].consumed_or_pushed.push_back(had.text(i, 1));
     }

@@ -213,6 +213,47 @@ Result<Delivery> append_push_item(Database& db, std::int64_t user_id, const Push
   return d;
 }
 
+Result<std::vector<Delivery>> append_push_items(Database& db,
+                                                const std::vector<std::pair<std::int64_t, PushItem>>& items) {
+  constexpr std::size_t kChunk = 100;
+  std::vector<Delivery> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); i += kChunk) {
+    const std::size_t n = std::min(kChunk, items.size() - i);
+    std::string marks = "?", rows = "(?, ?, ?, 'push', ?, ?, ?, ?, ?, ?)";
+    for (std::size_t k = 1; k < n; ++k) {
+      marks += ", ?";
+      rows += ", (?, ?, ?, 'push', ?, ?, ?, ?, ?, ?)";
+    }
+    std::unordered_map<std::int64_t, std::int64_t> seq_of;
+    {
+      MC_TRY(auto bump, db.prepare("UPDATE users SET inbox_head = inbox_head + 1 WHERE id IN (" + marks +
+                                   ") RETURNING id, inbox_head"));
+      for (std::size_t k = 0; k < n; ++k) bump.bind(static_cast<int>(k + 1), items[i + k].first);
+      for (;;) {
+        MC_TRY(bool row, bump.step());
+        if (!row) break;
+        seq_of[bump.int64(0)] = bump.int64(1);
+      }
+    }
+    if (seq_of.size() != n) return Error::not_found("user_not_found", "recipient vanished");
+    MC_TRY(auto ins, db.prepare("INSERT INTO inbox_items (user_id, seq, id, kind, created_at, actor_id, text, "
+                                "resource_id, campaign_id, reason) VALUES " +
+                                rows));
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto& [user_id, push] = items[i + k];
+      Delivery d{user_id, seq_of[user_id], push.item_id};
+      int p = static_cast<int>(k * 9);
+      ins.bind(p + 1, user_id).bind(p + 2, d.seq).bind(p + 3, d.item_id).bind(p + 4, push.at);
+      ins.bind(p + 5, push.sender_id).bind(p + 6, push.message).bind(p + 7, push.resource_id);
+      ins.bind(p + 8, push.campaign_id).bind(p + 9, push.reason);
+      out.push_back(std::move(d));
+    }
+    MC_TRY_STATUS(ins.run());
+  }
+  return out;
+}
+
 namespace {
 
 // append_item for many users at once: the head bumps and the item inserts

@@ -18,6 +18,9 @@ Result<Delivery> append_person_item(mc::sqlite::Database& db, std::int64_t user_
 // Appends a push item to `user_id`'s inbox, inside the push store's write
 // job: the push's row and its item commit together.
 Result<Delivery> append_push_item(mc::sqlite::Database& db, std::int64_t user_id, const PushItem& push);
+// The same for many users (each once), 100 rows to a statement.
+Result<std::vector<Delivery>> append_push_items(mc::sqlite::Database& db,
+                                                const std::vector<std::pair<std::int64_t, PushItem>>& items);
 
 class SqliteDeliveryStore final : public DeliveryStore {
  public:

@@ -2,7 +2,9 @@
 // pushes, recommendations (docs/pushes.md).
 #include "store/sqlite/push_store.hpp"
 
+#include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "core/random.hpp"
 #include "store/rules/campaign_rules.hpp"
@@ -237,26 +239,51 @@ Result<std::vector<std::int64_t>> audience_page(Database& db, const Campaign& c,
   }
 }
 
-// Writes one push row (left alone if the user already has one for this
-// occurrence) and, when delivered now, its inbox item.
-Result<std::optional<Delivery>> write_push(Database& db, const Campaign& c, std::int64_t occurrence, const PushWrite& w,
-                                           std::int64_t now) {
-  const bool deliver = w.state == PushWrite::State::kDeliver;
-  const std::string item_id = deliver ? new_id("i_") : std::string();
-  MC_TRY(auto ins,
-         db.prepare("INSERT INTO pushes (campaign_id, occurrence, user_id, resource_id, reason, state, not_before, "
-                    "delivered_at, item_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1"));
-  ins.reset();
-  ins.bind(1, c.id).bind(2, occurrence).bind(3, w.user_id).bind(4, w.resource_id).bind(5, w.reason);
-  ins.bind(6, state_of(w.state)).bind(7, w.state == PushWrite::State::kHold ? w.not_before : now);
-  if (deliver) ins.bind(8, now).bind(9, item_id);
-  else ins.bind_null(8).bind_null(9);
-  MC_TRY(bool inserted, ins.step());
-  if (inserted) MC_TRY_STATUS(ins.step());
-  if (!inserted || !deliver) return std::optional<Delivery>();
-  MC_TRY(auto d, append_push_item(db, w.user_id,
-                                  PushItem{item_id, c.creator_id, c.id, w.resource_id, c.message, w.reason, now}));
-  return std::optional<Delivery>(d);
+// Writes a chunk's push rows (a user who already has one for this
+// occurrence is left as they are) and the inbox items of those delivered
+// now, 100 rows to a statement: a chunk holds the single writer, and shares
+// wait behind it.
+Result<std::vector<Delivery>> write_pushes(Database& db, const Campaign& c, std::int64_t occurrence,
+                                           const std::vector<PushWrite>& writes, std::int64_t now) {
+  constexpr std::size_t kRows = 100;
+  std::vector<Delivery> out;
+  for (std::size_t i = 0; i < writes.size(); i += kRows) {
+    const std::size_t n = std::min(kRows, writes.size() - i);
+    std::string rows = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    for (std::size_t k = 1; k < n; ++k) rows += ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    MC_TRY(auto ins, db.prepare("INSERT INTO pushes (campaign_id, occurrence, user_id, resource_id, reason, state, "
+                                "not_before, delivered_at, item_id) VALUES " +
+                                rows + " ON CONFLICT DO NOTHING RETURNING user_id"));
+    std::unordered_map<std::int64_t, std::string> item_of;  // users delivered now
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto& w = writes[i + k];
+      const bool deliver = w.state == PushWrite::State::kDeliver;
+      int p = static_cast<int>(k * 9);
+      ins.bind(p + 1, c.id).bind(p + 2, occurrence).bind(p + 3, w.user_id).bind(p + 4, w.resource_id);
+      ins.bind(p + 5, w.reason).bind(p + 6, state_of(w.state));
+      ins.bind(p + 7, w.state == PushWrite::State::kHold ? w.not_before : now);
+      if (deliver) {
+        item_of[w.user_id] = new_id("i_");
+        ins.bind(p + 8, now).bind(p + 9, item_of[w.user_id]);
+      } else {
+        ins.bind_null(p + 8).bind_null(p + 9);
+      }
+    }
+    std::vector<std::pair<std::int64_t, PushItem>> items;
+    for (;;) {
+      MC_TRY(bool row, ins.step());
+      if (!row) break;
+      auto it = item_of.find(ins.int64(0));
+      if (it == item_of.end()) continue;  // held, expired or skipped
+      const auto& w = *std::find_if(writes.begin() + static_cast<std::ptrdiff_t>(i),
+                                    writes.begin() + static_cast<std::ptrdiff_t>(i + n),
+                                    [&](const PushWrite& x) { return x.user_id == it->first; });
+      items.emplace_back(w.user_id, PushItem{it->second, c.creator_id, c.id, w.resource_id, c.message, w.reason, now});
+    }
+    MC_TRY(auto delivered, append_push_items(db, items));
+    out.insert(out.end(), delivered.begin(), delivered.end());
+  }
+  return out;
 }
 
 }  // namespace
@@ -538,13 +565,15 @@ Result<std::vector<PushTarget>> SqlitePushStore::targets(const std::vector<std::
     by_user[sent.int64(0)].sent_at.push_back(sent.int64(1));
   }
   if (!resource_ids.empty()) {
-    MC_TRY(auto had, db->prepare("SELECT DISTINCT user_id, resource_id FROM ("
-                                 "SELECT user_id, resource_id FROM signals WHERE resource_id IN "
-                                 "(SELECT value FROM json_each(?2)) AND kind IN " +
+    // User first (CROSS JOIN fixes the order): a chunk's users have few
+    // signals and pushes each, a campaign's resource may have millions.
+    MC_TRY(auto had, db->prepare("SELECT s.user_id, s.resource_id FROM json_each(?1) u CROSS JOIN signals s "
+                                 "ON s.user_id = u.value WHERE s.resource_id IN (SELECT value FROM json_each(?2)) "
+                                 "AND s.kind IN " +
                                  std::string(rules::kConsumedSignals) +
-                                 " UNION ALL SELECT user_id, resource_id FROM pushes WHERE resource_id IN "
-                                 "(SELECT value FROM json_each(?2)) AND state IN ('delivered', 'held')) "
-                                 "WHERE user_id IN (SELECT value FROM json_each(?1))"));
+                                 " UNION SELECT p.user_id, p.resource_id FROM json_each(?1) u CROSS JOIN pushes p "
+                                 "ON p.user_id = u.value WHERE p.resource_id IN (SELECT value FROM json_each(?2)) "
+                                 "AND p.state IN ('delivered', 'held')"));
     had.bind(1, users).bind(2, strings_to_json(resource_ids));
     for (;;) {
       MC_TRY(bool row, had.step());
@@ -571,10 +600,7 @@ Result<std::vector<Delivery>> SqlitePushStore::write_chunk(const CampaignRun& ru
     if (!moved) return out;  // another scheduler wrote this chunk
     MC_TRY_STATUS(move.step());
     MC_TRY(auto c, load_campaign(db, run.campaign_id));
-    for (const auto& w : writes) {
-      MC_TRY(auto d, write_push(db, c, run.occurrence, w, now));
-      if (d) out.push_back(*d);
-    }
+    MC_TRY(out, write_pushes(db, c, run.occurrence, writes, now));
     if (finished) {
       // The last occurrence sent: the campaign is done (pushes may still be held).
       MC_TRY(auto fin, db.prepare("UPDATE campaigns SET state = 'finished' WHERE id = ? AND state = 'active' AND "
