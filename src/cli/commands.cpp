@@ -95,6 +95,28 @@ Command logout_command() {
           }};
 }
 
+Command close_account_command() {
+  return {"close-account",
+          "close your account: your inbox, contacts, friends, groups, signals and settings go, and nobody can use "
+          "your network ID again (password from stdin or a prompt)",
+          [](CLI::App&) {},
+          [](Session& s) {
+            auto center = s.center();
+            if (!center) return report(center.error());
+            const std::string who = (*center)->profile().network_id;
+            if (who.empty()) return report(Error::unauthenticated("not_logged_in", "log in first"));
+            auto pw = read_password("password for " + who + " (this closes the account): ");
+            if (!pw) return report(pw.error());
+            MC_CLI_CALL(answer, s, "close_account", {{"password", *pw}});
+            if (s.globals().json) {
+              print_answer(answer);
+            } else {
+              std::cout << "closed the account " << who << "\n";
+            }
+            return 0;
+          }};
+}
+
 Command whoami_command() {
   return {"whoami", "show who is logged in", [](CLI::App&) {},
           [](Session& s) {
@@ -851,6 +873,7 @@ std::vector<Command> command_table() {
   t.push_back(login_command(false));
   t.push_back(logout_command());
   t.push_back(whoami_command());
+  t.push_back(close_account_command());
   t.push_back(settings_command());
   t.push_back(publish_command());
   t.push_back(catalog_command());

@@ -24,6 +24,14 @@ class Backend {
   virtual HandlerStore& handlers() = 0;
   virtual SocialStore& social() = 0;
   virtual PushStore& push() = 0;
+  // Closes an account in one transaction: the user's personal data in every
+  // area goes (sessions, inbox, cursors, group memberships and groups,
+  // grants, profile, identifiers, contacts, friends, requests and blocks
+  // both ways, signals, push settings, pushes, recommendations), the
+  // password is cleared so that nobody logs in, and the row stays with
+  // closed_at set, so that the network ID is never given to someone else.
+  // Shares the user sent stay in their recipients' inboxes. Idempotent.
+  virtual Status close_account(std::int64_t user_id, std::int64_t at) = 0;
   // Returns once every write submitted so far has committed and its
   // completion has run (shutdown calls it before the threads those
   // completions post to go away).

@@ -364,6 +364,24 @@ class PushCliTest(unittest.TestCase):
         self.assertReadable(out, "msgc campaign stats")
         self.assertRegex(out, r"open rate:? (50(\.0+)? ?%|0\.50*\b)")
 
+    # ---- closing an account -------------------------------------------------------------------
+
+    def test_close_account_takes_the_password_and_forgets_the_login(self):
+        u = self.user("closing")
+        u.run("resource", self.publish("Before closing"))
+        wrong = u.run("close-account", stdin="not-the-password\n", check=False)
+        self.assertEqual(wrong.returncode, 1, wrong)
+        self.assertIn("wrong_password", wrong.stderr)
+        done = u.run("close-account", stdin="closing-password\n", check=False)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("closed the account closing", done.stdout)
+        again = u.run("whoami", check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("not_logged_in", again.stderr)
+        login = u.run("login", "closing", stdin="closing-password\n", check=False)
+        self.assertEqual(login.returncode, 1)
+        self.assertIn("invalid_credentials", login.stderr)
+
     # ---- push settings -----------------------------------------------------------------------
 
     def test_push_settings_show_the_defaults(self):

@@ -844,6 +844,34 @@ class RecommendTest(PushCase):
         self.assertTrue(self.tess.signals())
 
 
+    def test_a_closed_accounts_signals_are_gone(self):
+        gone = self.user("closing_down")
+        gone.download(self.sea[1])
+        gone.view(self.arcade[2])
+        gone.wait_signal(self.arcade[2], "viewed")
+        gone.settings(per_day=1, time_zone="Asia/Tokyo")
+        uid = self.server.sql("SELECT id FROM users WHERE network_id = 'closing_down'")
+        self.assertEqual(self.server.sql("SELECT count(*) FROM signals WHERE user_id = %s" % uid), "2")
+        # The wrong password closes nothing.
+        got, _, body = gone.call("DELETE", "/v1/me", {"password": "not-it"})
+        self.assertEqual((got, error_code(body)), (403, "wrong_password"))
+        self.assertEqual(len(gone.signals()), 2)
+        got, _, body = gone.call("DELETE", "/v1/me", {"password": "closing_down-password"})
+        self.assertEqual(got, 204, body)
+        for table in ("signals", "push_settings", "pushes", "recommendations", "sessions", "inbox_items"):
+            self.assertEqual(self.server.sql("SELECT count(*) FROM %s WHERE user_id = %s" % (table, uid)), "0", table)
+        # Nobody logs in as them, nor takes their name.
+        status, _, body = self.server.request("POST", "/v1/sessions", {"network_id": "closing_down",
+                                                                      "password": "closing_down-password"})
+        self.assertEqual((status, error_code(body)), (401, "invalid_credentials"))
+        status, _, body = self.server.request("POST", "/v1/accounts", {"network_id": "closing_down",
+                                                                      "password": "someone-else"})
+        self.assertEqual(status, 409, body)
+        # Others keep theirs, and cannot share with the closed account.
+        self.assertTrue(self.tess.signals())
+        got, _, body = self.tess.call("POST", "/v1/shares", {"resource_id": self.sea[0], "to": ["closing_down"]})
+        self.assertEqual((got, error_code(body)), (403, "not_accepted"))
+
 # ==== 10. recommend eval ========================================================================
 
 class EvalTest(unittest.TestCase):

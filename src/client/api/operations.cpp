@@ -82,6 +82,24 @@ Answer log_in(MessageCenter& mc, const json::object& req, bool register_first) {
 Answer op_register(MessageCenter& mc, const json::object& req, const CallOptions&) { return log_in(mc, req, true); }
 Answer op_login(MessageCenter& mc, const json::object& req, const CallOptions&) { return log_in(mc, req, false); }
 
+// Closes the account on the server (its personal data goes; the network
+// ID stays taken) and forgets this profile's login.
+Answer op_close_account(MessageCenter& mc, const json::object& req, const CallOptions&) {
+  MC_TRY(auto r, RequestReader::of(req, {"password"}));
+  MC_TRY(auto pw, r.required_string("password", 4096));
+  mc.stop_follow();
+  {
+    MC_TRY(auto conn, mc.logged_in());
+    json::value body = json::object{{"password", pw}};
+    MC_TRY_STATUS(conn->call("DELETE", "/v1/me", &body));
+  }
+  Profile p = mc.profile();
+  const std::string closed = p.network_id;
+  p.token.clear();
+  MC_TRY_STATUS(mc.save(p));
+  return json::object{{"closed", closed}};
+}
+
 Answer op_logout(MessageCenter& mc, const json::object& req, const CallOptions&) {
   MC_TRY_STATUS(RequestReader::of(req, {}));  // takes no fields
   mc.stop_follow();
@@ -755,6 +773,8 @@ constexpr Operation kOperations[] = {
     {"register", "create an account and log in", false, op_register},
     {"login", "log in", false, op_login},
     {"logout", "end this login", true, op_logout},
+    {"close_account", "close the account: its personal data goes, its network ID is never reused", true,
+     op_close_account},
     {"whoami", "who is logged in, as the server sees it", true, op_whoami},
     {"settings", "show or change the user's settings", true, op_settings},
     {"publish", "publish a file as a resource (provider accounts)", true, op_publish},

@@ -72,6 +72,25 @@ Result<HttpResponse> who_am_i(AccountContext& c, HttpRequest& req) {
   return json_response(200, {{"user", wire::to_json(u)}});
 }
 
+// DELETE /v1/me: closes the account, with the password as proof that the
+// person at the keyboard owns it (a stolen token alone cannot).
+Result<HttpResponse> close_account(AccountContext& c, HttpRequest& req) {
+  MC_TRY(auto body, parse_json_object(req.body));
+  MC_TRY(auto pw, string_field(body, "password", true, 4096));
+  MC_TRY(auto user, c.accounts.find_user(req.user().network_id));
+  if (!verify_password(user.password_hash, *pw)) {
+    return Error::permission_denied("wrong_password", "the password is not this account's");
+  }
+  MC_TRY_STATUS(c.stores->close_account(user.id, now_ms()));
+  // This token ends at once; the account's other tokens find no session
+  // once their cached one (Authenticator::Options::cache_ms) runs out.
+  (void)c.auth.log_out(req);
+  spdlog::info("event=account_closed network_id={}", user.network_id);
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
 Result<HttpResponse> change_settings(AccountContext& c, HttpRequest& req) {
   MC_TRY(auto body, parse_json_object(req.body));
   if (const auto* v = body.if_contains("send_receipts")) {
@@ -99,6 +118,7 @@ void register_account_routes(net::Router& router, AccountContext& c) {
   router.add("DELETE", "/v1/sessions/current", Access::kUser, [&c](HttpRequest& req) { return log_out(c, req); });
   router.add("GET", "/v1/me", Access::kUser, [&c](HttpRequest& req) { return who_am_i(c, req); });
   router.add("PUT", "/v1/me/settings", Access::kUser, [&c](HttpRequest& req) { return change_settings(c, req); });
+  router.add("DELETE", "/v1/me", Access::kUser, [&c](HttpRequest& req) { return close_account(c, req); });
 }
 
 }  // namespace mc::accounts

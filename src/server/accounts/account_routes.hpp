@@ -7,6 +7,7 @@
 #include "server/accounts/authenticator.hpp"
 #include "server/net/router.hpp"
 #include "store/account_store.hpp"
+#include "store/backend.hpp"
 
 namespace mc::accounts {
 
@@ -15,6 +16,7 @@ struct AccountContext {
   store::AccountStore& accounts;
   Authenticator& auth;
   std::int64_t token_ttl_seconds = 0;
+  store::Backend* stores = nullptr;  // closing an account reaches every area
 };
 
 void register_account_routes(net::Router& router, AccountContext& c);

@@ -10,7 +10,7 @@ namespace {
 
 Result<std::unique_ptr<server::Area>> start(server::AreaContext& ctx) {
   auto area = std::make_unique<server::ContextArea<AccountContext>>(
-      AccountContext{ctx.stores.accounts(), ctx.auth, ctx.config.accounts.token_ttl_seconds});
+      AccountContext{ctx.stores.accounts(), ctx.auth, ctx.config.accounts.token_ttl_seconds, &ctx.stores});
   register_account_routes(ctx.router, area->context);
   return std::unique_ptr<server::Area>(std::move(area));
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/random.hpp"
 #include "store/conformance/store_conformance.hpp"
 
 namespace mc::store::conformance {
@@ -297,6 +298,44 @@ TEST_P(StoreConformance, CancellingExpiresWhatIsHeldAndRecommendationsAreReplace
   EXPECT_EQ((*recs)[0].resource_id, "r_3");
   EXPECT_EQ((*recs)[0].reason, "because you opened \"Dune\"");
   EXPECT_NEAR((*recs)[0].score, 0.7, 1e-9);
+}
+
+TEST_P(StoreConformance, AClosedAccountKeepsItsNameAndNothingElse) {
+  auto p = user("studio", Role::kProvider);
+  auto a = user("ann");
+  auto b = user("bob");
+  auto r = resource(p, "novel", "Dune");
+  ASSERT_TRUE(push().record_signals({{a.id, r.id, "downloaded", 1}, {b.id, r.id, "viewed", 2}}));
+  ASSERT_TRUE(push().put_settings(a.id, PushSettings{1, 2, "Europe/Berlin", {}, {}, false, {}, {}}));
+  ASSERT_TRUE(push().replace_recommendations({{a.id, {{r.id, 0.5, "popular now"}}}}, 3));
+  ASSERT_TRUE(accounts().create_session("token-of-ann", a.id, "phone", now_ms() + 60000));
+  ASSERT_TRUE(delivery().create_share(make_share(new_id("s_"), b.id, r.id, "", {a.id})));
+  ASSERT_TRUE(delivery().create_share(make_share(new_id("s_"), a.id, r.id, "from ann", {b.id})));
+  ASSERT_TRUE(social().block(b.id, a.id, 4));
+
+  ASSERT_TRUE(backend_->close_account(a.id, 5));
+  ASSERT_TRUE(backend_->close_account(a.id, 6)) << "closing again changes nothing";
+  reopen();
+  EXPECT_TRUE(push().signals_of(a.id, 10)->empty());
+  EXPECT_TRUE(push().recommendations(a.id)->empty());
+  EXPECT_EQ(push().settings(a.id)->time_zone, "UTC") << "settings gone";
+  EXPECT_TRUE(delivery().list_inbox(a.id, 0, 10)->empty());
+  EXPECT_TRUE(social().blocked(b.id)->empty()) << "blocks both ways";
+  EXPECT_FALSE(accounts().find_session("token-of-ann")) << "no session survives";
+  auto still = accounts().find_user("ann");
+  ASSERT_TRUE(still) << "the network ID stays taken";
+  EXPECT_TRUE(still->password_hash.empty()) << "nobody logs in";
+  EXPECT_FALSE(accounts().create_user("ann", "x", Role::kUser)) << "and is never given to someone else";
+  EXPECT_EQ(push().signals_of(b.id, 10)->size(), 1u) << "others keep theirs";
+  EXPECT_EQ(delivery().list_inbox(b.id, 0, 10)->size(), 1u) << "what ann sent stays with its recipient";
+  auto refusing = social().refusing_shares(b.id, {a.id});
+  ASSERT_TRUE(refusing);
+  EXPECT_EQ(refusing->count(a.id), 1u) << "a closed account accepts no share";
+  auto everyone = Campaign{};
+  everyone.audience = "everyone";
+  auto users = push().audience_after(everyone, 0, 100);
+  ASSERT_TRUE(users);
+  EXPECT_EQ(std::count(users->begin(), users->end(), a.id), 0) << "nor any push";
 }
 
 }  // namespace mc::store::conformance

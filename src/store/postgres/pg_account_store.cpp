@@ -28,8 +28,18 @@ CREATE TABLE sessions (
   expires_at BIGINT NOT NULL
 );
 )sql",
+                                   // 2: closed accounts keep their row (the network ID is never reused)
+                                   // without a password or personal data.
+                                   R"sql(
+ALTER TABLE users ADD COLUMN closed_at BIGINT;
+)sql",
                                }};
   return schema;
+}
+
+const std::vector<std::string_view>& accounts_forget_user() {
+  static const std::vector<std::string_view> statements = {"DELETE FROM sessions WHERE user_id = $1"};
+  return statements;
 }
 
 User read_user(const Rows& rows, int r, int c) {

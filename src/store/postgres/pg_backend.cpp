@@ -35,6 +35,21 @@ GroupStore& PgBackend::groups() { return *groups_; }
 SocialStore& PgBackend::social() { return *social_; }
 HandlerStore& PgBackend::handlers() { return *handlers_; }
 PushStore& PgBackend::push() { return *push_; }
+Status PgBackend::close_account(std::int64_t user_id, std::int64_t at) {
+  return engine_->transact_status([&](pg::Connection& c) -> Status {
+    const std::string id = std::to_string(user_id);
+    for (const auto* area : {&catalog_forget_user(), &delivery_forget_user(), &groups_forget_user(),
+                             &social_forget_user(), &push_forget_user(), &accounts_forget_user()}) {
+      for (auto sql : *area) MC_TRY_STATUS(c.query(sql, {id}));
+    }
+    MC_TRY(auto rows, c.query("UPDATE users SET password_hash = '', closed_at = coalesce(closed_at, $2) "
+                              "WHERE id = $1 RETURNING 1",
+                              {id, std::to_string(at)}));
+    if (rows.empty()) return Error::not_found("user_not_found", "no such user");
+    return {};
+  });
+}
+
 void PgBackend::flush_writes() { engine_->flush(); }
 Backend::Stats PgBackend::stats() const { return Stats{engine_->commits(), engine_->commits(), engine_->queued()}; }
 

@@ -93,6 +93,11 @@ CREATE TABLE catalog_secrets (
   return schema;
 }
 
+const std::vector<std::string_view>& catalog_forget_user() {
+  static const std::vector<std::string_view> statements = {"DELETE FROM resource_grants WHERE user_id = $1"};
+  return statements;
+}
+
 Resource read_resource(const Rows& rows, int r, int c) {
   Resource out;
   out.id = rows.text(r, c);

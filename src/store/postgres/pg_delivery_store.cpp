@@ -86,6 +86,12 @@ ALTER TABLE inbox_items ADD COLUMN reason TEXT;
   return schema;
 }
 
+const std::vector<std::string_view>& delivery_forget_user() {
+  static const std::vector<std::string_view> statements = {"DELETE FROM inbox_items WHERE user_id = $1",
+                                                           "DELETE FROM device_cursors WHERE user_id = $1"};
+  return statements;
+}
+
 namespace {
 
 using wire::ItemKind;

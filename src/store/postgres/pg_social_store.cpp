@@ -73,6 +73,18 @@ CREATE TABLE blocks (
   return schema;
 }
 
+const std::vector<std::string_view>& social_forget_user() {
+  static const std::vector<std::string_view> statements = {
+      "DELETE FROM profiles WHERE user_id = $1",
+      "DELETE FROM identifiers WHERE user_id = $1",
+      "DELETE FROM verification_codes WHERE user_id = $1",
+      "DELETE FROM contacts WHERE owner_id = $1 OR contact_id = $1",
+      "DELETE FROM friend_requests WHERE from_id = $1 OR to_id = $1",
+      "DELETE FROM friendships WHERE user_id = $1 OR friend_id = $1",
+      "DELETE FROM blocks WHERE user_id = $1 OR blocked_id = $1"};
+  return statements;
+}
+
 namespace {
 
 using wire::ItemKind;
@@ -112,7 +124,9 @@ Result<std::set<std::int64_t>> refusing(pg::Connection& c, const char* policy_co
                                         const std::vector<std::int64_t>& recipient_ids) {
   MC_TRY(auto rows, c.query(std::string("SELECT r.id, coalesce(p.") + policy_column +
                                 ", 'everyone'), "
-                                "EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = r.id AND b.blocked_id = $1), "
+                                "(EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = r.id AND b.blocked_id = $1) OR "
+                                // A closed account accepts nothing, as a block would.
+                                "EXISTS (SELECT 1 FROM users cu WHERE cu.id = r.id AND cu.closed_at IS NOT NULL)), "
                                 "EXISTS (SELECT 1 FROM friendships f WHERE f.user_id = r.id AND f.friend_id = $1), "
                                 "EXISTS (SELECT 1 FROM contacts c WHERE c.owner_id = r.id AND c.contact_id = $1) "
                                 "FROM unnest($2::bigint[]) AS r(id) LEFT JOIN profiles p ON p.user_id = r.id",

@@ -26,6 +26,14 @@ const PgSchema& groups_schema();
 const PgSchema& handlers_schema();
 const PgSchema& social_schema();
 const PgSchema& push_schema();
+// Per area, the statements that forget a user ($1: the user id), run by
+// PgBackend::close_account in one transaction.
+const std::vector<std::string_view>& catalog_forget_user();
+const std::vector<std::string_view>& delivery_forget_user();
+const std::vector<std::string_view>& groups_forget_user();
+const std::vector<std::string_view>& social_forget_user();
+const std::vector<std::string_view>& push_forget_user();
+const std::vector<std::string_view>& accounts_forget_user();
 
 // Appends an item about a person (a friend request or acceptance from
 // `actor_id`, with `text`) to `user_id`'s inbox in the caller's transaction.

@@ -33,9 +33,19 @@ CREATE TABLE sessions (
                                      R"sql(
 ALTER TABLE users ADD COLUMN send_receipts INTEGER NOT NULL DEFAULT 1;
 )sql",
+                                     // 3: closed accounts keep their row (the network ID is never
+                                     // reused) without a password or personal data.
+                                     R"sql(
+ALTER TABLE users ADD COLUMN closed_at INTEGER;
+)sql",
                                  },
                                  {1, 2}};
   return schema;
+}
+
+const std::vector<std::string_view>& accounts_forget_user() {
+  static const std::vector<std::string_view> statements = {"DELETE FROM sessions WHERE user_id = ?1"};
+  return statements;
 }
 
 Result<User> SqliteAccountStore::create_user(const std::string& network_id, const std::string& password_hash,

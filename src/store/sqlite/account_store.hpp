@@ -2,7 +2,9 @@
 #pragma once
 
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/account_store.hpp"
 #include "store/sqlite/engine.hpp"
@@ -11,6 +13,10 @@
 namespace mc::store::sqlite {
 
 const AreaSchema& accounts_schema();
+
+// The statements that forget a user's data in this area (?1: the user id),
+// run by SqliteBackend::close_account in one transaction.
+const std::vector<std::string_view>& accounts_forget_user();
 
 class SqliteAccountStore final : public AccountStore {
  public:

@@ -95,6 +95,11 @@ CREATE TABLE catalog_secrets (
   return schema;
 }
 
+const std::vector<std::string_view>& catalog_forget_user() {
+  static const std::vector<std::string_view> statements = {"DELETE FROM resource_grants WHERE user_id = ?1"};
+  return statements;
+}
+
 namespace {
 
 std::string resource_select(const std::string& where) {

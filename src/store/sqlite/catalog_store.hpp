@@ -2,7 +2,9 @@
 #pragma once
 
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/catalog_store.hpp"
 #include "store/resource_cache.hpp"
@@ -11,6 +13,10 @@
 namespace mc::store::sqlite {
 
 const AreaSchema& catalog_schema();
+
+// The statements that forget a user's data in this area (?1: the user id),
+// run by SqliteBackend::close_account in one transaction.
+const std::vector<std::string_view>& catalog_forget_user();
 
 class SqliteCatalogStore final : public CatalogStore {
  public:

@@ -2,12 +2,19 @@
 // receipts.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "store/delivery_store.hpp"
 #include "store/sqlite/engine.hpp"
 
 namespace mc::store::sqlite {
 
 const AreaSchema& delivery_schema();
+
+// The statements that forget a user's data in this area (?1: the user id),
+// run by SqliteBackend::close_account in one transaction.
+const std::vector<std::string_view>& delivery_forget_user();
 
 // Appends an item about a person (a friend request or acceptance from
 // `actor_id`, with `text`) to `user_id`'s inbox, inside another store's

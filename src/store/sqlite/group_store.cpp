@@ -29,6 +29,14 @@ CREATE TABLE group_members (
   return schema;
 }
 
+const std::vector<std::string_view>& groups_forget_user() {
+  static const std::vector<std::string_view> statements = {
+      "DELETE FROM group_members WHERE user_id = ?1",
+      "DELETE FROM group_members WHERE group_id IN (SELECT id FROM groups WHERE owner_id = ?1)",
+      "DELETE FROM groups WHERE owner_id = ?1"};
+  return statements;
+}
+
 namespace {
 
 Result<std::int64_t> group_id(Database& db, std::int64_t owner_id, const std::string& name) {

@@ -1,12 +1,19 @@
 // GroupStore on the embedded engine: named lists of users one user owns.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "store/group_store.hpp"
 #include "store/sqlite/engine.hpp"
 
 namespace mc::store::sqlite {
 
 const AreaSchema& groups_schema();
+
+// The statements that forget a user's data in this area (?1: the user id),
+// run by SqliteBackend::close_account in one transaction.
+const std::vector<std::string_view>& groups_forget_user();
 
 class SqliteGroupStore final : public GroupStore {
  public:

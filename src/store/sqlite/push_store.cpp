@@ -94,6 +94,14 @@ CREATE TABLE recommendations (
   return schema;
 }
 
+const std::vector<std::string_view>& push_forget_user() {
+  static const std::vector<std::string_view> statements = {"DELETE FROM signals WHERE user_id = ?1",
+                                                           "DELETE FROM push_settings WHERE user_id = ?1",
+                                                           "DELETE FROM pushes WHERE user_id = ?1",
+                                                           "DELETE FROM recommendations WHERE user_id = ?1"};
+  return statements;
+}
+
 namespace {
 
 using rules::Audience;
@@ -202,7 +210,8 @@ std::string_view state_of(PushWrite::State s) {
 std::string audience_sql(const Audience& a) {
   switch (a.kind) {
     case Audience::Kind::kEveryone:
-      return "SELECT id FROM users WHERE id > ?1 AND role = 'user' AND ?3 IS NOT NULL ORDER BY id LIMIT ?2";
+      return "SELECT id FROM users WHERE id > ?1 AND role = 'user' AND closed_at IS NULL AND ?3 IS NOT NULL "
+             "ORDER BY id LIMIT ?2";
     case Audience::Kind::kTag:
       return "SELECT DISTINCT s.user_id FROM signals s JOIN resources r ON r.id = s.resource_id "
              "WHERE s.user_id > ?1 AND s.kind IN " +
@@ -216,7 +225,8 @@ std::string audience_sql(const Audience& a) {
       return "SELECT DISTINCT user_id FROM signals WHERE resource_id = ?3 AND user_id > ?1 AND kind IN " +
              std::string(rules::kConsumedSignals) + " AND kind != 'not_interested' ORDER BY user_id LIMIT ?2";
     case Audience::Kind::kUsers:
-      return "SELECT DISTINCT value FROM json_each(?3) WHERE value > ?1 ORDER BY value LIMIT ?2";
+      return "SELECT DISTINCT u.id FROM json_each(?3) j JOIN users u ON u.id = j.value WHERE u.id > ?1 AND "
+             "u.closed_at IS NULL ORDER BY u.id LIMIT ?2";
     case Audience::Kind::kRecommended:
       return "SELECT DISTINCT user_id FROM recommendations WHERE user_id > ?1 AND ?3 IS NOT NULL "
              "ORDER BY user_id LIMIT ?2";

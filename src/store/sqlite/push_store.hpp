@@ -2,12 +2,19 @@
 // their runs, pushes, recommendations.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "store/push_store.hpp"
 #include "store/sqlite/engine.hpp"
 
 namespace mc::store::sqlite {
 
 const AreaSchema& push_schema();
+
+// The statements that forget a user's data in this area (?1: the user id),
+// run by SqliteBackend::close_account in one transaction.
+const std::vector<std::string_view>& push_forget_user();
 
 class SqlitePushStore final : public PushStore {
  public:

@@ -78,6 +78,18 @@ CREATE TABLE blocks (
   return schema;
 }
 
+const std::vector<std::string_view>& social_forget_user() {
+  static const std::vector<std::string_view> statements = {
+      "DELETE FROM profiles WHERE user_id = ?1",
+      "DELETE FROM identifiers WHERE user_id = ?1",
+      "DELETE FROM verification_codes WHERE user_id = ?1",
+      "DELETE FROM contacts WHERE owner_id = ?1 OR contact_id = ?1",
+      "DELETE FROM friend_requests WHERE from_id = ?1 OR to_id = ?1",
+      "DELETE FROM friendships WHERE user_id = ?1 OR friend_id = ?1",
+      "DELETE FROM blocks WHERE user_id = ?1 OR blocked_id = ?1"};
+  return statements;
+}
+
 namespace {
 
 std::string ids_json(const std::vector<std::int64_t>& ids) {
@@ -121,7 +133,9 @@ Result<std::set<std::int64_t>> refusing(Database& db, const char* policy_column,
   // only for recipients whose policy asks about them (most take everyone).
   const std::string policy = std::string("coalesce(p.") + policy_column + ", 'everyone')";
   MC_TRY(auto st, db.prepare("SELECT r.value, " + policy +
-                             ", EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = r.value AND b.blocked_id = ?1), "
+                             ", EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = r.value AND b.blocked_id = ?1) OR "
+                             // A closed account accepts nothing, as a block would.
+                             "EXISTS (SELECT 1 FROM users cu WHERE cu.id = r.value AND cu.closed_at IS NOT NULL), "
                              "CASE WHEN " +
                              policy +
                              " = 'everyone' THEN 0 ELSE EXISTS (SELECT 1 FROM friendships f WHERE "

@@ -2,12 +2,19 @@
 // matching key, contacts, friends and blocks.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "store/social_store.hpp"
 #include "store/sqlite/engine.hpp"
 
 namespace mc::store::sqlite {
 
 const AreaSchema& social_schema();
+
+// The statements that forget a user's data in this area (?1: the user id),
+// run by SqliteBackend::close_account in one transaction.
+const std::vector<std::string_view>& social_forget_user();
 
 // Of `recipient_ids`, those who do not accept shares from `sender_id`, read
 // inside a write job of another store (a share filters its recipients in

@@ -40,6 +40,25 @@ GroupStore& SqliteBackend::groups() { return *groups_; }
 SocialStore& SqliteBackend::social() { return *social_; }
 HandlerStore& SqliteBackend::handlers() { return *handlers_; }
 PushStore& SqliteBackend::push() { return *push_; }
+Status SqliteBackend::close_account(std::int64_t user_id, std::int64_t at) {
+  return engine_->writer().run([&](Database& db) -> Status {
+    for (const auto* area : {&catalog_forget_user(), &delivery_forget_user(), &groups_forget_user(),
+                             &social_forget_user(), &push_forget_user(), &accounts_forget_user()}) {
+      for (auto sql : *area) {
+        MC_TRY(auto st, db.prepare(sql));
+        st.bind(1, user_id);
+        MC_TRY_STATUS(st.run());
+      }
+    }
+    MC_TRY(auto user, db.prepare("UPDATE users SET password_hash = '', closed_at = coalesce(closed_at, ?2) "
+                                 "WHERE id = ?1 RETURNING 1"));
+    user.bind(1, user_id).bind(2, at);
+    MC_TRY(bool found, user.step());
+    if (!found) return Error::not_found("user_not_found", "no such user");
+    return user.step().ok() ? Status{} : Status{Error::internal("closing the account failed")};
+  });
+}
+
 void SqliteBackend::flush_writes() { engine_->flush_writes(); }
 Backend::Stats SqliteBackend::stats() const {
   return Stats{engine_->write_jobs(), engine_->write_groups(), engine_->writer().pending()};

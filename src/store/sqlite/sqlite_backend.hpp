@@ -30,6 +30,7 @@ class SqliteBackend final : public Backend {
   SocialStore& social() override;
   HandlerStore& handlers() override;
   PushStore& push() override;
+  Status close_account(std::int64_t user_id, std::int64_t at) override;
   void flush_writes() override;
   Stats stats() const override;
 
