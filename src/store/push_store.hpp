@@ -109,8 +109,9 @@ struct CampaignStats {
 struct PushTarget {
   std::int64_t user_id = 0;
   PushSettings settings;
-  std::vector<std::int64_t> sent_at;            // their pushes delivered since the window's start
-  std::vector<std::string> consumed_or_pushed;  // of the resources asked about
+  std::vector<std::int64_t> sent_at;  // their pushes delivered since the window's start
+  std::vector<std::string> consumed;  // of the resources asked about: a positive signal or not interested
+  std::vector<std::string> pushed;    // of the resources asked about: delivered or held to them
 };
 
 struct Recommendation {
@@ -124,6 +125,9 @@ class PushStore {
   virtual ~PushStore() = default;
 
   // ---- signals
+  // A user's signal of one kind on one resource counts once a day: a second
+  // within 24 hours is not stored (a client reloading a page grows nothing).
+  // Signals of closed accounts are not stored.
   // Queues signals for the next group commit without waiting for it: a
   // signal is a hint, and no request waits on its fsync.
   virtual void record_signals_later(std::vector<Signal> signals) = 0;
@@ -158,25 +162,27 @@ class PushStore {
   // next day or week, or none), in one transaction per campaign. Campaigns
   // past their expiry are finished instead.
   virtual Result<std::vector<CampaignRun>> start_due_runs(std::int64_t now) = 0;
-  // Runs not yet done, oldest first.
+  // Runs not yet done of campaigns not paused, oldest first.
   virtual Result<std::vector<CampaignRun>> open_runs() = 0;
   // The next users of a run's audience after `after_user`, in id order.
   virtual Result<std::vector<std::int64_t>> audience_after(const Campaign& c, std::int64_t after_user, int limit) = 0;
   // How many users the audience holds now.
   virtual Result<std::int64_t> audience_size(const Campaign& c) = 0;
   // Settings, pushes delivered since `since`, and which of `resource_ids`
-  // each user already consumed or was pushed.
+  // each user already consumed, and was already pushed.
   virtual Result<std::vector<PushTarget>> targets(const std::vector<std::int64_t>& user_ids, std::int64_t since,
                                                   const std::vector<std::string>& resource_ids) = 0;
   // Writes one chunk of a run: a pushes row per user (a user already
-  // written for this occurrence is left as it is), an inbox item for each
-  // delivered now, and the run's cursor moved to `new_cursor` (done when
-  // `finished`), all in one transaction. Nothing is written if the cursor is
-  // no longer `old_cursor` (another scheduler wrote this chunk).
+  // written for this occurrence, or whose account is closed, is left out),
+  // an inbox item for each delivered now, and the run's cursor moved to
+  // `new_cursor` (done when `finished`), all in one transaction. Nothing is
+  // written if the cursor is no longer `old_cursor` (another scheduler wrote
+  // this chunk) or the campaign is paused; a cancelled campaign's run is
+  // marked done and nothing else is written.
   virtual Result<std::vector<Delivery>> write_chunk(const CampaignRun& run, std::int64_t old_cursor,
                                                     std::int64_t new_cursor, bool finished,
                                                     const std::vector<PushWrite>& writes, std::int64_t now) = 0;
-  // Held pushes due at `now`, at most `limit`.
+  // Held pushes due at `now` of campaigns neither paused nor cancelled, at most `limit`.
   virtual Result<std::vector<Push>> due_held(std::int64_t now, int limit) = 0;
   // Settles held pushes: delivers, holds again or expires each, if still held.
   virtual Result<std::vector<Delivery>> settle_held(const std::vector<std::pair<Push, PushWrite>>& verdicts,
@@ -189,7 +195,7 @@ class PushStore {
   virtual Status mark_push(std::int64_t user_id, const std::string& item_id, bool dismissed, std::int64_t at) = 0;
 
   // ---- recommendations
-  // Replaces the stored picks of each user named.
+  // Replaces the stored picks of each user named (closed accounts get none).
   virtual Status replace_recommendations(const std::vector<std::pair<std::int64_t, std::vector<Recommendation>>>& picks,
                                          std::int64_t computed_at) = 0;
   virtual Result<std::vector<Recommendation>> recommendations(std::int64_t user_id) = 0;

@@ -30,6 +30,8 @@ constexpr std::size_t kMaxAudienceUsers = 10000;
 constexpr std::int64_t kDefaultLifetimeMs = 7 * 86400000LL;
 // A start this far in the past is taken as "now" (a clock a little behind).
 constexpr std::int64_t kPastSlackMs = 60000;
+// 9999-12-31T23:59:59.999Z: later times are refused (and sums stay far from overflow).
+constexpr std::int64_t kLatestMs = 253402300799999;
 
 json::value opt_json(const std::optional<std::int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
@@ -54,9 +56,9 @@ json::object campaign_json(const Campaign& c) {
 Result<std::optional<std::int64_t>> time_field(const json::object& body, std::string_view name) {
   const auto* v = body.if_contains(name);
   if (!v || v->is_null()) return std::optional<std::int64_t>();
-  if (!v->is_int64() || v->as_int64() < 0) {
-    return Error::invalid_argument("invalid_field",
-                                   "field '" + std::string(name) + "' must be a time in Unix milliseconds");
+  if (!v->is_int64() || v->as_int64() < 0 || v->as_int64() > kLatestMs) {
+    return Error::invalid_argument("invalid_field", "field '" + std::string(name) +
+                                                        "' must be a time in Unix milliseconds, before the year 10000");
   }
   return std::optional<std::int64_t>(v->as_int64());
 }
@@ -108,7 +110,7 @@ Result<HttpResponse> create_campaign(PushContext& c, HttpRequest& req) {
   }
   if (audience.kind == store::rules::Audience::Kind::kConsumed) {
     MC_TRY(auto named, c.catalog.resources_by_ids({audience.value}));
-    if (named.empty()) {
+    if (named.empty() || named[0].gone) {
       return Error::invalid_argument("unknown_resource",
                                      "audience consumed:" + audience.value + " names no published resource");
     }

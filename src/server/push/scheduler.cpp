@@ -92,6 +92,7 @@ Scheduler::~Scheduler() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (retrainer_.joinable()) retrainer_.join();
 }
 
 void Scheduler::start() {
@@ -127,10 +128,17 @@ Status Scheduler::tick() {
     }
   }
   MC_TRY_STATUS(settle_held());
-  if (config_.recommend_every_seconds > 0 && retrain_ &&
+  if (config_.recommend_every_seconds > 0 && retrain_ && !retraining_ &&
       now - last_retrain_ms_ >= config_.recommend_every_seconds * 1000) {
+    // On a thread of its own: training takes tens of seconds, and pushes
+    // keep going out meanwhile.
     last_retrain_ms_ = now;
-    if (auto st = retrain_(); !st) spdlog::warn("event=recommend_failed error=\"{}\"", st.error().message);
+    if (retrainer_.joinable()) retrainer_.join();
+    retraining_ = true;
+    retrainer_ = std::thread([this] {
+      if (auto st = retrain_(); !st) spdlog::warn("event=recommend_failed error=\"{}\"", st.error().message);
+      retraining_ = false;
+    });
   }
   return {};
 }
@@ -148,7 +156,6 @@ Status Scheduler::send_chunk(const store::CampaignRun& run_in, bool& more) {
   if (it == runs.end()) return {};
   const store::CampaignRun run = *it;
   const std::int64_t now = clock_.now_ms();
-  if (c.state == store::CampaignState::kPaused) return {};  // resumes where it stopped
   if (c.state == store::CampaignState::kCancelled || now >= c.expires_at) {
     MC_TRY(auto none, pushes_.write_chunk(run, run.cursor, run.cursor, true, {}, now));
     (void)none;
@@ -196,7 +203,7 @@ Status Scheduler::send_chunk(const store::CampaignRun& run_in, bool& more) {
       for (const auto& [id, reason] : candidates[t.user_id]) {
         auto r = resources.find(id);
         if (r == resources.end() || r->second.gone) continue;  // unpublished meanwhile
-        if (contains(t.consumed_or_pushed, id) || opted_out(t.settings, r->second)) continue;
+        if (contains(t.consumed, id) || contains(t.pushed, id) || opted_out(t.settings, r->second)) continue;
         w = decide(t, config_, now, c.expires_at);
         w.resource_id = id;
         w.reason = reason;
@@ -246,7 +253,7 @@ Status Scheduler::settle_held() {
       users.push_back(p.user_id);
       ids.insert(p.resource_id);
     }
-    MC_TRY(auto targets, pushes_.targets(users, now - kWeekWindowMs, {}));
+    MC_TRY(auto targets, pushes_.targets(users, now - kWeekWindowMs, {ids.begin(), ids.end()}));
     MC_TRY(auto found, catalog_.resources_by_ids({ids.begin(), ids.end()}));
     std::map<std::int64_t, store::PushTarget> by_user;
     for (auto& t : targets) by_user.emplace(t.user_id, std::move(t));
@@ -259,7 +266,10 @@ Status Scheduler::settle_held() {
       PushWrite w;
       w.user_id = p.user_id;
       auto r = resources.find(p.resource_id);
-      if (t.settings.opt_out_all || r == resources.end() || r->second.gone || opted_out(t.settings, r->second)) {
+      // (Its own held row counts as pushed: only what the user consumed
+      // meanwhile counts here.)
+      if (t.settings.opt_out_all || r == resources.end() || r->second.gone || opted_out(t.settings, r->second) ||
+          contains(t.consumed, p.resource_id)) {
         w.state = PushWrite::State::kSkip;
       } else {
         // Pushes settled a moment ago in this batch count against the cap.

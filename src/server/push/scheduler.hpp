@@ -4,6 +4,7 @@
 // and retrains the recommender when it is time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -52,6 +53,8 @@ class Scheduler {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread thread_;
+  std::atomic<bool> retraining_{false};
+  std::thread retrainer_;
 };
 
 }  // namespace mc::push

@@ -235,7 +235,8 @@ TEST_P(StoreConformance, AChunkIsWrittenOnceWithItsItemsAndItsCursor) {
   ASSERT_TRUE(targets);
   ASSERT_EQ(targets->size(), 2u);
   for (const auto& t : *targets) {
-    EXPECT_EQ(t.consumed_or_pushed, std::vector<std::string>{r.id}) << "pushed or held: never again";
+    EXPECT_EQ(t.pushed, std::vector<std::string>{r.id}) << "pushed or held: never again";
+    EXPECT_TRUE(t.consumed.empty());
     EXPECT_EQ(t.sent_at.size(), t.user_id == a.id ? 1u : 0u);
   }
   EXPECT_TRUE(push().due_held(4999, 10)->empty());
@@ -336,6 +337,45 @@ TEST_P(StoreConformance, AClosedAccountKeepsItsNameAndNothingElse) {
   auto users = push().audience_after(everyone, 0, 100);
   ASSERT_TRUE(users);
   EXPECT_EQ(std::count(users->begin(), users->end(), a.id), 0) << "nor any push";
+}
+
+TEST_P(StoreConformance, APauseOrACancelHoldsForEveryWriteAfterIt) {
+  auto p = user("studio", Role::kProvider);
+  auto a = user("ann");
+  auto b = user("bob");
+  auto r = resource(p, "novel", "Dune");
+  auto camp = make_campaign(p, {r.id}, "everyone", 1000);
+  ASSERT_TRUE(push().create_campaign(camp));
+  auto runs = push().start_due_runs(1000);
+  ASSERT_EQ(runs->size(), 1u);
+  PushWrite held = deliver(a.id, r.id);
+  held.state = PushWrite::State::kHold;
+  held.not_before = 2000;
+  ASSERT_TRUE(push().write_chunk((*runs)[0], 0, a.id, false, {held}, 1500));
+  ASSERT_TRUE(push().change_state(camp.id, {CampaignState::kActive}, CampaignState::kPaused));
+  EXPECT_TRUE(push().open_runs()->empty()) << "a paused run takes no place";
+  EXPECT_TRUE(push().due_held(5000, 10)->empty()) << "nor do its held pushes go out";
+  auto written = push().write_chunk((*runs)[0], a.id, b.id, true, {deliver(b.id, r.id)}, 1600);
+  ASSERT_TRUE(written);
+  EXPECT_TRUE(written->empty());
+  EXPECT_TRUE(delivery().list_inbox(b.id, 0, 10)->empty()) << "paused a moment before: nothing written";
+  ASSERT_TRUE(push().change_state(camp.id, {CampaignState::kPaused}, CampaignState::kActive));
+  ASSERT_EQ(push().open_runs()->size(), 1u);
+  EXPECT_EQ((*push().open_runs())[0].cursor, a.id) << "it goes on where it stopped";
+  EXPECT_EQ(push().due_held(5000, 10)->size(), 1u);
+  ASSERT_TRUE(push().change_state(camp.id, {CampaignState::kActive}, CampaignState::kCancelled));
+  ASSERT_TRUE(push().write_chunk((*runs)[0], a.id, b.id, true, {deliver(b.id, r.id)}, 1700));
+  EXPECT_TRUE(delivery().list_inbox(b.id, 0, 10)->empty()) << "cancelled: nothing more goes out";
+  EXPECT_TRUE(push().open_runs()->empty()) << "and its run is closed";
+}
+
+TEST_P(StoreConformance, ASignalCountsOnceADay) {
+  auto a = user("ann");
+  ASSERT_TRUE(push().record_signals({{a.id, "r_1", "viewed", 10 * kDay}, {a.id, "r_1", "viewed", 10 * kDay + 5}}));
+  ASSERT_TRUE(push().record_signals({{a.id, "r_1", "viewed", 10 * kDay + 60000}}));
+  ASSERT_TRUE(push().record_signals({{a.id, "r_1", "downloaded", 10 * kDay + 60000}}));
+  ASSERT_TRUE(push().record_signals({{a.id, "r_1", "viewed", 11 * kDay + 1}}));
+  EXPECT_EQ(push().signals_of(a.id, 10)->size(), 3u) << "viewed twice a day apart, downloaded once";
 }
 
 }  // namespace mc::store::conformance

@@ -38,6 +38,9 @@ PushStore& PgBackend::push() { return *push_; }
 Status PgBackend::close_account(std::int64_t user_id, std::int64_t at) {
   return engine_->transact_status([&](pg::Connection& c) -> Status {
     const std::string id = std::to_string(user_id);
+    // The row first: a share or push that bumped this inbox's head commits
+    // before, and its item is deleted with the rest; none can follow.
+    MC_TRY_STATUS(c.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", {id}));
     for (const auto* area : {&catalog_forget_user(), &delivery_forget_user(), &groups_forget_user(),
                              &social_forget_user(), &push_forget_user(), &accounts_forget_user()}) {
       for (auto sql : *area) MC_TRY_STATUS(c.query(sql, {id}));

@@ -2,6 +2,7 @@
 // recommendations on PostgreSQL (docs/pushes.md).
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/random.hpp"
 #include "store/postgres/pg_stores.hpp"
@@ -89,10 +90,13 @@ CREATE TABLE recommendations (
 }
 
 const std::vector<std::string_view>& push_forget_user() {
-  static const std::vector<std::string_view> statements = {"DELETE FROM signals WHERE user_id = $1",
-                                                           "DELETE FROM push_settings WHERE user_id = $1",
-                                                           "DELETE FROM pushes WHERE user_id = $1",
-                                                           "DELETE FROM recommendations WHERE user_id = $1"};
+  static const std::vector<std::string_view> statements = {
+      "DELETE FROM signals WHERE user_id = $1", "DELETE FROM push_settings WHERE user_id = $1",
+      "DELETE FROM pushes WHERE user_id = $1", "DELETE FROM recommendations WHERE user_id = $1",
+      // A closed provider's campaigns stop.
+      "UPDATE pushes SET state = 'expired' WHERE state = 'held' AND campaign_id IN (SELECT id FROM campaigns WHERE "
+      "creator_id = $1)",
+      "UPDATE campaigns SET state = 'cancelled' WHERE creator_id = $1 AND state IN ('active', 'paused')"};
   return statements;
 }
 
@@ -137,9 +141,15 @@ Status insert_signals(pg::Connection& c, const std::vector<Signal>& signals) {
     kinds.push_back(s.kind);
     ats.push_back(s.at);
   }
+  // Once a day per user, resource and kind (also within the batch); never
+  // for a closed account.
   return as_status(
       c.query("INSERT INTO signals (user_id, resource_id, kind, at) "
-              "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])",
+              "SELECT DISTINCT ON (n.u, n.r, n.k) n.u, n.r, n.k, n.a "
+              "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS n(u, r, k, a) "
+              "JOIN users us ON us.id = n.u AND us.closed_at IS NULL "
+              "WHERE NOT EXISTS (SELECT 1 FROM signals s WHERE s.user_id = n.u AND s.at > n.a - 86400000 AND "
+              "s.at < n.a + 86400000 AND s.resource_id = n.r AND s.kind = n.k) ORDER BY n.u, n.r, n.k, n.a",
               {pg::int_array(users), pg::text_array(resources), pg::text_array(kinds), pg::int_array(ats)}));
 }
 
@@ -408,6 +418,14 @@ Result<Campaign> PgPushStore::change_state(const std::string& id, const std::vec
       MC_TRY_STATUS(db.query("UPDATE pushes SET state = 'expired' WHERE campaign_id = $1 AND state = 'held'", {id}));
     }
     c.state = to;
+    if (to == CampaignState::kActive) {
+      // Paused just as its last write ended: resumed, it is finished.
+      MC_TRY(auto fin, db.query("UPDATE campaigns SET state = 'finished' WHERE id = $1 AND next_run_at IS NULL AND "
+                                "occurrences > 0 AND NOT EXISTS (SELECT 1 FROM campaign_runs r WHERE "
+                                "r.campaign_id = campaigns.id AND NOT r.done) RETURNING 1",
+                                {id}));
+      if (!fin.empty()) c.state = CampaignState::kFinished;
+    }
     return c;
   });
 }
@@ -453,7 +471,7 @@ Result<std::vector<CampaignRun>> PgPushStore::start_due_runs(std::int64_t now) {
         MC_TRY_STATUS(db.query("UPDATE campaigns SET state = 'finished', next_run_at = NULL WHERE id = $1", {c.id}));
         continue;
       }
-      auto next = rules::next_occurrence(c, at);
+      auto next = rules::next_occurrence(c, at, now);
       // The campaign finishes once its last occurrence is sent (write_chunk).
       MC_TRY(auto upd, db.query("UPDATE campaigns SET next_run_at = $1, occurrences = occurrences + 1 WHERE id = $2 "
                                 "RETURNING occurrences",
@@ -469,8 +487,10 @@ Result<std::vector<CampaignRun>> PgPushStore::start_due_runs(std::int64_t now) {
 
 Result<std::vector<CampaignRun>> PgPushStore::open_runs() {
   return e_.read<std::vector<CampaignRun>>([&](pg::Connection& c) -> Result<std::vector<CampaignRun>> {
-    MC_TRY(auto rows, c.query("SELECT campaign_id, occurrence, scheduled_at, cursor FROM campaign_runs "
-                              "WHERE NOT done ORDER BY scheduled_at, campaign_id, occurrence LIMIT 100"));
+    // A paused campaign's run waits without holding a place among the 100.
+    MC_TRY(auto rows, c.query("SELECT r.campaign_id, r.occurrence, r.scheduled_at, r.cursor FROM campaign_runs r "
+                              "JOIN campaigns c ON c.id = r.campaign_id WHERE NOT r.done AND c.state != 'paused' "
+                              "ORDER BY r.scheduled_at, r.campaign_id, r.occurrence LIMIT 100"));
     std::vector<CampaignRun> out;
     for (int i = 0; i < rows.size(); ++i) {
       out.push_back(CampaignRun{rows.text(i, 0), rows.int64(i, 1), rows.int64(i, 2), rows.int64(i, 3), false});
@@ -525,13 +545,17 @@ Result<std::vector<PushTarget>> PgPushStore::targets(const std::vector<std::int6
     if (!resource_ids.empty()) {
       // Filtered by user inside each branch: a campaign's resource may have
       // millions of signals and pushes, a chunk's users few each.
-      MC_TRY(auto had, db.query("SELECT user_id, resource_id FROM signals WHERE user_id = ANY($1::bigint[]) AND "
+      MC_TRY(auto had, db.query("SELECT user_id, resource_id, 0 FROM signals WHERE user_id = ANY($1::bigint[]) AND "
                                 "resource_id = ANY($2::text[]) AND kind IN " +
                                     std::string(rules::kConsumedSignals) +
-                                    " UNION SELECT user_id, resource_id FROM pushes WHERE user_id = ANY($1::bigint[]) "
-                                    "AND resource_id = ANY($2::text[]) AND state IN ('delivered', 'held')",
+                                    " UNION SELECT user_id, resource_id, 1 FROM pushes WHERE user_id = "
+                                    "ANY($1::bigint[]) AND resource_id = ANY($2::text[]) AND state IN "
+                                    "('delivered', 'held')",
                                 {users, pg::text_array(resource_ids)}));
-      for (int i = 0; i < had.size(); ++i) by_user[had.int64(i, 0)].consumed_or_pushed.push_back(had.text(i, 1));
+      for (int i = 0; i < had.size(); ++i) {
+        auto& t = by_user[had.int64(i, 0)];
+        (had.int64(i, 2) ? t.pushed : t.consumed).push_back(had.text(i, 1));
+      }
     }
     std::vector<PushTarget> out;
     for (auto& [id, t] : by_user) out.push_back(std::move(t));
@@ -543,14 +567,26 @@ Result<std::vector<Delivery>> PgPushStore::write_chunk(const CampaignRun& run, s
                                                        std::int64_t new_cursor, bool finished,
                                                        const std::vector<PushWrite>& writes, std::int64_t now) {
   return e_.transact<std::vector<Delivery>>([&](pg::Connection& db) -> Result<std::vector<Delivery>> {
+    // Locked and read in this transaction: a pause or a cancel that
+    // committed a moment ago holds for every write after it.
+    MC_TRY(auto c, load_campaign(db, run.campaign_id, true));
+    std::vector<Delivery> out;
+    if (c.state == CampaignState::kPaused) return out;
+    const bool cancelled = c.state == CampaignState::kCancelled;
     MC_TRY(auto moved, db.query("UPDATE campaign_runs SET cursor = $1, done = $2 WHERE campaign_id = $3 AND "
                                 "occurrence = $4 AND cursor = $5 AND NOT done RETURNING 1",
-                                {str(new_cursor), finished ? "true" : "false", run.campaign_id, str(run.occurrence),
-                                 str(old_cursor)}));
-    std::vector<Delivery> out;
-    if (moved.empty()) return out;  // another scheduler wrote this chunk
-    MC_TRY(auto c, load_campaign(db, run.campaign_id));
+                                {str(cancelled ? old_cursor : new_cursor), finished || cancelled ? "true" : "false",
+                                 run.campaign_id, str(run.occurrence), str(old_cursor)}));
+    if (moved.empty() || cancelled) return out;  // another scheduler wrote this chunk, or nothing more goes out
+    // Accounts closed since the chunk was read get nothing.
+    std::vector<std::int64_t> ids;
+    for (const auto& w : writes) ids.push_back(w.user_id);
+    MC_TRY(auto closed_rows, db.query("SELECT id FROM users WHERE id = ANY($1::bigint[]) AND closed_at IS NOT NULL",
+                                      {pg::int_array(ids)}));
+    std::set<std::int64_t> closed;
+    for (int i = 0; i < closed_rows.size(); ++i) closed.insert(closed_rows.int64(i, 0));
     for (const auto& w : writes) {
+      if (closed.count(w.user_id)) continue;
       MC_TRY(auto d, write_push(db, c, run.occurrence, w, now));
       if (d) out.push_back(*d);
     }
@@ -568,10 +604,12 @@ Result<std::vector<Delivery>> PgPushStore::write_chunk(const CampaignRun& run, s
 
 Result<std::vector<Push>> PgPushStore::due_held(std::int64_t now, int limit) {
   return e_.read<std::vector<Push>>([&](pg::Connection& db) -> Result<std::vector<Push>> {
-    MC_TRY(auto rows, db.query(std::string("SELECT ") + kPushColumns +
-                                   " FROM pushes p JOIN campaigns c ON c.id = p.campaign_id "
-                                   "WHERE p.state = 'held' AND p.not_before <= $1 ORDER BY p.not_before LIMIT $2",
-                               {str(now), str(limit)}));
+    MC_TRY(auto rows,
+           db.query(std::string("SELECT ") + kPushColumns +
+                        " FROM pushes p JOIN campaigns c ON c.id = p.campaign_id "
+                        "WHERE p.state = 'held' AND p.not_before <= $1 AND c.state IN ('active', 'finished') "
+                        "ORDER BY p.not_before LIMIT $2",
+                    {str(now), str(limit)}));
     std::vector<Push> out;
     for (int i = 0; i < rows.size(); ++i) out.push_back(read_push(rows, i));
     return out;
@@ -649,7 +687,9 @@ Status PgPushStore::replace_recommendations(
     return as_status(
         db.query("INSERT INTO recommendations (user_id, rank, resource_id, score, reason, computed_at) "
                  "SELECT u, r, res, s::double precision, why, $6 FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
-                 "$4::text[], $5::text[]) AS t(u, r, res, s, why)",
+                 "$4::text[], $5::text[]) AS t(u, r, res, s, why) "
+                 // A user who closed the account while the recommender ran gets none.
+                 "JOIN users us ON us.id = t.u AND us.closed_at IS NULL",
                  {pg::int_array(users), pg::int_array(ranks), pg::text_array(resources), pg::text_array(scores),
                   pg::text_array(reasons), str(computed_at)}));
   });

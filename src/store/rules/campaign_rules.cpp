@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 
 namespace mc::store {
 
@@ -54,24 +55,24 @@ Result<Audience> parse_audience(std::string_view text) {
     a.value = std::string(rest);
     return a;
   }
+  std::set<std::string_view> seen;
   std::size_t start = 0;
   while (start <= rest.size()) {
     auto end = rest.find(',', start);
     if (end == std::string_view::npos) end = rest.size();
-    std::string id(rest.substr(start, end - start));
+    auto id = rest.substr(start, end - start);
     if (id.empty()) return bad("audience users:... has an empty network ID");
-    if (std::find(a.network_ids.begin(), a.network_ids.end(), id) == a.network_ids.end()) {
-      a.network_ids.push_back(std::move(id));
-    }
+    if (seen.insert(id).second) a.network_ids.emplace_back(id);
     start = end + 1;
   }
   return a;
 }
 
-std::optional<std::int64_t> next_occurrence(const Campaign& c, std::int64_t scheduled_at) {
+std::optional<std::int64_t> next_occurrence(const Campaign& c, std::int64_t scheduled_at, std::int64_t now) {
   if (!c.every) return std::nullopt;
   const std::int64_t step = (*c.every == "week" ? 7 : 1) * std::int64_t{86400000};
-  const std::int64_t next = scheduled_at + step;
+  std::int64_t next = scheduled_at + step;
+  if (next <= now) next += ((now - next) / step + 1) * step;
   if (next >= c.expires_at) return std::nullopt;
   return next;
 }

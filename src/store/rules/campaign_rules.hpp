@@ -26,7 +26,9 @@ Result<Audience> parse_audience(std::string_view text);
 // When the occurrence after the one due at `scheduled_at` is due: a day or a
 // week later (calendar-free: 24-hour steps, so 09:00 UTC stays 09:00 UTC),
 // or none for a campaign that fires once or whose next time is past its expiry.
-std::optional<std::int64_t> next_occurrence(const Campaign& c, std::int64_t scheduled_at);
+// Occurrences missed meanwhile (a long pause, a server down for days) are
+// skipped: the next is the first after `now`.
+std::optional<std::int64_t> next_occurrence(const Campaign& c, std::int64_t scheduled_at, std::int64_t now);
 
 // Signal kinds that show a user wants a resource (audiences by tag and
 // kind), and those that show they have it (never pushed it again).

@@ -96,7 +96,8 @@ CREATE TABLE catalog_secrets (
 }
 
 const std::vector<std::string_view>& catalog_forget_user() {
-  static const std::vector<std::string_view> statements = {"DELETE FROM resource_grants WHERE user_id = ?1"};
+  static const std::vector<std::string_view> statements = {"DELETE FROM resource_grants WHERE user_id = ?1",
+                                                           "DELETE FROM blob_owners WHERE user_id = ?1"};
   return statements;
 }
 

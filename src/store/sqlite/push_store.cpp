@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "core/random.hpp"
@@ -95,10 +96,13 @@ CREATE TABLE recommendations (
 }
 
 const std::vector<std::string_view>& push_forget_user() {
-  static const std::vector<std::string_view> statements = {"DELETE FROM signals WHERE user_id = ?1",
-                                                           "DELETE FROM push_settings WHERE user_id = ?1",
-                                                           "DELETE FROM pushes WHERE user_id = ?1",
-                                                           "DELETE FROM recommendations WHERE user_id = ?1"};
+  static const std::vector<std::string_view> statements = {
+      "DELETE FROM signals WHERE user_id = ?1", "DELETE FROM push_settings WHERE user_id = ?1",
+      "DELETE FROM pushes WHERE user_id = ?1", "DELETE FROM recommendations WHERE user_id = ?1",
+      // A closed provider's campaigns stop.
+      "UPDATE pushes SET state = 'expired' WHERE state = 'held' AND campaign_id IN (SELECT id FROM campaigns WHERE "
+      "creator_id = ?1)",
+      "UPDATE campaigns SET state = 'cancelled' WHERE creator_id = ?1 AND state IN ('active', 'paused')"};
   return statements;
 }
 
@@ -130,7 +134,11 @@ std::vector<std::int64_t> ids_from_json(const std::string& text) {
 }
 
 Status insert_signals(Database& db, const std::vector<Signal>& signals) {
-  MC_TRY(auto st, db.prepare("INSERT INTO signals (user_id, resource_id, kind, at) VALUES (?, ?, ?, ?)"));
+  // Once a day per user, resource and kind; never for a closed account.
+  MC_TRY(auto st, db.prepare("INSERT INTO signals (user_id, resource_id, kind, at) SELECT ?1, ?2, ?3, ?4 "
+                             "WHERE NOT EXISTS (SELECT 1 FROM signals WHERE user_id = ?1 AND at > ?4 - 86400000 "
+                             "AND at < ?4 + 86400000 AND resource_id = ?2 AND kind = ?3) "
+                             "AND NOT EXISTS (SELECT 1 FROM users WHERE id = ?1 AND closed_at IS NOT NULL)"));
   for (const auto& s : signals) {
     st.reset();
     st.bind(1, s.user_id).bind(2, s.resource_id).bind(3, s.kind).bind(4, s.at);
@@ -257,6 +265,25 @@ Result<std::vector<Delivery>> write_pushes(Database& db, const Campaign& c, std:
                                            const std::vector<PushWrite>& writes, std::int64_t now) {
   constexpr std::size_t kRows = 100;
   std::vector<Delivery> out;
+  // Accounts closed since the chunk was read get nothing.
+  std::vector<std::int64_t> ids;
+  for (const auto& w : writes) ids.push_back(w.user_id);
+  MC_TRY(auto closed_st, db.prepare("SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?)) AND "
+                                    "closed_at IS NOT NULL"));
+  closed_st.bind(1, ids_json(ids));
+  std::set<std::int64_t> closed;
+  for (;;) {
+    MC_TRY(bool row, closed_st.step());
+    if (!row) break;
+    closed.insert(closed_st.int64(0));
+  }
+  if (!closed.empty()) {
+    std::vector<PushWrite> open;
+    for (const auto& w : writes) {
+      if (!closed.count(w.user_id)) open.push_back(w);
+    }
+    return write_pushes(db, c, occurrence, open, now);
+  }
   for (std::size_t i = 0; i < writes.size(); i += kRows) {
     const std::size_t n = std::min(kRows, writes.size() - i);
     std::string rows = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -444,6 +471,15 @@ Result<Campaign> SqlitePushStore::change_state(const std::string& id, const std:
       MC_TRY_STATUS(held.run());
     }
     c.state = to;
+    if (to == CampaignState::kActive) {
+      // Paused just as its last write ended: resumed, it is finished.
+      MC_TRY(auto fin, db.prepare("UPDATE campaigns SET state = 'finished' WHERE id = ? AND next_run_at IS NULL AND "
+                                  "occurrences > 0 AND NOT EXISTS (SELECT 1 FROM campaign_runs r WHERE "
+                                  "r.campaign_id = campaigns.id AND r.done = 0) RETURNING 1"));
+      fin.bind(1, id);
+      MC_TRY(bool done, fin.step());
+      if (done) c.state = CampaignState::kFinished;
+    }
     return c;
   });
 }
@@ -494,7 +530,7 @@ Result<std::vector<CampaignRun>> SqlitePushStore::start_due_runs(std::int64_t no
         MC_TRY_STATUS(fin.run());
         continue;
       }
-      auto next = rules::next_occurrence(c, at);
+      auto next = rules::next_occurrence(c, at, now);
       // The campaign finishes once its last occurrence is sent (write_chunk).
       MC_TRY(auto upd, db.prepare("UPDATE campaigns SET next_run_at = ?, occurrences = occurrences + 1 WHERE id = ? "
                                   "RETURNING occurrences"));
@@ -516,8 +552,10 @@ Result<std::vector<CampaignRun>> SqlitePushStore::start_due_runs(std::int64_t no
 
 Result<std::vector<CampaignRun>> SqlitePushStore::open_runs() {
   auto db = engine_.reader();
-  MC_TRY(auto st, db->prepare("SELECT campaign_id, occurrence, scheduled_at, cursor FROM campaign_runs "
-                              "WHERE done = 0 ORDER BY scheduled_at, campaign_id, occurrence LIMIT 100"));
+  // A paused campaign's run waits without holding a place among the 100.
+  MC_TRY(auto st, db->prepare("SELECT r.campaign_id, r.occurrence, r.scheduled_at, r.cursor FROM campaign_runs r "
+                              "JOIN campaigns c ON c.id = r.campaign_id WHERE r.done = 0 AND c.state != 'paused' "
+                              "ORDER BY r.scheduled_at, r.campaign_id, r.occurrence LIMIT 100"));
   std::vector<CampaignRun> out;
   for (;;) {
     MC_TRY(bool row, st.step());
@@ -577,18 +615,19 @@ Result<std::vector<PushTarget>> SqlitePushStore::targets(const std::vector<std::
   if (!resource_ids.empty()) {
     // User first (CROSS JOIN fixes the order): a chunk's users have few
     // signals and pushes each, a campaign's resource may have millions.
-    MC_TRY(auto had, db->prepare("SELECT s.user_id, s.resource_id FROM json_each(?1) u CROSS JOIN signals s "
+    MC_TRY(auto had, db->prepare("SELECT s.user_id, s.resource_id, 0 FROM json_each(?1) u CROSS JOIN signals s "
                                  "ON s.user_id = u.value WHERE s.resource_id IN (SELECT value FROM json_each(?2)) "
                                  "AND s.kind IN " +
                                  std::string(rules::kConsumedSignals) +
-                                 " UNION SELECT p.user_id, p.resource_id FROM json_each(?1) u CROSS JOIN pushes p "
+                                 " UNION SELECT p.user_id, p.resource_id, 1 FROM json_each(?1) u CROSS JOIN pushes p "
                                  "ON p.user_id = u.value WHERE p.resource_id IN (SELECT value FROM json_each(?2)) "
                                  "AND p.state IN ('delivered', 'held')"));
     had.bind(1, users).bind(2, strings_to_json(resource_ids));
     for (;;) {
       MC_TRY(bool row, had.step());
       if (!row) break;
-      by_user[had.int64(0)].consumed_or_pushed.push_back(had.text(1));
+      auto& t = by_user[had.int64(0)];
+      (had.int64(2) ? t.pushed : t.consumed).push_back(had.text(1));
     }
   }
   std::vector<PushTarget> out;
@@ -601,15 +640,19 @@ Result<std::vector<Delivery>> SqlitePushStore::write_chunk(const CampaignRun& ru
                                                            std::int64_t new_cursor, bool finished,
                                                            const std::vector<PushWrite>& writes, std::int64_t now) {
   return engine_.writer().run_for<std::vector<Delivery>>([&](Database& db) -> Result<std::vector<Delivery>> {
+    MC_TRY(auto c, load_campaign(db, run.campaign_id));
+    std::vector<Delivery> out;
+    // Read in this transaction: a pause or a cancel that committed a moment
+    // ago holds for every write after it.
+    if (c.state == CampaignState::kPaused) return out;
+    const bool cancelled = c.state == CampaignState::kCancelled;
     MC_TRY(auto move, db.prepare("UPDATE campaign_runs SET cursor = ?, done = ? WHERE campaign_id = ? AND "
                                  "occurrence = ? AND cursor = ? AND done = 0 RETURNING 1"));
-    move.bind(1, new_cursor).bind(2, std::int64_t{finished ? 1 : 0}).bind(3, run.campaign_id);
-    move.bind(4, run.occurrence).bind(5, old_cursor);
+    move.bind(1, cancelled ? old_cursor : new_cursor).bind(2, std::int64_t{finished || cancelled ? 1 : 0});
+    move.bind(3, run.campaign_id).bind(4, run.occurrence).bind(5, old_cursor);
     MC_TRY(bool moved, move.step());
-    std::vector<Delivery> out;
-    if (!moved) return out;  // another scheduler wrote this chunk
+    if (!moved || cancelled) return out;  // another scheduler wrote this chunk, or nothing more goes out
     MC_TRY_STATUS(move.step());
-    MC_TRY(auto c, load_campaign(db, run.campaign_id));
     MC_TRY(out, write_pushes(db, c, run.occurrence, writes, now));
     if (finished) {
       // The last occurrence sent: the campaign is done (pushes may still be held).
@@ -627,7 +670,8 @@ Result<std::vector<Push>> SqlitePushStore::due_held(std::int64_t now, int limit)
   auto db = engine_.reader();
   MC_TRY(auto st, db->prepare(std::string("SELECT ") + kPushColumns +
                               " FROM pushes p JOIN campaigns c ON c.id = p.campaign_id "
-                              "WHERE p.state = 'held' AND p.not_before <= ? ORDER BY p.not_before LIMIT ?"));
+                              "WHERE p.state = 'held' AND p.not_before <= ? AND c.state IN ('active', 'finished') "
+                              "ORDER BY p.not_before LIMIT ?"));
   st.bind(1, now).bind(2, std::int64_t{limit});
   std::vector<Push> out;
   for (;;) {
@@ -695,8 +739,10 @@ Status SqlitePushStore::replace_recommendations(
     const std::vector<std::pair<std::int64_t, std::vector<Recommendation>>>& picks, std::int64_t computed_at) {
   return engine_.writer().run([&](Database& db) -> Status {
     MC_TRY(auto del, db.prepare("DELETE FROM recommendations WHERE user_id = ?"));
+    // A user who closed the account while the recommender ran gets none.
     MC_TRY(auto ins, db.prepare("INSERT INTO recommendations (user_id, rank, resource_id, score, reason, "
-                                "computed_at) VALUES (?, ?, ?, ?, ?, ?)"));
+                                "computed_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM users "
+                                "WHERE id = ?1 AND closed_at IS NOT NULL)"));
     for (const auto& [user, list] : picks) {
       del.reset();
       del.bind(1, user);
