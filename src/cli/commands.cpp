@@ -28,12 +28,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
-// Runs an operation; on error reports it and returns from the command.
-#define MC_CLI_CALL(answer, session, ...)             \
-  auto answer##_r = (session).call(__VA_ARGS__);      \
-  if (!answer##_r) return report(answer##_r.error()); \
-  json::object& answer = *answer##_r
-
 // Reads a record of the answer for a human line; a shape we cannot read is
 // reported, not thrown.
 #define MC_CLI_READ(T, var, value)              \

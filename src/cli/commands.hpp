@@ -63,4 +63,11 @@ void print_settings(const boost::json::object& answer, std::ostream& out);
 
 std::vector<std::string> split_list(const std::string& s);
 
+// Runs an operation; on error reports it (output.hpp) and returns from the
+// command. Declares `answer` as the operation's JSON object.
+#define MC_CLI_CALL(answer, session, ...)             \
+  auto answer##_r = (session).call(__VA_ARGS__);      \
+  if (!answer##_r) return report(answer##_r.error()); \
+  boost::json::object& answer = *answer##_r
+
 }  // namespace mc::cli

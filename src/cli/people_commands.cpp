@@ -14,11 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-#define MC_CLI_CALL(answer, session, ...)             \
-  auto answer##_r = (session).call(__VA_ARGS__);      \
-  if (!answer##_r) return report(answer##_r.error()); \
-  json::object& answer = *answer##_r
-
 std::string str_of(const json::value& v) {
   return v.is_string() ? client::terminal_safe(v.as_string()) : json::serialize(v);
 }

@@ -18,11 +18,6 @@ namespace json = boost::json;
 
 namespace {
 
-#define MC_CLI_CALL(answer, session, ...)             \
-  auto answer##_r = (session).call(__VA_ARGS__);      \
-  if (!answer##_r) return report(answer##_r.error()); \
-  json::object& answer = *answer##_r
-
 std::string str(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (!v || v->is_null()) return "";

@@ -33,4 +33,11 @@ Result<json::value> Connection::call(std::string_view method, const std::string&
   return v;
 }
 
+Result<json::object> answer_object(Result<json::value> answer) {
+  if (!answer) return answer.error();
+  if (answer->is_null()) return json::object{};  // 204
+  if (!answer->is_object()) return Error{ErrorKind::kInternal, "unexpected_answer", "the answer is no object"};
+  return std::move(answer->as_object());
+}
+
 }  // namespace mc::client

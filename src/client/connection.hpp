@@ -2,6 +2,7 @@
 // module calls through. Maps the server's error bodies back into Error.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <memory>
 #include <string>
@@ -37,5 +38,8 @@ class Connection {
 
 // Turns a non-2xx reply into the Error its body describes.
 Error error_from_reply(const HttpReply& reply);
+
+// An answer that must be a JSON object; a 204 (no body) is the empty object.
+Result<boost::json::object> answer_object(Result<boost::json::value> answer);
 
 }  // namespace mc::client

@@ -4,6 +4,7 @@ with a temporary data directory, and the real msgc with its own --home.
 The binaries come from the environment (CTest sets MSGCENTERD and MSGC) or
 default to the dev build."""
 
+import calendar
 import hashlib
 import http.client
 import json
@@ -21,6 +22,23 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MSGCENTERD = os.environ.get("MSGCENTERD", os.path.join(ROOT, "build/dev/msgcenterd"))
 MSGC = os.environ.get("MSGC", os.path.join(ROOT, "build/dev/msgc"))
+
+
+def utc_ms(y, mo, d, h=0, mi=0, s=0):
+    """A UTC calendar time as Unix milliseconds."""
+    return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) * 1000
+
+
+def wait_for(what, fn, timeout=10.0, step=0.02):
+    """FN() until it is truthy; its last value. AssertionError after TIMEOUT."""
+    deadline = time.time() + timeout
+    while True:
+        value = fn()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError("timed out waiting for %s; last: %r" % (what, value))
+        time.sleep(step)
 
 
 def sha256_file(path):

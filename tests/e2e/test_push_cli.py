@@ -23,7 +23,7 @@ import time
 import unittest
 
 from tests.e2e import harness
-from tests.e2e.harness import Msgc, Server, Workspace
+from tests.e2e.harness import Msgc, Server, Workspace, utc_ms, wait_for
 
 NOW = calendar.timegm((2027, 3, 1, 12, 0, 0, 0, 0, 0)) * 1000
 DAY = 86400000
@@ -31,21 +31,6 @@ REASON = re.compile(r'^(because you (opened|downloaded|shared|forwarded|looked a
                     r'|new in .+ you read|new in the .+ kind you read|popular now)$')
 READABLE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 RAW_MS = re.compile(r"\b1\d{12}\b")
-
-
-def utc_ms(y, mo, d, h=0, mi=0, s=0):
-    return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) * 1000
-
-
-def wait_for(what, fn, timeout=10.0, step=0.05):
-    deadline = time.time() + timeout
-    while True:
-        value = fn()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("timed out waiting for %s; last: %r" % (what, value))
-        time.sleep(step)
 
 
 class Term(Msgc):

@@ -11,7 +11,6 @@ Each class runs its own msgcenterd with a fast push scheduler
 clock classes give the server --push-clock-file and move that fake clock by
 rewriting the file."""
 
-import calendar
 import json
 import os
 import random
@@ -22,7 +21,7 @@ import time
 import unittest
 
 from tests.e2e import harness
-from tests.e2e.harness import RawStream, Server, Workspace
+from tests.e2e.harness import RawStream, Server, Workspace, utc_ms, wait_for
 
 TICK = ["--push-tick-ms", "50", "--recommend-every-seconds", "0"]
 
@@ -32,22 +31,6 @@ REASON = re.compile(r'^(because you (opened|downloaded|shared|forwarded|looked a
 
 def error_code(body):
     return json.loads(body)["error"]["code"]
-
-
-def utc_ms(y, mo, d, h=0, mi=0, s=0):
-    return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) * 1000
-
-
-def wait_for(what, fn, timeout=10.0, step=0.02):
-    """FN() until it is truthy; its last value. AssertionError after TIMEOUT."""
-    deadline = time.time() + timeout
-    while True:
-        value = fn()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("timed out waiting for " + what + "; last: %r" % (value,))
-        time.sleep(step)
 
 
 class User:

@@ -8,42 +8,31 @@ namespace mc::client {
 
 namespace json = boost::json;
 
-namespace {
-
-Result<json::object> object_of(Result<json::value> answer) {
-  if (!answer) return answer.error();
-  if (answer->is_null()) return json::object{};  // 204
-  if (!answer->is_object()) return Error{ErrorKind::kInternal, "unexpected_answer", "the answer is no object"};
-  return std::move(answer->as_object());
-}
-
-}  // namespace
-
 Result<json::object> campaigns(Connection& conn, const std::string& action, const std::string& id,
                                const json::object& body) {
   const std::string path = "/v1/campaigns/" + url_encode(id);
   if (action == "create") {
     json::value v = body;
-    return object_of(conn.call("POST", "/v1/campaigns", &v));
+    return answer_object(conn.call("POST", "/v1/campaigns", &v));
   }
-  if (action == "list") return object_of(conn.call("GET", "/v1/campaigns"));
-  if (action == "show") return object_of(conn.call("GET", path));
-  if (action == "stats") return object_of(conn.call("GET", path + "/stats"));
+  if (action == "list") return answer_object(conn.call("GET", "/v1/campaigns"));
+  if (action == "show") return answer_object(conn.call("GET", path));
+  if (action == "stats") return answer_object(conn.call("GET", path + "/stats"));
   if (action == "pause" || action == "resume" || action == "cancel") {
-    return object_of(conn.call("POST", path + "/" + action));
+    return answer_object(conn.call("POST", path + "/" + action));
   }
   return Error::invalid_argument("invalid_field",
                                  "field 'action' must be create, list, show, pause, resume, cancel or stats");
 }
 
 Result<json::object> push_settings(Connection& conn, const json::object& change) {
-  if (change.empty()) return object_of(conn.call("GET", "/v1/me/push-settings"));
+  if (change.empty()) return answer_object(conn.call("GET", "/v1/me/push-settings"));
   json::value body = change;
-  return object_of(conn.call("PUT", "/v1/me/push-settings", &body));
+  return answer_object(conn.call("PUT", "/v1/me/push-settings", &body));
 }
 
 Result<json::object> why_pushed(Connection& conn, const std::string& item_id) {
-  return object_of(conn.call("GET", "/v1/pushes/" + url_encode(item_id)));
+  return answer_object(conn.call("GET", "/v1/pushes/" + url_encode(item_id)));
 }
 
 Status dismiss_push(Connection& conn, const std::string& item_id, bool not_interested) {
@@ -52,6 +41,8 @@ Status dismiss_push(Connection& conn, const std::string& item_id, bool not_inter
   return {};
 }
 
-Result<json::object> recommendations(Connection& conn) { return object_of(conn.call("GET", "/v1/recommendations")); }
+Result<json::object> recommendations(Connection& conn) {
+  return answer_object(conn.call("GET", "/v1/recommendations"));
+}
 
 }  // namespace mc::client
