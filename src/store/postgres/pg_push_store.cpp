@@ -113,25 +113,6 @@ Status as_status(Result<Rows> r) {
 Param opt(const std::optional<int>& v) { return v ? Param(std::to_string(*v)) : Param(); }
 Param opt64(const std::optional<std::int64_t>& v) { return v ? Param(std::to_string(*v)) : Param(); }
 
-// The ids of a PostgreSQL BIGINT[] as text: {1,2,3}.
-std::vector<std::int64_t> ids_from_array(const std::string& text) {
-  std::vector<std::int64_t> out;
-  std::int64_t v = 0;
-  bool in = false;
-  for (char ch : text) {
-    if (ch >= '0' && ch <= '9') {
-      v = v * 10 + (ch - '0');
-      in = true;
-    } else if (in) {
-      out.push_back(v);
-      v = 0;
-      in = false;
-    }
-  }
-  if (in) out.push_back(v);
-  return out;
-}
-
 Status insert_signals(pg::Connection& c, const std::vector<Signal>& signals) {
   std::vector<std::int64_t> users, ats;
   std::vector<std::string> resources, kinds;
@@ -165,7 +146,7 @@ Campaign read_campaign(const Rows& rows, int r) {
   c.resource_ids = strings_from_json(rows.text(r, 3));
   c.message = rows.text(r, 4);
   c.audience = rows.text(r, 5);
-  c.audience_ids = ids_from_array(rows.text(r, 6));
+  c.audience_ids = ids_from_text(rows.text(r, 6));
   c.starts_at = rows.int64(r, 7);
   if (!rows.is_null(r, 8)) c.every = rows.text(r, 8);
   c.expires_at = rows.int64(r, 9);
@@ -204,20 +185,6 @@ Push read_push(const Rows& rows, int r) {
   if (!rows.is_null(r, 10)) p.dismissed_at = rows.int64(r, 10);
   p.expires_at = rows.int64(r, 11);
   return p;
-}
-
-std::string state_of(PushWrite::State s) {
-  switch (s) {
-    case PushWrite::State::kDeliver:
-      return "delivered";
-    case PushWrite::State::kHold:
-      return "held";
-    case PushWrite::State::kExpire:
-      return "expired";
-    case PushWrite::State::kSkip:
-      return "skipped";
-  }
-  return "skipped";
 }
 
 // The audience's users after $1, in id order, at most $2 (NULL: all), with
@@ -260,7 +227,8 @@ Result<std::optional<Delivery>> write_push(pg::Connection& db, const Campaign& c
   MC_TRY(auto ins, db.query("INSERT INTO pushes (campaign_id, occurrence, user_id, resource_id, reason, state, "
                             "not_before, delivered_at, item_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
                             "ON CONFLICT DO NOTHING RETURNING 1",
-                            {c.id, str(occurrence), str(w.user_id), w.resource_id, w.reason, state_of(w.state),
+                            {c.id, str(occurrence), str(w.user_id), w.resource_id, w.reason,
+                             std::string(rules::push_state_name(w.state)),
                              str(w.state == PushWrite::State::kHold ? w.not_before : now),
                              deliver ? Param(str(now)) : Param(), deliver ? Param(item_id) : Param()}));
   if (ins.empty() || !deliver) return std::optional<Delivery>();
@@ -626,7 +594,8 @@ Result<std::vector<Delivery>> PgPushStore::settle_held(const std::vector<std::pa
       MC_TRY(auto changed, db.query("UPDATE pushes SET state = $1, not_before = $2, delivered_at = $3, item_id = $7 "
                                     "WHERE campaign_id = $4 AND occurrence = $5 AND user_id = $6 AND state = 'held' "
                                     "RETURNING 1",
-                                    {state_of(w.state), str(w.state == PushWrite::State::kHold ? w.not_before : now),
+                                    {std::string(rules::push_state_name(w.state)),
+                                     str(w.state == PushWrite::State::kHold ? w.not_before : now),
                                      deliver ? Param(str(now)) : Param(), p.campaign_id, str(p.occurrence),
                                      str(p.user_id), deliver ? Param(item_id) : Param()}));
       if (changed.empty() || !deliver) continue;

@@ -77,6 +77,20 @@ std::optional<std::int64_t> next_occurrence(const Campaign& c, std::int64_t sche
   return next;
 }
 
+std::string_view push_state_name(PushWrite::State s) {
+  switch (s) {
+    case PushWrite::State::kDeliver:
+      return "delivered";
+    case PushWrite::State::kHold:
+      return "held";
+    case PushWrite::State::kExpire:
+      return "expired";
+    case PushWrite::State::kSkip:
+      return "skipped";
+  }
+  return "skipped";
+}
+
 bool is_signal_kind(std::string_view kind) {
   static constexpr std::array<std::string_view, 8> kKinds = {"viewed",         "downloaded",    "opened",
                                                              "shared",         "forwarded",     "push_opened",

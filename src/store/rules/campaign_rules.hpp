@@ -39,6 +39,9 @@ inline constexpr std::string_view kConsumedSignals =
 
 bool is_signal_kind(std::string_view kind);
 
+// How a push's state is stored: "delivered", "held", "expired", "skipped".
+std::string_view push_state_name(PushWrite::State s);
+
 std::optional<CampaignState> parse_campaign_state(std::string_view name);
 
 }  // namespace mc::store::rules

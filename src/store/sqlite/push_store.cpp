@@ -110,29 +110,6 @@ namespace {
 
 using rules::Audience;
 
-std::string ids_json(const std::vector<std::int64_t>& ids) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
-  return s + "]";
-}
-
-std::vector<std::int64_t> ids_from_json(const std::string& text) {
-  std::vector<std::int64_t> out;
-  std::int64_t v = 0;
-  bool in = false;
-  for (char ch : text) {
-    if (ch >= '0' && ch <= '9') {
-      v = v * 10 + (ch - '0');
-      in = true;
-    } else if (in) {
-      out.push_back(v);
-      v = 0;
-      in = false;
-    }
-  }
-  return out;
-}
-
 Status insert_signals(Database& db, const std::vector<Signal>& signals) {
   // Once a day per user, resource and kind; never for a closed account.
   MC_TRY(auto st, db.prepare("INSERT INTO signals (user_id, resource_id, kind, at) SELECT ?1, ?2, ?3, ?4 "
@@ -159,7 +136,7 @@ Campaign read_campaign(const Statement& st) {
   c.resource_ids = strings_from_json(st.text(3));
   c.message = st.text(4);
   c.audience = st.text(5);
-  c.audience_ids = ids_from_json(st.text(6));
+  c.audience_ids = ids_from_text(st.text(6));
   c.starts_at = st.int64(7);
   if (!st.is_null(8)) c.every = st.text(8);
   c.expires_at = st.int64(9);
@@ -199,20 +176,6 @@ Push read_push(const Statement& st) {
   return p;
 }
 
-std::string_view state_of(PushWrite::State s) {
-  switch (s) {
-    case PushWrite::State::kDeliver:
-      return "delivered";
-    case PushWrite::State::kHold:
-      return "held";
-    case PushWrite::State::kExpire:
-      return "expired";
-    case PushWrite::State::kSkip:
-      return "skipped";
-  }
-  return "skipped";
-}
-
 // The audience's users after `after`, in id order, as one query with ?1 =
 // after, ?2 = limit, ?3 = the audience's value.
 std::string audience_sql(const Audience& a) {
@@ -247,7 +210,7 @@ Result<std::vector<std::int64_t>> audience_page(Database& db, const Campaign& c,
   MC_TRY(auto a, rules::parse_audience(c.audience));
   MC_TRY(auto st, db.prepare(audience_sql(a)));
   st.bind(1, after).bind(2, limit);
-  if (a.kind == Audience::Kind::kUsers) st.bind(3, ids_json(c.audience_ids));
+  if (a.kind == Audience::Kind::kUsers) st.bind(3, ids_to_json(c.audience_ids));
   else st.bind(3, a.value);
   std::vector<std::int64_t> out;
   for (;;) {
@@ -270,7 +233,7 @@ Result<std::vector<Delivery>> write_pushes(Database& db, const Campaign& c, std:
   for (const auto& w : writes) ids.push_back(w.user_id);
   MC_TRY(auto closed_st, db.prepare("SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?)) AND "
                                     "closed_at IS NOT NULL"));
-  closed_st.bind(1, ids_json(ids));
+  closed_st.bind(1, ids_to_json(ids));
   std::set<std::int64_t> closed;
   for (;;) {
     MC_TRY(bool row, closed_st.step());
@@ -297,7 +260,7 @@ Result<std::vector<Delivery>> write_pushes(Database& db, const Campaign& c, std:
       const bool deliver = w.state == PushWrite::State::kDeliver;
       int p = static_cast<int>(k * 9);
       ins.bind(p + 1, c.id).bind(p + 2, occurrence).bind(p + 3, w.user_id).bind(p + 4, w.resource_id);
-      ins.bind(p + 5, w.reason).bind(p + 6, state_of(w.state));
+      ins.bind(p + 5, w.reason).bind(p + 6, rules::push_state_name(w.state));
       ins.bind(p + 7, w.state == PushWrite::State::kHold ? w.not_before : now);
       if (deliver) {
         item_of[w.user_id] = new_id("i_");
@@ -422,7 +385,7 @@ Status SqlitePushStore::create_campaign(const Campaign& c) {
                                "starts_at, every, expires_at, state, next_run_at, created_at) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.bind(1, c.id).bind(2, c.creator_id).bind(3, strings_to_json(c.resource_ids)).bind(4, c.message);
-    st.bind(5, c.audience).bind(6, ids_json(c.audience_ids)).bind(7, c.starts_at);
+    st.bind(5, c.audience).bind(6, ids_to_json(c.audience_ids)).bind(7, c.starts_at);
     if (c.every) st.bind(8, *c.every);
     else st.bind_null(8);
     st.bind(9, c.expires_at).bind(10, campaign_state_name(c.state));
@@ -575,7 +538,7 @@ Result<std::int64_t> SqlitePushStore::audience_size(const Campaign& c) {
   MC_TRY(auto a, rules::parse_audience(c.audience));
   MC_TRY(auto st, db->prepare("SELECT count(*) FROM (" + audience_sql(a) + ")"));
   st.bind(1, std::int64_t{0}).bind(2, std::int64_t{-1});
-  if (a.kind == Audience::Kind::kUsers) st.bind(3, ids_json(c.audience_ids));
+  if (a.kind == Audience::Kind::kUsers) st.bind(3, ids_to_json(c.audience_ids));
   else st.bind(3, a.value);
   MC_TRY_STATUS(step_one(st, "campaign_not_found", "no count"));
   return st.int64(0);
@@ -586,7 +549,7 @@ Result<std::vector<PushTarget>> SqlitePushStore::targets(const std::vector<std::
   auto db = engine_.reader();
   std::map<std::int64_t, PushTarget> by_user;
   for (auto id : user_ids) by_user[id].user_id = id;
-  const std::string users = ids_json(user_ids);
+  const std::string users = ids_to_json(user_ids);
   MC_TRY(auto st, db->prepare("SELECT user_id, per_day, per_week, time_zone, quiet_start, quiet_end, opt_out_all, "
                               "opt_out_kinds, opt_out_tags FROM push_settings "
                               "WHERE user_id IN (SELECT value FROM json_each(?))"));
@@ -692,7 +655,7 @@ Result<std::vector<Delivery>> SqlitePushStore::settle_held(const std::vector<std
                                   "WHERE campaign_id = ? AND occurrence = ? AND user_id = ? AND state = 'held' "
                                   "RETURNING 1"));
       upd.reset();
-      upd.bind(1, state_of(w.state)).bind(2, w.state == PushWrite::State::kHold ? w.not_before : now);
+      upd.bind(1, rules::push_state_name(w.state)).bind(2, w.state == PushWrite::State::kHold ? w.not_before : now);
       if (deliver) upd.bind(3, now).bind(4, item_id);
       else upd.bind_null(3).bind_null(4);
       upd.bind(5, p.campaign_id).bind(6, p.occurrence).bind(7, p.user_id);

@@ -92,12 +92,6 @@ const std::vector<std::string_view>& social_forget_user() {
 
 namespace {
 
-std::string ids_json(const std::vector<std::int64_t>& ids) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
-  return s + "]";
-}
-
 // Rows of (user id, network ID, display name, since) as people.
 Result<std::vector<Person>> read_people(Statement& st) {
   std::vector<Person> out;
@@ -145,7 +139,7 @@ Result<std::set<std::int64_t>> refusing(Database& db, const char* policy_column,
                              " = 'everyone' THEN 0 ELSE EXISTS (SELECT 1 FROM contacts c WHERE "
                              "c.owner_id = r.value AND c.contact_id = ?1) END "
                              "FROM json_each(?2) r LEFT JOIN profiles p ON p.user_id = r.value"));
-  st.bind(1, sender_id).bind(2, ids_json(recipient_ids));
+  st.bind(1, sender_id).bind(2, ids_to_json(recipient_ids));
   std::set<std::int64_t> out;
   for (;;) {
     MC_TRY(bool row, st.step());
@@ -396,7 +390,7 @@ Status SqliteSocialStore::replace_contacts(std::int64_t owner_id, const std::vec
                                    "an address book matches at most " + std::to_string(kMaxContacts) + " users");
   }
   return engine_.writer().run([&](Database& db) -> Status {
-    std::string ids = ids_json(contact_ids);
+    std::string ids = ids_to_json(contact_ids);
     MC_TRY(auto del, db.prepare("DELETE FROM contacts WHERE owner_id = ? AND contact_id NOT IN "
                                 "(SELECT value FROM json_each(?))"));
     del.bind(1, owner_id).bind(2, ids);
